@@ -1,0 +1,57 @@
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { z } from "zod";
+import { db } from "~/utils/db.server";
+import { invalidParam } from "./errors.server";
+
+/** `limit` and `starting_after`, shared by every list endpoint's query schema. */
+export const listParams = {
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: z.string().min(1).max(100).optional(),
+};
+
+type ListableTable = SQLiteTable & {
+  id: SQLiteColumn;
+  seq: SQLiteColumn;
+  createdAt: SQLiteColumn;
+};
+
+/**
+ * Newest first by (created_at, seq), so objects made in the same millisecond keep their order.
+ * The cursor object must itself pass `where`: another merchant's id is no cursor (422).
+ */
+export function paginate<T extends ListableTable>(opts: {
+  table: T;
+  where: SQL | undefined;
+  limit: number;
+  startingAfter?: string;
+}): { rows: T["$inferSelect"][]; hasMore: boolean } {
+  const { table, where, limit, startingAfter } = opts;
+  let after: SQL | undefined;
+  if (startingAfter) {
+    const cursor = db
+      .select({ createdAt: table.createdAt, seq: table.seq })
+      .from(table as SQLiteTable)
+      .where(and(eq(table.id, startingAfter), where))
+      .get() as { createdAt: Date; seq: number } | undefined;
+    if (!cursor) {
+      throw invalidParam("starting_after", `No such object: '${startingAfter}'`, "resource_missing");
+    }
+    after = or(
+      lt(table.createdAt, cursor.createdAt),
+      and(eq(table.createdAt, cursor.createdAt), lt(table.seq, cursor.seq)),
+    );
+  }
+  const rows = db
+    .select()
+    .from(table as SQLiteTable)
+    .where(and(where, after))
+    .orderBy(desc(table.createdAt), desc(table.seq))
+    .limit(limit + 1)
+    .all() as T["$inferSelect"][];
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+export function listBody<R, O>(page: { rows: R[]; hasMore: boolean }, serialize: (row: R) => O) {
+  return { object: "list" as const, data: page.rows.map(serialize), has_more: page.hasMore };
+}

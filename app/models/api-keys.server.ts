@@ -1,0 +1,67 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { apiKeys, merchants, type ApiKey, type Merchant } from "#db/schema/index";
+import { db, writeTransaction } from "~/utils/db.server";
+import { now } from "~/utils/clock.server";
+import { newId, randomBase62, sha256Hex } from "~/utils/ids.server";
+
+// 43 base62 characters carry 256 bits: at least the 32 random bytes API.md asks for.
+const SECRET_RANDOM_LENGTH = 43;
+export const API_KEY_PATTERN = /^sk_(test|live)_[0-9A-Za-z]{43,}$/;
+
+export function hashApiKey(secret: string) {
+  return sha256Hex(secret);
+}
+
+/** Creates a secret key. The secret is returned once, here; only its hash is stored. */
+export function createApiKey({ merchantId, mode = "test" }: { merchantId: string; mode?: "test" | "live" }) {
+  const secret = `sk_${mode}_${randomBase62(SECRET_RANDOM_LENGTH)}`;
+  const row = writeTransaction(() =>
+    db
+      .insert(apiKeys)
+      .values({
+        id: newId("apiKey"),
+        merchantId,
+        mode,
+        keyHash: hashApiKey(secret),
+        displayPrefix: secret.slice(0, 12),
+        createdAt: now(),
+      })
+      .returning()
+      .get(),
+  );
+  return { apiKey: row, secret };
+}
+
+export function revokeApiKey({ id }: { id: string }) {
+  return writeTransaction(() =>
+    db
+      .update(apiKeys)
+      .set({ revokedAt: now() })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+      .returning()
+      .get(),
+  );
+}
+
+const findByHash = db
+  .select({ apiKey: apiKeys, merchant: merchants })
+  .from(apiKeys)
+  .innerJoin(merchants, eq(merchants.id, apiKeys.merchantId))
+  .where(and(eq(apiKeys.keyHash, sql.placeholder("hash")), isNull(apiKeys.revokedAt)))
+  .prepare();
+
+/** The live key and its merchant for a presented secret, or null (unknown or revoked). */
+export function findActiveApiKey(secret: string): { apiKey: ApiKey; merchant: Merchant } | null {
+  if (!API_KEY_PATTERN.test(secret)) return null;
+  return findByHash.get({ hash: hashApiKey(secret) }) ?? null;
+}
+
+const lastTouched = new Map<string, number>();
+
+/** Records use at most once a minute per key, so authentication stays a read. */
+export function touchApiKey(id: string) {
+  const t = Date.now();
+  if ((lastTouched.get(id) ?? 0) > t - 60_000) return;
+  lastTouched.set(id, t);
+  db.update(apiKeys).set({ lastUsedAt: now() }).where(eq(apiKeys.id, id)).run();
+}

@@ -1,0 +1,95 @@
+import { count, eq, or } from "drizzle-orm";
+import { invoiceCounters, merchants, type Merchant, type PortalSettings } from "#db/schema/index";
+import { db, writeTransaction } from "~/utils/db.server";
+import { now } from "~/utils/clock.server";
+import { newId, randomBase62 } from "~/utils/ids.server";
+import { createApiKey } from "./api-keys.server";
+import { audit } from "./audit.server";
+
+export function defaultPortalSettings(displayName: string | null = null): PortalSettings {
+  return {
+    branding: {
+      display_name: displayName,
+      logo_url: null,
+      brand_color: null,
+      support_email: null,
+      default_locale: "en",
+      default_return_url: null,
+      allowed_return_hosts: [],
+    },
+    features: {
+      billing_history: { enabled: true },
+      subscription_cancel: { enabled: true, mode: "at_period_end", ask_reason: true },
+      customer_update: { enabled: true, allowed_fields: ["name", "email", "phone_number"] },
+      license_keys: { enabled: true, allow_deactivate: true },
+      wallet: { enabled: true },
+    },
+  };
+}
+
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
+
+export function slugify(name: string) {
+  const base = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
+  return base || `merchant-${randomBase62(6).toLowerCase()}`;
+}
+
+export class MerchantInputError extends Error {}
+
+/** Creates a merchant, its invoice counter and its first secret key, in one transaction. */
+export function createMerchant(opts: {
+  name: string;
+  slug?: string;
+  mode?: "test" | "live";
+  settings?: PortalSettings;
+  address?: Merchant["address"];
+}) {
+  const name = opts.name.trim();
+  if (!name || name.length > 200) throw new MerchantInputError("--name must be 1 to 200 characters");
+  const slug = opts.slug ?? slugify(name);
+  if (!SLUG_PATTERN.test(slug)) {
+    throw new MerchantInputError("--slug must be lowercase letters, digits and dashes (at most 48)");
+  }
+  return writeTransaction(() => {
+    if (db.select({ id: merchants.id }).from(merchants).where(eq(merchants.slug, slug)).get()) {
+      throw new MerchantInputError(`The slug '${slug}' is taken`);
+    }
+    const at = now();
+    const merchant = db
+      .insert(merchants)
+      .values({
+        id: newId("merchant"),
+        name,
+        slug,
+        address: opts.address ?? null,
+        portalSettings: opts.settings ?? defaultPortalSettings(name),
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning()
+      .get();
+    db.insert(invoiceCounters).values({ merchantId: merchant.id, lastNumber: 0 }).run();
+    const key = createApiKey({ merchantId: merchant.id, mode: opts.mode ?? "test" });
+    audit({ merchantId: merchant.id, actor: { type: "operator" }, action: "merchant.created", objectType: "merchant", objectId: merchant.id });
+    return { merchant, apiKey: key.apiKey, secret: key.secret };
+  });
+}
+
+/** By id (`mer_…`) or slug. */
+export function findMerchant(idOrSlug: string) {
+  return db
+    .select()
+    .from(merchants)
+    .where(or(eq(merchants.id, idOrSlug), eq(merchants.slug, idOrSlug)))
+    .get();
+}
+
+export function countMerchants() {
+  return db.select({ n: count() }).from(merchants).get()?.n ?? 0;
+}

@@ -1,0 +1,153 @@
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes, randomUUID } from "node:crypto";
+import * as build from "@remix-run/dev/server-build";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import helmet from "helmet";
+import { env } from "~/utils/env.server";
+import { logger, redactPath } from "~/utils/logger.server";
+import { closeDatabase, sqlite } from "~/utils/db.server";
+import { setClockOffset } from "~/utils/clock.server";
+import { createRemixHandler } from "~/server/remix-adapter.server";
+import { startBackgroundTasks, stopBackgroundTasks } from "~/server/background.server";
+import { bootstrap } from "~/server/bootstrap.server";
+
+const BODY_LIMIT = "1mb";
+const buildDir = path.dirname(fileURLToPath(import.meta.url));
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", env.TRUST_PROXY);
+let shuttingDown = false;
+
+// Request id, and one structured log line per request (path redacted: no tokens, no queries).
+app.use((req, res, next) => {
+  const started = process.hrtime.bigint();
+  res.locals.requestId = randomUUID();
+  res.locals.cspNonce = randomBytes(16).toString("base64");
+  res.setHeader("X-Request-Id", res.locals.requestId);
+  if (shuttingDown) res.setHeader("Connection", "close");
+  res.on("finish", () => {
+    logger.info({
+      msg: "request",
+      request_id: res.locals.requestId,
+      method: req.method,
+      path: redactPath(req.originalUrl),
+      status: res.statusCode,
+      duration_ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+      ip: req.ip,
+    });
+  });
+  next();
+});
+
+app.use(
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: [(_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`, "'strict-dynamic'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "https:", "data:"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        ...(env.https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: env.https ? { maxAge: 31536000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+    crossOriginOpenerPolicy: { policy: "same-origin" },
+    crossOriginEmbedderPolicy: false,
+  }),
+);
+
+app.get("/healthz", (_req, res) => {
+  try {
+    sqlite.prepare("select count(*) from merchants").get();
+    res.set("Cache-Control", "no-store").json({ status: "ok", database: "ok" });
+  } catch (error) {
+    logger.error({ err: error }, "health check failed");
+    res.status(503).set("Cache-Control", "no-store").json({ status: "error", database: "unavailable" });
+  }
+});
+
+if (env.PORTICO_TEST_CLOCK) {
+  // Test-only: moves the server's clock (see app/utils/clock.server.ts). Never on in production.
+  app.post("/__test/clock", express.json(), (req, res) => {
+    setClockOffset(Number(req.body?.offset_ms ?? 0));
+    res.json({ offset_ms: Number(req.body?.offset_ms ?? 0) });
+  });
+}
+
+app.use("/build", express.static(path.join(buildDir, "public/build"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(process.cwd(), "public"), { maxAge: "1h" }));
+
+// Bodies are read here, once, under the limit; the Remix adapter hands them on.
+app.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
+
+app.all(
+  "*",
+  createRemixHandler({
+    build: build as unknown as ServerBuild,
+    mode: env.production ? "production" : "development",
+    origin: env.PUBLIC_URL,
+    getLoadContext: (req, res) => ({
+      requestId: res.locals.requestId,
+      cspNonce: res.locals.cspNonce,
+      clientIp: req.ip ?? "unknown",
+    }),
+  }),
+);
+
+app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  const status = (error as { status?: number }).status ?? 500;
+  const requestId = res.locals.requestId as string;
+  if (status >= 500) logger.error({ err: error, request_id: requestId }, "unhandled error");
+  if (res.headersSent) return res.end();
+  const tooLarge = status === 413;
+  const message = tooLarge ? "Request body exceeds 1 MB." : "Something went wrong.";
+  if (req.path.startsWith("/api/")) {
+    return res.status(status).json({
+      error: {
+        type: tooLarge ? "invalid_request_error" : status < 500 ? "invalid_request_error" : "api_error",
+        code: tooLarge ? "body_too_large" : status < 500 ? "bad_request" : "internal_error",
+        message: status < 500 ? message : `${message} Request id: ${requestId}`,
+      },
+    });
+  }
+  res.status(status).type("text/plain").send(`${message} Request id: ${requestId}`);
+});
+
+bootstrap();
+
+const server = http.createServer(app);
+server.listen(env.PORT, env.HOST, () => {
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  logger.info({ msg: "listening", port, public_url: env.PUBLIC_URL, database: env.DATABASE_PATH });
+  startBackgroundTasks();
+});
+
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ msg: "shutting down", signal });
+  // Stop accepting, let in-flight requests finish, then close the database.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 20_000);
+  force.unref();
+  await stopBackgroundTasks();
+  await closed;
+  closeDatabase();
+  logger.info({ msg: "stopped" });
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,38 @@
+import fs from "node:fs";
+import { seedDemo } from "#db/seed";
+import { countMerchants } from "~/models/merchants.server";
+import { env } from "~/utils/env.server";
+import { logger } from "~/utils/logger.server";
+
+type DemoCredentials = { merchant_id: string; slug: string; api_key: string; customer_id: string };
+
+// The demo key is shown at every start outside production, so it is kept beside the database
+// (the key table only holds hashes). Production never seeds and never writes this file.
+const credentialsFile = () => `${env.DATABASE_PATH}.demo.json`;
+
+function printDemo(demo: DemoCredentials) {
+  const lines = [
+    "",
+    "  Portico demo is ready",
+    `  Open:       ${env.PUBLIC_URL}/`,
+    `  Merchant:   ${demo.slug} (${demo.merchant_id})`,
+    `  API key:    ${demo.api_key}`,
+    "  Try it:",
+    `    curl -s ${env.PUBLIC_URL}/api/v1/customers?limit=3 -H "Authorization: Bearer ${demo.api_key}"`,
+    "",
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+/** Runs once before the server listens: seeds a new database and prints the demo. */
+export function bootstrap() {
+  if (env.SEED_DEMO && !env.production && countMerchants() === 0) {
+    const { merchant, secret, customers } = seedDemo();
+    const demo = { merchant_id: merchant.id, slug: merchant.slug, api_key: secret, customer_id: customers[0].id };
+    if (env.DATABASE_PATH !== ":memory:") fs.writeFileSync(credentialsFile(), JSON.stringify(demo, null, 2), { mode: 0o600 });
+    logger.info({ msg: "seeded demo data", merchant_id: merchant.id, customers: customers.length });
+    printDemo(demo);
+  } else if (!env.production && fs.existsSync(credentialsFile())) {
+    printDemo(JSON.parse(fs.readFileSync(credentialsFile(), "utf8")) as DemoCredentials);
+  }
+}

@@ -1,0 +1,55 @@
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
+import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
+
+/**
+ * A small Remix adapter for Express. Unlike @remix-run/express it hands Remix the body that
+ * express.raw() already read under the 1 MB limit, so no route can ever read past that limit,
+ * and it builds request URLs on PUBLIC_URL rather than trusting the Host header.
+ */
+export function createRemixHandler(options: {
+  build: ServerBuild;
+  mode: string;
+  origin: string;
+  getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
+}) {
+  const handle = createRequestHandler(options.build, options.mode);
+  return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+    try {
+      const controller = new AbortController();
+      res.on("close", () => controller.abort());
+      const headers = new Headers();
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const name = req.rawHeaders[i].toLowerCase();
+        // The body below is already decoded and complete: its framing headers no longer apply.
+        if (name === "content-length" || name === "transfer-encoding" || name === "content-encoding") continue;
+        headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+      }
+      const init: RequestInit & { duplex?: "half" } = {
+        method: req.method,
+        headers,
+        signal: controller.signal,
+      };
+      if (req.method !== "GET" && req.method !== "HEAD" && Buffer.isBuffer(req.body)) {
+        init.body = new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+      }
+      const request = new Request(new URL(req.originalUrl, options.origin), init);
+      const response = await handle(request, options.getLoadContext(req, res));
+
+      res.statusCode = response.status;
+      res.statusMessage = response.statusText;
+      for (const [name, value] of response.headers) {
+        if (name !== "set-cookie") res.setHeader(name, value);
+      }
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+      if (response.body && req.method !== "HEAD") {
+        await writeReadableStreamToWritable(response.body, res);
+      } else {
+        res.end();
+      }
+    } catch (error) {
+      next(error);
+    }
+  };
+}

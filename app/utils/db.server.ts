@@ -1,0 +1,78 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "#db/schema/index";
+import { env } from "./env.server";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * The durability settings PRODUCT.md requires. better-sqlite3 leaves WAL at synchronous=NORMAL,
+ * which can lose acknowledged writes on power loss, so FULL is set and then read back.
+ */
+export function applyPragmas(sqlite: Database.Database) {
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+}
+
+/** Throws unless every required pragma reads back as set: the app refuses to run without them. */
+export function verifyPragmas(sqlite: Database.Database) {
+  const read = (name: string) => sqlite.pragma(name, { simple: true });
+  const expected: Record<string, unknown> = {
+    journal_mode: "wal",
+    synchronous: 2, // FULL
+    foreign_keys: 1,
+    busy_timeout: BUSY_TIMEOUT_MS,
+  };
+  const wrong = Object.entries(expected)
+    .map(([name, want]) => ({ name, want, got: read(name) }))
+    .filter(({ want, got }) => got !== want);
+  if (wrong.length > 0) {
+    const detail = wrong.map((w) => `${w.name}=${String(w.got)} (need ${String(w.want)})`).join(", ");
+    throw new Error(`Refusing to start: SQLite pragmas did not take effect: ${detail}`);
+  }
+}
+
+export function openDatabase(file: string) {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  applyPragmas(sqlite);
+  verifyPragmas(sqlite);
+  const db = drizzle({ client: sqlite, schema, casing: "snake_case" });
+  // Migrations are resolved from the project root: the server bundle lives in build/.
+  migrate(db, { migrationsFolder: path.join(process.cwd(), "db/migrations") });
+  return { sqlite, db };
+}
+
+const opened = openDatabase(env.DATABASE_PATH);
+
+export const sqlite = opened.sqlite;
+export const db: Db = opened.db;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Every write that spans rows goes through here: a synchronous callback in a transaction that
+ * begins IMMEDIATE (takes the write lock up front, so it can never fail half-way on an upgrade).
+ * Drizzle commits an async callback at its first await, so a Promise is refused outright.
+ * Nested calls become savepoints.
+ */
+export function writeTransaction<T>(fn: () => T): T {
+  return db.transaction(
+    () => {
+      const result = fn();
+      if (result instanceof Promise) throw new Error("writeTransaction callbacks must be synchronous");
+      return result;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export function closeDatabase() {
+  if (sqlite.open) sqlite.close();
+}

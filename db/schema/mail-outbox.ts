@@ -1,0 +1,29 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { createdAt, publicId, seq, timestamp } from "./columns";
+import { merchants } from "./merchants";
+
+export const mailStatuses = ["queued", "sent", "failed"] as const;
+
+// Written in the same transaction as the action that causes the mail; a sender loop delivers it.
+export const mailOutbox = sqliteTable(
+  "mail_outbox",
+  {
+    seq: seq(),
+    id: publicId(),
+    merchantId: text().references(() => merchants.id),
+    template: text().notNull(),
+    toAddress: text().notNull(),
+    subject: text().notNull(),
+    html: text().notNull(),
+    text: text().notNull(),
+    status: text({ enum: mailStatuses }).notNull().default("queued"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp().notNull(),
+    lastError: text(),
+    createdAt: createdAt(),
+    sentAt: timestamp(),
+  },
+  (t) => [index("mail_outbox_due_idx").on(t.status, t.nextAttemptAt)],
+);
+
+export type MailMessage = typeof mailOutbox.$inferSelect;

@@ -1,0 +1,51 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { createdAt, publicId, seq, timestamp } from "./columns";
+import { customers } from "./customers";
+import { merchants } from "./merchants";
+import { products } from "./products";
+
+export const subscriptionStatuses = ["trialing", "active", "past_due", "cancelled"] as const;
+export const cancelReasons = [
+  "too_expensive",
+  "missing_features",
+  "switched_service",
+  "unused",
+  "customer_service",
+  "too_complex",
+  "low_quality",
+  "other",
+] as const;
+
+export const subscriptions = sqliteTable(
+  "subscriptions",
+  {
+    seq: seq(),
+    id: publicId(),
+    merchantId: text()
+      .notNull()
+      .references(() => merchants.id),
+    customerId: text()
+      .notNull()
+      .references(() => customers.id),
+    productId: text()
+      .notNull()
+      .references(() => products.id),
+    status: text({ enum: subscriptionStatuses }).notNull(),
+    quantity: integer().notNull().default(1),
+    currentPeriodStart: timestamp().notNull(),
+    currentPeriodEnd: timestamp().notNull(),
+    // A pending cancellation: becomes `cancelled` once current_period_end has passed.
+    cancelAtPeriodEnd: integer({ mode: "boolean" }).notNull().default(false),
+    cancelledAt: timestamp(),
+    cancelReason: text({ enum: cancelReasons }),
+    cancelFeedback: text(),
+    createdAt: createdAt(),
+    updatedAt: timestamp().notNull(),
+  },
+  (t) => [
+    index("subscriptions_merchant_created_idx").on(t.merchantId, t.createdAt, t.seq),
+    index("subscriptions_customer_idx").on(t.customerId, t.createdAt),
+  ],
+);
+
+export type Subscription = typeof subscriptions.$inferSelect;
