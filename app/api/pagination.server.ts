@@ -1,14 +1,7 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { z } from "zod";
 import { db } from "~/utils/db.server";
 import { invalidParam } from "./errors.server";
-
-/** `limit` and `starting_after`, shared by every list endpoint's query schema. */
-export const listParams = {
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  starting_after: z.string().min(1).max(100).optional(),
-};
 
 type ListableTable = SQLiteTable & {
   id: SQLiteColumn;

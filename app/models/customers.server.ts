@@ -32,7 +32,16 @@ export function serializeCustomer(c: Customer) {
     name: c.name,
     phone_number: c.phoneNumber,
     external_id: c.externalId,
-    billing_address: c.billingAddress ?? null,
+    billing_address: c.billingAddress
+      ? {
+          line1: c.billingAddress.line1,
+          line2: c.billingAddress.line2 ?? null,
+          city: c.billingAddress.city,
+          state: c.billingAddress.state ?? null,
+          postal_code: c.billingAddress.postal_code ?? null,
+          country: c.billingAddress.country,
+        }
+      : null,
     tax_id: c.taxId,
     metadata: c.metadata,
     created_at: c.createdAt.toISOString(),

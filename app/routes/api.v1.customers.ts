@@ -1,19 +1,8 @@
-import { z } from "zod";
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody, listParams } from "~/api/pagination.server";
+import { listBody } from "~/api/pagination.server";
 import { parseInput } from "~/api/validation.server";
-import { CreateCustomerSchema } from "~/api/schemas/customers";
+import { CreateCustomerSchema, ListCustomersQuerySchema as ListQuerySchema } from "~/api/schemas/customers";
 import { createCustomer, listCustomers, serializeCustomer } from "~/models/customers.server";
-import { DateBoundSchema, EmailSchema } from "~/utils/fields";
-
-const ListQuerySchema = z.strictObject({
-  ...listParams,
-  email: EmailSchema.optional(),
-  external_id: z.string().min(1).max(200).optional(),
-  q: z.string().min(1).max(200).optional(),
-  created_gte: DateBoundSchema("lower").optional(),
-  created_lte: DateBoundSchema("upper").optional(),
-});
 
 const route = merchantApiRoute({
   GET: ({ merchant, query }) => {

@@ -31,7 +31,7 @@ export function createRemixHandler(options: {
         signal: controller.signal,
       };
       if (req.method !== "GET" && req.method !== "HEAD" && Buffer.isBuffer(req.body)) {
-        init.body = new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+        init.body = req.body as unknown as BodyInit;
       }
       const request = new Request(new URL(req.originalUrl, options.origin), init);
       const response = await handle(request, options.getLoadContext(req, res));

@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { listParams } from "./common";
 import {
   AddressSchema,
+  DateBoundSchema,
   EmailSchema,
   ExternalIdSchema,
   MetadataSchema,
@@ -29,4 +31,13 @@ export const UpdateCustomerSchema = z.strictObject({
   tax_id: TaxIdSchema.nullish(),
   // Keys given are set, "" removes a key, null clears all.
   metadata: MetadataSchema.nullable().optional(),
+});
+
+export const ListCustomersQuerySchema = z.strictObject({
+  ...listParams,
+  email: EmailSchema.optional(),
+  external_id: z.string().min(1).max(200).optional(),
+  q: z.string().min(1).max(200).optional(),
+  created_gte: DateBoundSchema("lower").optional(),
+  created_lte: DateBoundSchema("upper").optional(),
 });

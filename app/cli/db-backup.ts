@@ -1,0 +1,34 @@
+// npm run db:backup -- <file>
+// An online backup through SQLite's backup API (consistent while the app keeps writing), written
+// to a temporary file beside the target and renamed over it only once complete and verified.
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { fail, parseCli } from "./cli";
+
+const usage = "npm run db:backup -- <file>";
+const { positionals } = parseCli(usage, {}, true);
+if (positionals.length !== 1) fail(`one target file is required\nUsage: ${usage}`, 2);
+
+const { env } = await import("~/utils/env.server");
+const target = path.resolve(positionals[0]);
+if (!fs.existsSync(env.DATABASE_PATH)) fail(`No database at ${env.DATABASE_PATH}`);
+if (path.resolve(env.DATABASE_PATH) === target) fail("The backup cannot overwrite the live database");
+
+const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+try {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const source = new Database(env.DATABASE_PATH, { fileMustExist: true });
+  source.pragma("busy_timeout = 5000");
+  await source.backup(temp);
+  source.close();
+  const check = new Database(temp, { readonly: true });
+  const result = check.pragma("integrity_check", { simple: true });
+  check.close();
+  if (result !== "ok") throw new Error(`integrity check of the copy failed: ${String(result)}`);
+  fs.renameSync(temp, target);
+  process.stdout.write(`${target}\n`);
+} catch (error) {
+  fs.rmSync(temp, { force: true });
+  fail(`backup failed: ${(error as Error).message}`);
+}

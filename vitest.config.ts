@@ -1,0 +1,23 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+// Aliases repeat tsconfig's paths (vitest does not read them). Playwright's *.spec.ts stay out.
+export default defineConfig({
+  resolve: {
+    alias: {
+      "~": path.resolve(import.meta.dirname, "app"),
+      "#db": path.resolve(import.meta.dirname, "db"),
+      "#emails": path.resolve(import.meta.dirname, "emails"),
+    },
+  },
+  test: {
+    include: ["app/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
+    exclude: ["test/e2e/**", "node_modules/**"],
+    globalSetup: ["test/setup/global-setup.ts"],
+    setupFiles: ["test/setup/fail-on-console-error.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    reporters: ["default"],
+  },
+});
