@@ -58,7 +58,7 @@ export async function startServer(opts: { env?: Record<string, string>; dbFile?:
   const env = { ...baseEnv(port, dbFile), ...opts.env };
   const child = spawn(process.execPath, [path.join(inject("buildDir"), "index.js")], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } as NodeJS.ProcessEnv,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
