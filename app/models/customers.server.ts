@@ -131,7 +131,7 @@ export function listCustomers(opts: { merchantId: string; filters: CustomerFilte
     f.external_id ? eq(customers.externalId, f.external_id) : undefined,
     q
       ? or(
-          sql`lower(${customers.name}) like ${q} escape '\\'`,
+          sql`casefold(${customers.name}) like ${q} escape '\\'`,
           sql`${customers.emailNormalized} like ${q} escape '\\'`,
           sql`${customers.id} like ${qId} escape '\\'`,
         )

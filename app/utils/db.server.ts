@@ -44,6 +44,10 @@ export function openDatabase(file: string) {
   const sqlite = new Database(file);
   applyPragmas(sqlite);
   verifyPragmas(sqlite);
+  // SQLite's lower() folds ASCII only; search must match "Ångström" from "ångström".
+  sqlite.function("casefold", { deterministic: true }, (value: unknown) =>
+    typeof value === "string" ? value.toLowerCase() : value,
+  );
   const db = drizzle({ client: sqlite, schema, casing: "snake_case" });
   // Migrations are resolved from the project root: the server bundle lives in build/.
   migrate(db, { migrationsFolder: path.join(process.cwd(), "db/migrations") });
