@@ -29,6 +29,10 @@ try {
   fs.renameSync(temp, target);
   process.stdout.write(`${target}\n`);
 } catch (error) {
-  fs.rmSync(temp, { force: true });
+  try {
+    fs.rmSync(temp, { force: true });
+  } catch {
+    // Nothing was written there.
+  }
   fail(`backup failed: ${(error as Error).message}`);
 }

@@ -11,7 +11,9 @@ const bool = (fallback: boolean) =>
  * Configuration from the environment (and `.env`). Parsed once; every default is the one of the
  * README's configuration table. Production refuses to start without the settings it cannot guess.
  */
-export function parseEnv(source: NodeJS.ProcessEnv) {
+export function parseEnv(raw: NodeJS.ProcessEnv) {
+  // An empty variable (`PUBLIC_URL=`) means unset, as in most twelve-factor apps.
+  const source = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== "")) as NodeJS.ProcessEnv;
   const production = source.NODE_ENV === "production";
   const base = z
     .object({
@@ -21,7 +23,7 @@ export function parseEnv(source: NodeJS.ProcessEnv) {
       PUBLIC_URL: z.string().url().optional(),
       DATABASE_PATH: z.string().min(1).default("data/portico.db"),
       PORTAL_SIGNING_KEYS: z.string().optional(),
-      SMTP_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+      SMTP_URL: z.string().url().optional(),
       MAIL_FROM: z.string().default("Portico <no-reply@localhost>"),
       WEBHOOK_ALLOW_PRIVATE_URLS: bool(!production),
       WEBHOOK_RETRY_DELAYS: z.string().optional(),

@@ -1,0 +1,107 @@
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiClient } from "../setup/api";
+import { createMerchant, ROOT, runCli, startServer, tempDbFile, type TestServer } from "../setup/server";
+
+describe("start-up checks", () => {
+  it("refuses to start when the SQLite pragmas do not read back (an in-memory database has no WAL)", async () => {
+    await expect(startServer({ env: { DATABASE_PATH: ":memory:" } })).rejects.toThrow(/Refusing to start: SQLite pragmas.*journal_mode=memory/);
+  });
+
+  it("refuses to start in production without PUBLIC_URL and PORTAL_SIGNING_KEYS", async () => {
+    await expect(
+      startServer({ env: { NODE_ENV: "production", PUBLIC_URL: "", PORTAL_SIGNING_KEYS: "" } }),
+    ).rejects.toThrow(/Refusing to start in production: PUBLIC_URL and PORTAL_SIGNING_KEYS must be set/);
+  });
+
+  it("opens the database with WAL, synchronous=FULL, foreign keys and a busy timeout", async () => {
+    const server = await startServer();
+    await server.stop();
+    const db = new Database(server.dbFile, { readonly: true });
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["customers", "payments", "portal_sessions", "mail_outbox", "webhook_events", "idempotency_records", "audit_log", "__drizzle_migrations"]));
+    db.close();
+  });
+});
+
+describe("db:backup", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("writes a consistent online backup while the app keeps writing", async () => {
+    const api = apiClient(server.url, createMerchant(server.dbFile, "Backup Co").apiKey);
+    for (let i = 0; i < 20; i++) await api.post("/customers", { email: `b${i}@example.com` });
+    const writes = Promise.all(Array.from({ length: 30 }, (_, i) => api.post("/customers", { email: `during${i}@example.com` })));
+    const target = path.join(path.dirname(server.dbFile), "backups", "copy.db");
+    const out = runCli("db-backup", [target], server.dbFile);
+    await writes;
+    expect(out.status).toBe(0);
+    expect(out.stdout.trim()).toBe(target);
+    const copy = new Database(target, { readonly: true });
+    expect(copy.pragma("integrity_check", { simple: true })).toBe("ok");
+    const count = (copy.prepare("select count(*) as n from customers").get() as { n: number }).n;
+    expect(count).toBeGreaterThanOrEqual(20);
+    copy.close();
+    expect(fs.readdirSync(path.dirname(target)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("fails with a non-zero exit and leaves no partial file when the target cannot be written", () => {
+    const target = path.join(path.dirname(server.dbFile), "missing-dir-file", "x.db");
+    fs.writeFileSync(path.dirname(target), "a file where a directory should be");
+    const out = runCli("db-backup", [target], server.dbFile);
+    expect(out.status).not.toBe(0);
+    expect(out.stderr).toContain("backup failed");
+    expect(fs.existsSync(target)).toBe(false);
+  });
+
+  it("fails clearly when there is no database", () => {
+    const out = runCli("db-backup", [path.join(ROOT, ".cache", "never.db")], tempDbFile("absent"));
+    expect(out.status).not.toBe(0);
+    expect(out.stderr).toContain("No database");
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("finishes an in-flight request after SIGTERM, refuses new connections, then exits 0", async () => {
+    const server = await startServer();
+    const { apiKey } = createMerchant(server.dbFile, "Shutdown Co");
+    const body = JSON.stringify({ email: "inflight@example.com", name: "In Flight" });
+    const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        `${server.url}/api/v1/customers`,
+        { method: "POST", headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) } },
+        (res) => {
+          let text = "";
+          res.on("data", (c) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on("error", reject);
+      // Half the body now, the rest after the signal: the request is in flight during shutdown.
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        server.process.kill("SIGTERM");
+        setTimeout(() => req.end(body.slice(10)), 300);
+      }, 200);
+    });
+    const exit = new Promise<number | null>((resolve) => server.process.on("exit", (code) => resolve(code)));
+    const result = await response;
+    expect(result.status).toBe(201);
+    expect(JSON.parse(result.body)).toMatchObject({ object: "customer", email: "inflight@example.com" });
+    expect(await exit).toBe(0);
+    expect(server.logs.join("\n")).toContain('"msg":"stopped"');
+    // The write was committed before the database closed.
+    const db = new Database(server.dbFile, { readonly: true });
+    expect(db.prepare("select count(*) as n from customers where email = 'inflight@example.com'").get()).toEqual({ n: 1 });
+    db.close();
+  });
+});
