@@ -105,3 +105,44 @@ describe("graceful shutdown", () => {
     db.close();
   });
 });
+
+describe("demo seed", () => {
+  it("seeds a new database once, prints a working API key and curl example, and never seeds again", async () => {
+    const first = await startServer({ env: { SEED_DEMO: "true" } });
+    let dbFile: string;
+    try {
+      const printed = first.logs.join("\n");
+      const key = /API key:\s+(sk_test_[0-9A-Za-z]+)/.exec(printed)?.[1];
+      expect(key).toBeTruthy();
+      expect(printed).toMatch(/curl -s http:\/\/127\.0\.0\.1:\d+\/api\/v1\/customers/);
+      const api = apiClient(first.url, key!);
+      const list = await api.get("/customers?limit=100");
+      expect(list.status).toBe(200);
+      expect(list.body.data.length).toBeGreaterThanOrEqual(25);
+      const names = list.body.data.map((c: { name: string }) => c.name).join(" ");
+      expect(names).toMatch(/[가-힣]/); // Korean
+      expect(names).toMatch(/[\u3040-\u30ff\u4e00-\u9faf]/); // Japanese
+      expect(names).toMatch(/[À-ž]/); // Latin with accents
+      dbFile = first.dbFile;
+    } finally {
+      await first.stop();
+    }
+    const second = await startServer({ dbFile: dbFile!, env: { SEED_DEMO: "true" } });
+    try {
+      const db = new Database(dbFile!, { readonly: true });
+      expect(db.prepare("select count(*) as n from merchants").get()).toEqual({ n: 1 });
+      db.close();
+      expect(second.logs.join("\n")).not.toContain("seeded demo data");
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("does not seed when SEED_DEMO=false", async () => {
+    const server = await startServer({ env: { SEED_DEMO: "false" } });
+    await server.stop();
+    const db = new Database(server.dbFile, { readonly: true });
+    expect(db.prepare("select count(*) as n from merchants").get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
