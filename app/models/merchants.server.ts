@@ -4,7 +4,8 @@ import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId, randomBase62 } from "~/utils/ids.server";
 import { createApiKey } from "./api-keys.server";
-import { audit } from "./audit.server";
+import { invalidParam } from "~/api/errors.server";
+import { audit, type Actor } from "./audit.server";
 
 export function defaultPortalSettings(displayName: string | null = null): PortalSettings {
   return {
@@ -88,6 +89,34 @@ export function findMerchant(idOrSlug: string) {
     .from(merchants)
     .where(or(eq(merchants.id, idOrSlug), eq(merchants.slug, idOrSlug)))
     .get();
+}
+
+export function serializePortalSettings(settings: PortalSettings) {
+  return { object: "portal_settings" as const, branding: settings.branding, features: settings.features };
+}
+
+type SettingsPatch = {
+  branding?: Partial<PortalSettings["branding"]>;
+  features?: { [K in keyof PortalSettings["features"]]?: Partial<PortalSettings["features"][K]> };
+};
+
+/** Deep-merges a settings patch; a default return URL must itself pass the allowed hosts. */
+export function updatePortalSettings({ merchantId, patch, actor }: { merchantId: string; patch: SettingsPatch; actor: Actor }) {
+  const merchant = db.select().from(merchants).where(eq(merchants.id, merchantId)).get();
+  if (!merchant) throw new Error(`merchant ${merchantId} vanished`);
+  const current = merchant.portalSettings;
+  const features = { ...current.features };
+  for (const key of Object.keys(patch.features ?? {}) as (keyof PortalSettings["features"])[]) {
+    features[key] = { ...current.features[key], ...patch.features![key] } as never;
+  }
+  const next: PortalSettings = { branding: { ...current.branding, ...patch.branding }, features };
+  const { default_return_url: returnUrl, allowed_return_hosts: hosts } = next.branding;
+  if (returnUrl && hosts.length > 0 && !hosts.includes(new URL(returnUrl).hostname)) {
+    throw invalidParam("branding.default_return_url", "must be on one of branding.allowed_return_hosts");
+  }
+  db.update(merchants).set({ portalSettings: next, updatedAt: now() }).where(eq(merchants.id, merchantId)).run();
+  audit({ merchantId, actor, action: "portal_settings.updated", objectType: "portal_settings", data: { patch } });
+  return next;
 }
 
 export function countMerchants() {
