@@ -26,6 +26,7 @@ function printDemo(demo: DemoCredentials) {
 
 /** Runs once before the server listens: seeds a new database and prints the demo. */
 export function bootstrap() {
+  if (env.RATE_LIMIT_SCALE === 0) logger.warn({ msg: "RATE_LIMIT_SCALE=0: every rate limit is off" });
   if (env.SEED_DEMO && !env.production && countMerchants() === 0) {
     const { merchant, secret, customers } = seedDemo();
     const demo = { merchant_id: merchant.id, slug: merchant.slug, api_key: secret, customer_id: customers[0].id };
