@@ -3,6 +3,7 @@ import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEventTy
 import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
+import { deliveriesQueued } from "~/webhooks/wake.server";
 import type { Actor } from "./audit.server";
 
 /**
@@ -46,5 +47,6 @@ export function emitEvent(opts: {
       .values({ eventId: id, endpointId: endpoint.id, nextAttemptAt: at, createdAt: at, updatedAt: at })
       .run();
   }
+  if (endpoints.length > 0) deliveriesQueued();
   return id;
 }

@@ -1,10 +1,12 @@
 import { customerOperations, customerSchemas } from "./customers";
+import { webhookOperations, webhookSchemas } from "./webhooks";
 import { jsonSchemaOf, queryParameters, type Operation } from "./registry";
 
 // Every API area adds its operations and response schemas here.
-const operations: Operation[] = [...customerOperations];
+const operations: Operation[] = [...customerOperations, ...webhookOperations];
 const schemas: Record<string, unknown> = {
   ...customerSchemas,
+  ...webhookSchemas,
   Error: {
     type: "object",
     properties: {

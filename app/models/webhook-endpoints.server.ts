@@ -1,0 +1,143 @@
+import { and, count, eq, isNull } from "drizzle-orm";
+import {
+  webhookDeliveries,
+  webhookDeliveryAttempts,
+  webhookEndpoints,
+  webhookEventTypes,
+  type WebhookEndpoint,
+  type WebhookEventType,
+} from "#db/schema/index";
+import { db } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { now } from "~/utils/clock.server";
+import { newId } from "~/utils/ids.server";
+import { invalidParam, notFound, unprocessable } from "~/api/errors.server";
+import { paginate } from "~/api/pagination.server";
+import { generateSecret } from "~/webhooks/signing.server";
+import { ForbiddenAddressError, assertPublicHost } from "~/webhooks/ssrf.server";
+import { audit, type Actor } from "./audit.server";
+
+// Every queued event fans out to each endpoint: a bound keeps one merchant from multiplying work.
+export const MAX_ENDPOINTS_PER_MERCHANT = 16;
+
+type DeliveryAttempt = typeof webhookDeliveryAttempts.$inferSelect;
+
+export function serializeWebhookEndpoint(e: WebhookEndpoint, opts: { withSecret?: boolean } = {}) {
+  return {
+    id: e.id,
+    object: "webhook_endpoint" as const,
+    url: e.url,
+    events: e.events,
+    description: e.description,
+    // The secret is shown once, in the answer to the create call.
+    ...(opts.withSecret ? { secret: e.secret } : {}),
+    created_at: e.createdAt.toISOString(),
+  };
+}
+
+export function serializeDeliveryAttempt(a: DeliveryAttempt) {
+  return {
+    id: a.id,
+    object: "webhook_delivery" as const,
+    event_id: a.eventId,
+    event_type: a.eventType,
+    attempt: a.attempt,
+    status_code: a.statusCode,
+    error: a.error,
+    duration_ms: a.durationMs,
+    delivered: a.delivered,
+    created_at: a.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The SSRF guard at creation: unless private URLs are allowed (the default outside production),
+ * a URL whose host resolves to a loopback, private, link-local or metadata address is refused.
+ * Async (DNS), so routes call it in `prepare`, before the write transaction.
+ */
+export async function assertWebhookUrlAllowed(url: string) {
+  if (env.WEBHOOK_ALLOW_PRIVATE_URLS) return;
+  try {
+    await assertPublicHost(new URL(url).hostname);
+  } catch (error) {
+    if (error instanceof ForbiddenAddressError) {
+      throw invalidParam("url", "Webhook URLs must not point to loopback, private, link-local or metadata addresses.", "url_not_allowed");
+    }
+    throw invalidParam("url", "The webhook URL's host could not be resolved.", "url_not_resolvable");
+  }
+}
+
+const live = (merchantId: string) => and(eq(webhookEndpoints.merchantId, merchantId), isNull(webhookEndpoints.deletedAt));
+
+export function createWebhookEndpoint(opts: {
+  merchantId: string;
+  input: { url: string; events?: WebhookEventType[]; description?: string | null };
+  actor: Actor;
+}) {
+  const { merchantId, input, actor } = opts;
+  const existing = db.select({ n: count() }).from(webhookEndpoints).where(live(merchantId)).get()?.n ?? 0;
+  if (existing >= MAX_ENDPOINTS_PER_MERCHANT) {
+    throw unprocessable(
+      "endpoint_limit_reached",
+      `A merchant can have at most ${MAX_ENDPOINTS_PER_MERCHANT} webhook endpoints; delete one first.`,
+    );
+  }
+  const endpoint = db
+    .insert(webhookEndpoints)
+    .values({
+      id: newId("webhookEndpoint"),
+      merchantId,
+      url: input.url,
+      events: input.events ?? [...webhookEventTypes],
+      description: input.description ?? null,
+      secret: generateSecret(),
+      createdAt: now(),
+    })
+    .returning()
+    .get();
+  audit({ merchantId, actor, action: "webhook_endpoint.created", objectType: "webhook_endpoint", objectId: endpoint.id });
+  return endpoint;
+}
+
+export function getWebhookEndpoint({ merchantId, id }: { merchantId: string; id: string }) {
+  const endpoint = db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.id, id), live(merchantId)))
+    .get();
+  if (!endpoint) throw notFound("webhook endpoint", id);
+  return endpoint;
+}
+
+export function listWebhookEndpoints(opts: { merchantId: string; limit: number; startingAfter?: string }) {
+  return paginate({ table: webhookEndpoints, where: live(opts.merchantId), limit: opts.limit, startingAfter: opts.startingAfter });
+}
+
+/** Deletes an endpoint: nothing more is sent to it, including retries already queued. */
+export function deleteWebhookEndpoint({ merchantId, id, actor }: { merchantId: string; id: string; actor: Actor }) {
+  const endpoint = getWebhookEndpoint({ merchantId, id });
+  const at = now();
+  db.update(webhookEndpoints).set({ deletedAt: at }).where(eq(webhookEndpoints.id, endpoint.id)).run();
+  db.update(webhookDeliveries)
+    .set({ status: "failed", lockedUntil: null, updatedAt: at })
+    .where(and(eq(webhookDeliveries.endpointId, endpoint.id), eq(webhookDeliveries.status, "pending")))
+    .run();
+  audit({ merchantId, actor, action: "webhook_endpoint.deleted", objectType: "webhook_endpoint", objectId: id });
+  return { id: endpoint.id, object: "webhook_endpoint" as const, deleted: true as const };
+}
+
+/** The delivery log of one endpoint: one row per HTTP attempt, newest first. */
+export function listDeliveryAttempts(opts: {
+  merchantId: string;
+  endpointId: string;
+  eventId?: string;
+  limit: number;
+  startingAfter?: string;
+}) {
+  const endpoint = getWebhookEndpoint({ merchantId: opts.merchantId, id: opts.endpointId });
+  const where = and(
+    eq(webhookDeliveryAttempts.endpointId, endpoint.id),
+    opts.eventId ? eq(webhookDeliveryAttempts.eventId, opts.eventId) : undefined,
+  );
+  return paginate({ table: webhookDeliveryAttempts, where, limit: opts.limit, startingAfter: opts.startingAfter });
+}
