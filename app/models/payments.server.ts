@@ -1,0 +1,254 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { paymentItems, payments, refunds, type Payment, type PaymentItem, type PaymentMethod, type Refund } from "#db/schema/index";
+import { db } from "~/utils/db.server";
+import { now } from "~/utils/clock.server";
+import { newId } from "~/utils/ids.server";
+import { conflict, invalidParam, notFound, unprocessable } from "~/api/errors.server";
+import { paginate } from "~/api/pagination.server";
+import { formatInvoiceNumber } from "~/billing/invoice-number";
+import { AmountOverflowError, priceLines, refundableAmount, statusAfterRefund, type LineInput } from "~/billing/money";
+import { audit, type Actor } from "./audit.server";
+import { getSubscription, requireCustomer } from "./subscriptions.server";
+
+export type PaymentInput = {
+  customer_id: string;
+  subscription_id?: string | null;
+  status: "succeeded" | "failed" | "pending";
+  currency: string;
+  items: (LineInput & { description: string })[];
+  payment_method?: PaymentMethod | null;
+  failure_reason?: string | null;
+  created_at?: Date;
+};
+
+export type PaymentWithItems = { payment: Payment; items: PaymentItem[] };
+
+// A backdated import is fine; a payment from the future is a mistake in the caller's clock.
+const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+export function serializePayment({ payment: p, items }: PaymentWithItems) {
+  return {
+    id: p.id,
+    object: "payment" as const,
+    customer_id: p.customerId,
+    subscription_id: p.subscriptionId,
+    status: p.status,
+    amount: p.amount,
+    amount_refunded: p.amountRefunded,
+    currency: p.currency,
+    items: items.map((i) => ({
+      description: i.description,
+      quantity: i.quantity,
+      unit_amount: i.unitAmount,
+      tax_rate_bps: i.taxRateBps,
+      amount: i.lineAmount,
+      tax: i.tax,
+    })),
+    tax: p.tax,
+    subtotal: p.subtotal,
+    payment_method: p.paymentMethod
+      ? { type: p.paymentMethod.type, brand: p.paymentMethod.brand ?? null, last4: p.paymentMethod.last4 ?? null }
+      : null,
+    invoice_number: p.invoiceNumber,
+    failure_reason: p.failureReason,
+    created_at: p.createdAt.toISOString(),
+  };
+}
+
+export function serializeRefund(r: Refund) {
+  return {
+    id: r.id,
+    object: "refund" as const,
+    payment_id: r.paymentId,
+    amount: r.amount,
+    currency: r.currency,
+    reason: r.reason,
+    created_at: r.createdAt.toISOString(),
+  };
+}
+
+function itemsOf(paymentIds: string[]) {
+  if (paymentIds.length === 0) return new Map<string, PaymentItem[]>();
+  const rows = db
+    .select()
+    .from(paymentItems)
+    .where(inArray(paymentItems.paymentId, paymentIds))
+    .orderBy(asc(paymentItems.paymentId), asc(paymentItems.position))
+    .all();
+  const byPayment = new Map<string, PaymentItem[]>();
+  for (const row of rows) byPayment.set(row.paymentId, [...(byPayment.get(row.paymentId) ?? []), row]);
+  return byPayment;
+}
+
+/** One payment of this merchant (and of this customer, when given). Deleted customers' payments stay readable. */
+export function getPayment(opts: { merchantId: string; customerId?: string; id: string }): PaymentWithItems {
+  const payment = db
+    .select()
+    .from(payments)
+    .where(
+      and(
+        eq(payments.id, opts.id),
+        eq(payments.merchantId, opts.merchantId),
+        opts.customerId ? eq(payments.customerId, opts.customerId) : undefined,
+      ),
+    )
+    .get();
+  if (!payment) throw notFound("payment", opts.id);
+  return { payment, items: itemsOf([payment.id]).get(payment.id) ?? [] };
+}
+
+export function listPayments(opts: {
+  merchantId: string;
+  customerId?: string;
+  status?: Payment["status"];
+  limit: number;
+  startingAfter?: string;
+}) {
+  const where = and(
+    eq(payments.merchantId, opts.merchantId),
+    opts.customerId ? eq(payments.customerId, opts.customerId) : undefined,
+    opts.status ? eq(payments.status, opts.status) : undefined,
+  );
+  const page = paginate({ table: payments, where, limit: opts.limit, startingAfter: opts.startingAfter });
+  const items = itemsOf(page.rows.map((p) => p.id));
+  return { rows: page.rows.map((payment) => ({ payment, items: items.get(payment.id) ?? [] })), hasMore: page.hasMore };
+}
+
+/**
+ * The merchant's next invoice number. Must run inside the transaction that makes the payment
+ * succeed: the counter row is locked by the IMMEDIATE transaction, so numbers have no gaps
+ * (a rollback undoes the increment) and no duplicates (the unique index is the last guard).
+ */
+export function nextInvoiceNumber(merchantId: string): string {
+  const row = db.get<{ last_number: number }>(sql`
+    insert into invoice_counters (merchant_id, last_number) values (${merchantId}, 1)
+    on conflict (merchant_id) do update set last_number = last_number + 1
+    returning last_number`);
+  return formatInvoiceNumber(row.last_number);
+}
+
+export function createPayment({ merchantId, input, actor }: { merchantId: string; input: PaymentInput; actor: Actor }) {
+  const customer = requireCustomer({ merchantId, id: input.customer_id, param: "customer_id" });
+  if (input.subscription_id) {
+    getSubscription({ merchantId, customerId: customer.id, id: input.subscription_id, param: "subscription_id" });
+  }
+  if (input.failure_reason && input.status !== "failed") {
+    throw invalidParam("failure_reason", "failure_reason is only for failed payments.");
+  }
+  const at = now();
+  const createdAt = input.created_at ?? at;
+  if (createdAt.getTime() > at.getTime() + FUTURE_TOLERANCE_MS) {
+    throw invalidParam("created_at", "created_at must not be in the future.");
+  }
+  let totals;
+  try {
+    totals = priceLines(input.items);
+  } catch (error) {
+    if (error instanceof AmountOverflowError) throw invalidParam("items", "The payment total is too large.");
+    throw error;
+  }
+  const succeeded = input.status === "succeeded";
+  const payment = db
+    .insert(payments)
+    .values({
+      id: newId("payment"),
+      merchantId,
+      customerId: customer.id,
+      subscriptionId: input.subscription_id ?? null,
+      status: input.status,
+      currency: input.currency,
+      subtotal: totals.subtotal,
+      tax: totals.tax,
+      amount: totals.amount,
+      paymentMethod: input.payment_method ?? null,
+      invoiceNumber: succeeded ? nextInvoiceNumber(merchantId) : null,
+      invoicedAt: succeeded ? createdAt : null,
+      failureReason: input.failure_reason ?? null,
+      createdAt,
+      updatedAt: at,
+    })
+    .returning()
+    .get();
+  const items = totals.lines.map((line, position) =>
+    db
+      .insert(paymentItems)
+      .values({
+        paymentId: payment.id,
+        position,
+        description: input.items[position].description,
+        quantity: line.quantity,
+        unitAmount: line.unit_amount,
+        taxRateBps: line.tax_rate_bps,
+        lineAmount: line.amount,
+        tax: line.tax,
+      })
+      .returning()
+      .get(),
+  );
+  audit({ merchantId, actor, action: "payment.created", objectType: "payment", objectId: payment.id, data: { status: payment.status } });
+  return { payment, items };
+}
+
+/** pending → succeeded | failed, nothing else. Success assigns the invoice number, once. */
+export function settlePayment(opts: { merchantId: string; id: string; status: "succeeded" | "failed"; actor: Actor }) {
+  const current = getPayment({ merchantId: opts.merchantId, id: opts.id });
+  if (current.payment.status !== "pending") {
+    throw conflict("payment_not_pending", `Only a pending payment can change status; this one is ${current.payment.status}.`, "status");
+  }
+  const at = now();
+  const succeeded = opts.status === "succeeded";
+  const payment = db
+    .update(payments)
+    .set({
+      status: opts.status,
+      ...(succeeded ? { invoiceNumber: nextInvoiceNumber(opts.merchantId), invoicedAt: at } : {}),
+      updatedAt: at,
+    })
+    .where(and(eq(payments.id, current.payment.id), eq(payments.status, "pending")))
+    .returning()
+    .get();
+  audit({ merchantId: opts.merchantId, actor: opts.actor, action: `payment.${opts.status}`, objectType: "payment", objectId: payment.id });
+  return { payment, items: current.items };
+}
+
+export function listRefunds({ paymentId }: { paymentId: string }) {
+  return db.select().from(refunds).where(eq(refunds.paymentId, paymentId)).orderBy(asc(refunds.createdAt), asc(refunds.seq)).all();
+}
+
+/**
+ * A partial or full refund. Runs in the caller's write transaction, which serializes refunds
+ * of one payment; the payments_refund_bounds check constraint is the last guard.
+ */
+export function refundPayment(opts: { merchantId: string; paymentId: string; amount?: number; reason?: string | null; actor: Actor }) {
+  const { payment } = getPayment({ merchantId: opts.merchantId, id: opts.paymentId });
+  if (!["succeeded", "partially_refunded", "refunded"].includes(payment.status)) {
+    throw unprocessable("payment_not_refundable", `A ${payment.status} payment cannot be refunded.`);
+  }
+  const remaining = refundableAmount({ amount: payment.amount, amount_refunded: payment.amountRefunded });
+  if (remaining === 0) throw unprocessable("payment_fully_refunded", "This payment is already fully refunded.", "amount");
+  const amount = opts.amount ?? remaining;
+  if (amount > remaining) {
+    throw unprocessable("refund_exceeds_remaining", `At most ${remaining} can still be refunded on this payment.`, "amount");
+  }
+  const at = now();
+  const refund = db
+    .insert(refunds)
+    .values({
+      id: newId("refund"),
+      merchantId: opts.merchantId,
+      paymentId: payment.id,
+      amount,
+      currency: payment.currency,
+      reason: opts.reason ?? null,
+      createdAt: at,
+    })
+    .returning()
+    .get();
+  const refunded = payment.amountRefunded + amount;
+  db.update(payments)
+    .set({ amountRefunded: refunded, status: statusAfterRefund(payment.amount, refunded), updatedAt: at })
+    .where(eq(payments.id, payment.id))
+    .run();
+  audit({ merchantId: opts.merchantId, actor: opts.actor, action: "refund.created", objectType: "refund", objectId: refund.id, data: { payment_id: payment.id, amount } });
+  return refund;
+}

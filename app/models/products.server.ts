@@ -1,0 +1,107 @@
+import { and, eq } from "drizzle-orm";
+import { products, type Product } from "#db/schema/index";
+import { db } from "~/utils/db.server";
+import { now } from "~/utils/clock.server";
+import { newId } from "~/utils/ids.server";
+import { invalidParam, notFound } from "~/api/errors.server";
+import { paginate } from "~/api/pagination.server";
+import { MAX_INTERVAL_COUNT, type Interval } from "~/billing/periods";
+import { audit, type Actor } from "./audit.server";
+
+export type ProductInput = {
+  name: string;
+  description?: string | null;
+  type: Product["type"];
+  price: number;
+  currency: string;
+  interval?: Interval;
+  interval_count?: number;
+};
+
+export function serializeProduct(p: Product) {
+  const recurring = p.type === "subscription";
+  return {
+    id: p.id,
+    object: "product" as const,
+    name: p.name,
+    description: p.description,
+    type: p.type,
+    price: p.price,
+    currency: p.currency,
+    interval: recurring ? p.interval : null,
+    interval_count: recurring ? p.intervalCount : null,
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+  };
+}
+
+export function getProduct({ merchantId, id, param }: { merchantId: string; id: string; param?: string }): Product {
+  const product = db
+    .select()
+    .from(products)
+    .where(and(eq(products.id, id), eq(products.merchantId, merchantId)))
+    .get();
+  if (!product) throw notFound("product", id, param);
+  return product;
+}
+
+export function createProduct({ merchantId, input, actor }: { merchantId: string; input: ProductInput; actor: Actor }) {
+  let interval: Interval | null = null;
+  let intervalCount = 1;
+  if (input.type === "subscription") {
+    if (!input.interval) throw invalidParam("interval", "Missing required param: interval (required for subscription products).", "parameter_missing");
+    interval = input.interval;
+    intervalCount = input.interval_count ?? 1;
+    if (intervalCount > MAX_INTERVAL_COUNT[interval]) {
+      throw invalidParam("interval_count", `A billing period is at most one year: at most ${MAX_INTERVAL_COUNT[interval]} for interval '${interval}'.`);
+    }
+  } else if (input.interval !== undefined || input.interval_count !== undefined) {
+    throw invalidParam(input.interval !== undefined ? "interval" : "interval_count", "One-time products have no interval.");
+  }
+  const at = now();
+  const product = db
+    .insert(products)
+    .values({
+      id: newId("product"),
+      merchantId,
+      name: input.name,
+      description: input.description ?? null,
+      type: input.type,
+      price: input.price,
+      currency: input.currency,
+      interval,
+      intervalCount,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning()
+    .get();
+  audit({ merchantId, actor, action: "product.created", objectType: "product", objectId: product.id });
+  return product;
+}
+
+export function listProducts(opts: { merchantId: string; type?: Product["type"]; limit: number; startingAfter?: string }) {
+  const where = and(eq(products.merchantId, opts.merchantId), opts.type ? eq(products.type, opts.type) : undefined);
+  return paginate({ table: products, where, limit: opts.limit, startingAfter: opts.startingAfter });
+}
+
+export function updateProduct(opts: {
+  merchantId: string;
+  id: string;
+  patch: { name?: string; description?: string | null };
+  actor: Actor;
+}) {
+  const current = getProduct({ merchantId: opts.merchantId, id: opts.id });
+  const updated = db
+    .update(products)
+    .set({
+      ...(opts.patch.name !== undefined ? { name: opts.patch.name } : {}),
+      ...(opts.patch.description !== undefined ? { description: opts.patch.description } : {}),
+      updatedAt: now(),
+    })
+    .where(eq(products.id, current.id))
+    .returning()
+    .get();
+  audit({ merchantId: opts.merchantId, actor: opts.actor, action: "product.updated", objectType: "product", objectId: current.id });
+  return updated;
+}

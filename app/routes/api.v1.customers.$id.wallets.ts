@@ -1,0 +1,14 @@
+import { merchantApiRoute } from "~/api/route.server";
+import { parseInput } from "~/api/validation.server";
+import { ListWalletsQuerySchema } from "~/api/schemas/billing";
+import { listWallets, serializeWallet } from "~/models/wallets.server";
+
+const route = merchantApiRoute({
+  GET: ({ merchant, params, query }) => {
+    parseInput(ListWalletsQuerySchema, query);
+    const data = listWallets({ merchantId: merchant.id, customerId: params.id! }).map(serializeWallet);
+    return { status: 200, body: { object: "list", data, has_more: false } };
+  },
+});
+
+export const loader = route;

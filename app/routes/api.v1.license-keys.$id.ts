@@ -1,0 +1,16 @@
+import { merchantApiRoute } from "~/api/route.server";
+import { parseInput } from "~/api/validation.server";
+import { UpdateLicenseKeySchema } from "~/api/schemas/billing";
+import { getLicenseKey, serializeLicenseKey, updateLicenseKey } from "~/models/license-keys.server";
+
+const route = merchantApiRoute({
+  GET: ({ merchant, params }) => ({ status: 200, body: serializeLicenseKey(getLicenseKey({ merchantId: merchant.id, id: params.id! })) }),
+  PATCH: ({ merchant, apiKey, params, body }) => {
+    const patch = parseInput(UpdateLicenseKeySchema, body);
+    const updated = updateLicenseKey({ merchantId: merchant.id, id: params.id!, patch, actor: { type: "api_key", id: apiKey.id } });
+    return { status: 200, body: serializeLicenseKey(updated) };
+  },
+});
+
+export const loader = route;
+export const action = route;

@@ -1,0 +1,21 @@
+import { merchantApiRoute } from "~/api/route.server";
+import { listBody } from "~/api/pagination.server";
+import { parseInput } from "~/api/validation.server";
+import { CreateLicenseKeySchema, ListLicenseKeysQuerySchema } from "~/api/schemas/billing";
+import { createLicenseKey, listLicenseKeys, serializeLicenseKey } from "~/models/license-keys.server";
+
+const route = merchantApiRoute({
+  GET: ({ merchant, query }) => {
+    const { limit, starting_after, customer_id } = parseInput(ListLicenseKeysQuerySchema, query);
+    const page = listLicenseKeys({ merchantId: merchant.id, customerId: customer_id, limit, startingAfter: starting_after });
+    return { status: 200, body: listBody(page, serializeLicenseKey) };
+  },
+  POST: ({ merchant, apiKey, body }) => {
+    const input = parseInput(CreateLicenseKeySchema, body);
+    const created = createLicenseKey({ merchantId: merchant.id, input, actor: { type: "api_key", id: apiKey.id } });
+    return { status: 201, body: serializeLicenseKey(created) };
+  },
+});
+
+export const loader = route;
+export const action = route;

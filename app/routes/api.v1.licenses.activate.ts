@@ -1,0 +1,16 @@
+import { publicApiRoute } from "~/api/route.server";
+import { parseInput } from "~/api/validation.server";
+import { ActivateLicenseSchema } from "~/api/schemas/billing";
+import { activateLicense, limitLicenseRequestByIp, limitLicenseRequestByKey, serializeInstance } from "~/models/license-keys.server";
+
+const route = publicApiRoute({
+  POST: ({ clientIp, body }) => {
+    limitLicenseRequestByIp(clientIp);
+    const input = parseInput(ActivateLicenseSchema, body);
+    limitLicenseRequestByKey(input.license_key);
+    return { status: 201, body: serializeInstance(activateLicense({ key: input.license_key, name: input.name })) };
+  },
+});
+
+export const loader = route;
+export const action = route;

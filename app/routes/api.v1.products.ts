@@ -1,0 +1,21 @@
+import { merchantApiRoute } from "~/api/route.server";
+import { listBody } from "~/api/pagination.server";
+import { parseInput } from "~/api/validation.server";
+import { CreateProductSchema, ListProductsQuerySchema } from "~/api/schemas/billing";
+import { createProduct, listProducts, serializeProduct } from "~/models/products.server";
+
+const route = merchantApiRoute({
+  GET: ({ merchant, query }) => {
+    const { limit, starting_after, type } = parseInput(ListProductsQuerySchema, query);
+    const page = listProducts({ merchantId: merchant.id, type, limit, startingAfter: starting_after });
+    return { status: 200, body: listBody(page, serializeProduct) };
+  },
+  POST: ({ merchant, apiKey, body }) => {
+    const input = parseInput(CreateProductSchema, body);
+    const product = createProduct({ merchantId: merchant.id, input, actor: { type: "api_key", id: apiKey.id } });
+    return { status: 201, body: serializeProduct(product) };
+  },
+});
+
+export const loader = route;
+export const action = route;

@@ -1,0 +1,22 @@
+import { merchantApiRoute } from "~/api/route.server";
+import { parseInput } from "~/api/validation.server";
+import { CancelSubscriptionSchema } from "~/api/schemas/billing";
+import { scheduleCancellation, serializeSubscriptionWithProduct as serialize } from "~/models/subscriptions.server";
+
+const route = merchantApiRoute({
+  POST: ({ merchant, apiKey, params, body }) => {
+    const input = parseInput(CancelSubscriptionSchema, body);
+    const result = scheduleCancellation({
+      merchantId: merchant.id,
+      id: params.id!,
+      atPeriodEnd: input.at_period_end ?? true,
+      reason: input.reason,
+      feedback: input.feedback,
+      actor: { type: "api_key", id: apiKey.id },
+    });
+    return { status: 200, body: serialize(result) };
+  },
+});
+
+export const loader = route;
+export const action = route;

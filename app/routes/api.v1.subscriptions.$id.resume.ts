@@ -1,0 +1,15 @@
+import { merchantApiRoute } from "~/api/route.server";
+import { parseInput } from "~/api/validation.server";
+import { ResumeSubscriptionSchema } from "~/api/schemas/billing";
+import { resumeSubscription, serializeSubscriptionWithProduct as serialize } from "~/models/subscriptions.server";
+
+const route = merchantApiRoute({
+  POST: ({ merchant, apiKey, params, body }) => {
+    parseInput(ResumeSubscriptionSchema, body);
+    const result = resumeSubscription({ merchantId: merchant.id, id: params.id!, actor: { type: "api_key", id: apiKey.id } });
+    return { status: 200, body: serialize(result) };
+  },
+});
+
+export const loader = route;
+export const action = route;
