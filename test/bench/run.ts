@@ -49,7 +49,7 @@ async function main() {
     PORTAL_SIGNING_KEYS: "bench:bench-signing-secret-0123456789abcdef",
     RATE_LIMIT_SCALE: "0",
     LOG_LEVEL: "warn",
-  };
+  } as unknown as NodeJS.ProcessEnv;
   const server = spawn(process.execPath, [path.join(ROOT, "build/index.js")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("server did not start")), 20_000);
@@ -82,7 +82,10 @@ async function main() {
       url: `${url}${scenario.path(ctx)}`,
       method: scenario.method ?? "GET",
       headers: scenario.headers?.(ctx) ?? {},
-      ...(scenario.body ? { setupClient: undefined, requests: [{ method: scenario.method ?? "POST", body: "", setupRequest: (req: any) => ({ ...req, body: scenario.body!(ctx) }) }] } : {}),
+      // A fresh body per request (unique emails for the write scenario).
+      ...(scenario.body
+        ? { requests: [{ method: scenario.method ?? "POST", setupRequest: (req: autocannon.Request) => ({ ...req, body: scenario.body!(ctx) }) }] }
+        : {}),
       connections: scenario.connections ?? CONNECTIONS,
       duration: DURATION,
     });
