@@ -146,3 +146,30 @@ describe("demo seed", () => {
     db.close();
   });
 });
+
+describe("unexpected failures in production", () => {
+  it("answers a generic 500 with a request id and no SQL or stack, and logs the cause", async () => {
+    const server = await startServer({ env: { NODE_ENV: "production" } });
+    try {
+      const { apiKey } = createMerchant(server.dbFile, "Broken Co");
+      // Break the database under the running server: every customer write now fails in SQL.
+      const db = new Database(server.dbFile);
+      db.exec("DROP TABLE audit_log");
+      db.close();
+      const res = await apiClient(server.url, apiKey).post("/customers", { email: "boom@example.com" });
+      expect(res.status).toBe(500);
+      expect(res.body.error).toMatchObject({ type: "api_error", code: "internal_error" });
+      const requestId = res.headers.get("x-request-id")!;
+      expect(res.body.error.message).toContain(requestId);
+      expect(JSON.stringify(res.body)).not.toMatch(/audit_log|sqlite|insert|at .*\.js/i);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(server.logs.find((l) => l.includes(requestId) && l.includes("audit_log"))).toBeTruthy();
+      // Nothing half-written: the customer row rolled back with the failed audit insert.
+      const check = new Database(server.dbFile, { readonly: true });
+      expect(check.prepare("select count(*) as n from customers").get()).toEqual({ n: 0 });
+      check.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
