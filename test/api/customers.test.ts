@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, startServer, type TestServer } from "../setup/server";
@@ -246,5 +247,44 @@ describe("GET /customers (list, filters, pagination)", () => {
     expect((await fresh.get(`/customers?limit=100&created_lte=${today}`)).body.data).toHaveLength(45);
     expect((await fresh.get("/customers?created_gte=2999-01-01")).body.data).toHaveLength(0);
     expect((await fresh.get("/customers?created_gte=yesterday")).status).toBe(422);
+  });
+});
+
+describe("DELETE /customers/{id} side effects", () => {
+  it("cancels live subscriptions at once, voids wallet balances, and keeps payments retrievable", async () => {
+    const c = (await api.post("/customers", { email: unique("cascade") })).body;
+    const product = (await api.post("/products", { name: "Pro", type: "subscription", price: 1500, currency: "usd", interval: "month" })).body;
+    expect(product.id).toMatch(/^prod_/);
+    const sub = (await api.post("/subscriptions", { customer_id: c.id, product_id: product.id })).body;
+    expect(sub.status).toBe("active");
+    const payment = (await api.post("/payments", { customer_id: c.id, status: "succeeded", currency: "usd", items: [{ description: "Pro", quantity: 1, unit_amount: 1500 }] })).body;
+    expect(payment.invoice_number).toMatch(/^INV-\d{6}$/);
+    await api.post(`/customers/${c.id}/wallets/ledger-entries`, { currency: "krw", amount: 5000, entry_type: "credit" });
+    await api.post(`/customers/${c.id}/wallets/ledger-entries`, { currency: "usd", amount: 250, entry_type: "credit" });
+
+    expect((await api.del(`/customers/${c.id}`)).status).toBe(200);
+
+    const after = (await api.get(`/subscriptions/${sub.id}`)).body;
+    expect(after).toMatchObject({ status: "cancelled", cancel_at_period_end: false });
+    expect(after.cancelled_at).toEqual(expect.any(String));
+    expect((await api.get(`/payments/${payment.id}`)).body).toMatchObject({ id: payment.id, invoice_number: payment.invoice_number });
+    const invoice = await api.get(`/payments/${payment.id}/invoice`);
+    expect(invoice.status).toBe(200);
+    expect(invoice.headers.get("content-type")).toBe("application/pdf");
+    // The customer is gone from the API; its wallet endpoints answer 404 like any missing customer.
+    expect((await api.get(`/customers/${c.id}/wallets`)).status).toBe(404);
+    // Balances were voided by a ledger debit each, so the ledger still adds up.
+    const db = new Database(server.dbFile, { readonly: true });
+    expect(db.prepare("select currency, balance from wallets where customer_id = ? order by currency").all(c.id)).toEqual([
+      { currency: "KRW", balance: 0 },
+      { currency: "USD", balance: 0 },
+    ]);
+    expect(
+      db.prepare("select currency, amount, entry_type, reason, balance_after from wallet_ledger_entries where customer_id = ? and entry_type = 'debit' order by currency").all(c.id),
+    ).toEqual([
+      { currency: "KRW", amount: 5000, entry_type: "debit", reason: "customer_deleted", balance_after: 0 },
+      { currency: "USD", amount: 250, entry_type: "debit", reason: "customer_deleted", balance_after: 0 },
+    ]);
+    db.close();
   });
 });
