@@ -9,8 +9,8 @@ export type Received = {
   at: number;
 };
 
-/** What the receiver answers on a path: a status, a redirect, or no answer at all. */
-export type Behaviour = number | "hang" | { redirect: string };
+/** What the receiver answers on a path: a status, a redirect, a slow status, or no answer at all. */
+export type Behaviour = number | "hang" | { redirect: string } | { status: number; afterMs: number };
 
 /**
  * A real merchant endpoint on loopback: records every request exactly as it arrived (raw body
@@ -35,8 +35,12 @@ export async function startReceiver() {
         res.on("close", () => hung.delete(res));
         return;
       }
-      if (typeof behaviour === "object") {
+      if (typeof behaviour === "object" && "redirect" in behaviour) {
         res.writeHead(302, { Location: behaviour.redirect }).end();
+        return;
+      }
+      if (typeof behaviour === "object") {
+        setTimeout(() => res.writeHead(behaviour.status).end("ok"), behaviour.afterMs);
         return;
       }
       res.writeHead(behaviour, { "Content-Type": "text/plain" }).end("ok");

@@ -1,0 +1,179 @@
+import Database from "better-sqlite3";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { apiClient, type ApiClient } from "../setup/api";
+import { createMerchant, startServer, tempDbFile, type TestServer } from "../setup/server";
+import { sleep, startReceiver, verify, type Receiver } from "./webhooks-receiver";
+
+let receiver: Receiver;
+const servers: TestServer[] = [];
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.stop("SIGKILL");
+});
+afterAll(async () => {
+  await receiver?.close();
+});
+
+async function start(opts: { env?: Record<string, string>; dbFile?: string } = {}) {
+  const server = await startServer(opts);
+  servers.push(server);
+  return server;
+}
+
+async function setUp(server: TestServer, path: string) {
+  const apiKey = createMerchant(server.dbFile, "Durable").apiKey;
+  const api = apiClient(server.url, apiKey);
+  const res = await api.post("/webhook-endpoints", { url: receiver.url(path) });
+  expect(res.status).toBe(201);
+  return { api, apiKey, endpoint: res.body as { id: string; secret: string } };
+}
+
+async function patchCustomers(api: ApiClient, n: number) {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = await api.post("/customers", { email: `d${i}-${Date.now()}@example.com` });
+    expect((await api.patch(`/customers/${c.body.id}`, { name: `Name ${i}` })).status).toBe(200);
+    ids.push(c.body.id);
+  }
+  return ids;
+}
+
+function readDb<T>(dbFile: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe("durability", () => {
+  it("loses no event across kill -9: deliveries in flight and queued are sent after restart with the same ids", async () => {
+    receiver.script("/kill", ["hang"]);
+    const first = await start({ env: { WEBHOOK_TIMEOUT_MS: "30000" } });
+    const { api, apiKey, endpoint } = await setUp(first, "/kill");
+    const customers = await patchCustomers(api, 10);
+    // Eight attempts hang in flight (the loop's concurrency); the other two wait in the queue.
+    await receiver.waitFor(() => receiver.on("/kill").length >= 8, "attempts in flight");
+    const inFlightIds = new Set(receiver.on("/kill").map((r) => r.headers["webhook-id"]));
+    expect(await first.stop("SIGKILL")).toBeNull();
+
+    receiver.script("/kill", [200]);
+    const seenBefore = receiver.on("/kill").length;
+    const second = await start({ dbFile: first.dbFile });
+    await receiver.waitFor(
+      () => new Set(receiver.on("/kill").slice(seenBefore).map((r) => r.headers["webhook-id"])).size >= 10,
+      "all ten events after the restart",
+    );
+    await sleep(1000);
+    const after = receiver.on("/kill").slice(seenBefore);
+    expect(after).toHaveLength(10);
+    const events = after.map((r) => verify(endpoint.secret, r));
+    expect(new Set(events.map((e) => e.data.object.id))).toEqual(new Set(customers));
+    const deliveredIds = new Set(after.map((r) => r.headers["webhook-id"]));
+    for (const id of inFlightIds) expect(deliveredIds).toContain(id);
+    expect(second.logs.join("\n")).toContain("released webhook deliveries left by a previous process");
+    const log = await apiClient(second.url, apiKey).get(`/webhook-endpoints/${endpoint.id}/deliveries?limit=100`);
+    const delivered = log.body.data.filter((a: any) => a.delivered);
+    expect(new Set(delivered.map((a: any) => a.event_id))).toEqual(deliveredIds);
+  });
+
+  it("graceful shutdown lets an attempt in flight finish and records it; nothing is sent twice after restart", async () => {
+    receiver.script("/slow", [{ status: 200, afterMs: 1500 }]);
+    const server = await start();
+    const { api, endpoint } = await setUp(server, "/slow");
+    await patchCustomers(api, 1);
+    await receiver.waitFor(() => receiver.on("/slow").length >= 1, "the attempt to start");
+    expect(await server.stop("SIGTERM")).toBe(0);
+    const rows = readDb(server.dbFile, (db) =>
+      db.prepare("select attempt, status_code, delivered from webhook_delivery_attempts where endpoint_id = ?").all(endpoint.id),
+    );
+    expect(rows).toEqual([{ attempt: 1, status_code: 200, delivered: 1 }]);
+
+    const again = await start({ dbFile: server.dbFile });
+    await sleep(1500);
+    expect(receiver.on("/slow")).toHaveLength(1);
+    expect(again.logs.join("\n")).not.toContain("released webhook deliveries");
+  });
+
+  it("retries on Standard Webhooks' default schedule: 5 s, then 5 min (watched with the test clock)", async () => {
+    receiver.script("/schedule", [500]);
+    const server = await start();
+    const { api } = await setUp(server, "/schedule");
+    await patchCustomers(api, 1);
+    const count = () => receiver.on("/schedule").length;
+    await receiver.waitFor(() => count() >= 1, "the immediate first attempt");
+
+    await server.setClock(3_000);
+    await sleep(1200);
+    expect(count()).toBe(1);
+    await server.setClock(7_000);
+    await receiver.waitFor(() => count() >= 2, "the retry after 5 s");
+
+    await server.setClock(7_000 + 280_000);
+    await sleep(1200);
+    expect(count()).toBe(2);
+    await server.setClock(7_000 + 310_000);
+    await receiver.waitFor(() => count() >= 3, "the retry after 5 min");
+    const ids = new Set(receiver.on("/schedule").map((r) => r.headers["webhook-id"]));
+    expect(ids.size).toBe(1);
+  });
+});
+
+describe("SSRF guard in production", () => {
+  const production = { NODE_ENV: "production" };
+
+  it("refuses loopback, private, link-local and metadata URLs at creation with 422 param url", async () => {
+    const server = await start({ env: production });
+    const api = apiClient(server.url, createMerchant(server.dbFile, "Prod").apiKey);
+    for (const url of [
+      "http://127.0.0.1:9/hook",
+      "http://localhost/hook",
+      "http://[::1]/hook",
+      "http://169.254.169.254/latest/meta-data/",
+      "http://10.0.0.8/hook",
+      "http://172.20.1.1/hook",
+      "http://192.168.1.1/hook",
+      "http://[fd00:ec2::254]/hook",
+      "http://[fe80::1]/hook",
+      "http://[::ffff:127.0.0.1]/hook",
+      "http://0.0.0.0/hook",
+      "http://2130706433/hook", // 127.0.0.1 as a single number
+    ]) {
+      const res = await api.post("/webhook-endpoints", { url });
+      expect(res.status, url).toBe(422);
+      expect(res.body.error, url).toMatchObject({ type: "invalid_request_error", code: "url_not_allowed", param: "url" });
+    }
+    expect((await api.get("/webhook-endpoints")).body.data).toEqual([]);
+  });
+
+  it("allows loopback with WEBHOOK_ALLOW_PRIVATE_URLS=true, and refuses it again at send time once that is off", async () => {
+    receiver.script("/prod", [200]);
+    const dbFile = tempDbFile("ssrf");
+    const allowed = await start({ dbFile, env: { ...production, WEBHOOK_ALLOW_PRIVATE_URLS: "true" } });
+    const { api, apiKey, endpoint } = await setUp(allowed, "/prod");
+    await patchCustomers(api, 1);
+    await receiver.waitFor(() => receiver.on("/prod").length >= 1, "the allowed delivery");
+    expect(await allowed.stop("SIGTERM")).toBe(0);
+
+    const strict = await start({ dbFile, env: production });
+    const other = apiClient(strict.url, createMerchant(dbFile, "Second").apiKey);
+    expect((await other.post("/webhook-endpoints", { url: receiver.url("/prod") })).status).toBe(422);
+
+    // The first merchant's endpoint predates the switch: its next event is refused when sent.
+    const seen = receiver.on("/prod").length;
+    await patchCustomers(apiClient(strict.url, apiKey), 1);
+    const strictApi = apiClient(strict.url, apiKey);
+    let log: any[] = [];
+    for (let i = 0; i < 100 && log.length < 2; i++) {
+      log = (await strictApi.get(`/webhook-endpoints/${endpoint.id}/deliveries`)).body.data;
+      await sleep(100);
+    }
+    expect(log[0]).toMatchObject({ attempt: 1, status_code: null, delivered: false });
+    expect(log[0].error).toMatch(/private or reserved/);
+    expect(receiver.on("/prod")).toHaveLength(seen);
+  });
+});
