@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { seedDemo } from "#db/seed";
 import { countMerchants } from "~/models/merchants.server";
+import { mintDemoLink } from "~/models/portal-sessions.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 
@@ -22,6 +23,12 @@ function printDemo(demo: DemoCredentials) {
     "",
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+  // A fresh single-use link each start (signing is async, so it prints just after the block).
+  mintDemoLink({ merchantId: demo.merchant_id, customerId: demo.customer_id })
+    .then((url) => {
+      if (url) process.stdout.write(`  Portal link for the demo customer (works once, for 1 hour):\n    ${url}\n  Sign-in page: ${env.PUBLIC_URL}/p/${demo.slug}\n  Mailbox: ${env.PUBLIC_URL}/dev/mailbox\n\n`);
+    })
+    .catch((error: unknown) => logger.warn({ err: error }, "could not mint the demo portal link"));
 }
 
 /** Runs once before the server listens: seeds a new database and prints the demo. */

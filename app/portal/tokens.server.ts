@@ -1,0 +1,159 @@
+import { errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from "jose";
+
+/**
+ * Portal link tokens: a compact JWS, HS256 only, `typ` portal-link+jwt, a `kid` naming one of
+ * the configured keys. The token carries ids only (no PII). This module is pure (no database,
+ * no environment): the database checks live in app/models/portal-sessions.server.ts.
+ */
+export const PORTAL_TOKEN_TYPE = "portal-link+jwt";
+export const PORTAL_AUDIENCE = "portico:portal";
+export const CLOCK_TOLERANCE_S = 30;
+// Real tokens are ~330 characters; anything far longer is refused before any parsing.
+export const MAX_TOKEN_LENGTH = 1024;
+const MIN_SECRET_LENGTH = 32;
+const KID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+export type SigningKeyConfig = { kid: string; secret: string };
+export type Keyring = { signing: { kid: string; key: CryptoKey }; verify: Map<string, CryptoKey> };
+
+export type PortalClaims = {
+  sub: string; // customer id
+  mid: string; // merchant id
+  jti: string; // portal session id
+  iat: number;
+  nbf: number;
+  exp: number;
+};
+
+/** `kid:secret,kid2:secret2` → keys; the first signs, all verify. Throws a clear message. */
+export function parseSigningKeys(value: string): SigningKeyConfig[] {
+  const keys = value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const at = part.indexOf(":");
+      const kid = at > 0 ? part.slice(0, at) : "";
+      const secret = at > 0 ? part.slice(at + 1) : "";
+      if (!KID_PATTERN.test(kid)) {
+        throw new Error("PORTAL_SIGNING_KEYS: each entry must be kid:secret, kid of 1-32 letters, digits, - or _.");
+      }
+      if (secret.length < MIN_SECRET_LENGTH) {
+        throw new Error(`PORTAL_SIGNING_KEYS: the secret of key '${kid}' must be at least ${MIN_SECRET_LENGTH} characters.`);
+      }
+      return { kid, secret };
+    });
+  if (keys.length === 0) throw new Error("PORTAL_SIGNING_KEYS: at least one kid:secret pair is required.");
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new Error("PORTAL_SIGNING_KEYS: key ids must be unique.");
+  return keys;
+}
+
+export async function importKeyring(keys: SigningKeyConfig[]): Promise<Keyring> {
+  const imported = await Promise.all(
+    keys.map(async ({ kid, secret }) => {
+      // A secret is used as its UTF-8 bytes (PRODUCT.md), never base64-decoded.
+      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+        "sign",
+        "verify",
+      ]);
+      return [kid, key] as const;
+    }),
+  );
+  return { signing: { kid: imported[0][0], key: imported[0][1] }, verify: new Map(imported) };
+}
+
+export async function signPortalToken(opts: {
+  keyring: Keyring;
+  issuer: string;
+  customerId: string;
+  merchantId: string;
+  portalSessionId: string;
+  issuedAt: Date;
+  expiresAt: Date;
+}): Promise<string> {
+  const iat = Math.floor(opts.issuedAt.getTime() / 1000);
+  return new SignJWT({ mid: opts.merchantId })
+    .setProtectedHeader({ alg: "HS256", typ: PORTAL_TOKEN_TYPE, kid: opts.keyring.signing.kid })
+    .setIssuer(opts.issuer)
+    .setAudience(PORTAL_AUDIENCE)
+    .setSubject(opts.customerId)
+    .setJti(opts.portalSessionId)
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(Math.floor(opts.expiresAt.getTime() / 1000))
+    .sign(opts.keyring.signing.key);
+}
+
+export type TokenFailure =
+  | "malformed"
+  | "unknown_key"
+  | "invalid_signature"
+  | "invalid_header"
+  | "invalid_claims"
+  | "expired"
+  | "not_yet_valid";
+
+export type VerifyResult =
+  | { ok: true; claims: PortalClaims }
+  // `claims` is present only when the signature verified (an expired link): enough to offer
+  // "email me a new link" without trusting anything an attacker could have written.
+  | { ok: false; reason: TokenFailure; claims?: PortalClaims };
+
+const ID = (prefix: string) => new RegExp(`^${prefix}_[0-9A-Za-z]{8,64}$`);
+
+function asPortalClaims(payload: JWTPayload): PortalClaims | null {
+  const { sub, mid, jti, iat, nbf, exp } = payload as Record<string, unknown>;
+  const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
+  if (typeof sub !== "string" || !ID("cus").test(sub)) return null;
+  if (typeof mid !== "string" || !ID("mer").test(mid)) return null;
+  if (typeof jti !== "string" || !ID("ps").test(jti)) return null;
+  if (!isInt(iat) || !isInt(nbf) || !isInt(exp)) return null;
+  return { sub, mid, jti, iat, nbf, exp };
+}
+
+/**
+ * Verifies a portal token's signature and claims. Never throws: every failure is a reason,
+ * and callers show the same page for all of them.
+ */
+export async function verifyPortalToken(
+  token: string,
+  opts: { keyring: Keyring; issuer: string; currentDate?: Date },
+): Promise<VerifyResult> {
+  if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) {
+    return { ok: false, reason: "malformed" };
+  }
+  const getKey: JWTVerifyGetKey = (header) => {
+    const key = typeof header.kid === "string" ? opts.keyring.verify.get(header.kid) : undefined;
+    if (!key) throw new errors.JWKSNoMatchingKey();
+    return key;
+  };
+  try {
+    const { payload } = await jwtVerify(token, getKey, {
+      algorithms: ["HS256"],
+      typ: PORTAL_TOKEN_TYPE,
+      issuer: opts.issuer,
+      audience: PORTAL_AUDIENCE,
+      clockTolerance: CLOCK_TOLERANCE_S,
+      requiredClaims: ["sub", "mid", "jti", "iat", "nbf", "exp"],
+      currentDate: opts.currentDate,
+    });
+    const claims = asPortalClaims(payload);
+    return claims ? { ok: true, claims } : { ok: false, reason: "invalid_claims" };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) {
+      // jose verifies the signature before it validates claims, so this payload is authentic.
+      const claims = asPortalClaims(error.payload);
+      return claims ? { ok: false, reason: "expired", claims } : { ok: false, reason: "invalid_claims" };
+    }
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      return { ok: false, reason: error.claim === "nbf" ? "not_yet_valid" : "invalid_claims" };
+    }
+    if (error instanceof errors.JWKSNoMatchingKey) return { ok: false, reason: "unknown_key" };
+    if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: "invalid_signature" };
+    if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported || error instanceof errors.JWSInvalid) {
+      return { ok: false, reason: "invalid_header" };
+    }
+    return { ok: false, reason: "malformed" };
+  }
+}

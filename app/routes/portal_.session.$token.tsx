@@ -1,0 +1,199 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { Locale } from "~/i18n/index";
+import { negotiateLocale } from "~/i18n/negotiate.server";
+import { sendSignInLink } from "~/models/portal-sessions.server";
+import { BrandedCard, type Branding } from "~/portal/branded-page";
+import { assertSameOrigin } from "~/portal/csrf.server";
+import { checkPortalLink, exchangeLink, findMerchantById, liveSessionFromLink, merchantDisplay } from "~/portal/links.server";
+import { getKeyring } from "~/portal/signing-keys.server";
+import { limits, RateLimited, takeAll } from "~/portal/rate-limits.server";
+import { verifyPortalToken, type PortalClaims } from "~/portal/tokens.server";
+import { env } from "~/utils/env.server";
+import { now } from "~/utils/clock.server";
+
+// Token pages never leak the token: no Referer to anything they link, no caching, no indexing.
+const TOKEN_PAGE_HEADERS = { "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
+
+type View =
+  | { state: "continue"; locale: Locale; branding: Branding }
+  | { state: "invalid"; locale: Locale; branding: Branding | null; canResend: boolean; signInPath: string | null }
+  | { state: "resent"; locale: Locale; branding: Branding | null }
+  | { state: "rate_limited"; locale: Locale; branding: null };
+
+export const meta: MetaFunction = () => [{ title: "Billing portal" }, { name: "robots", content: "noindex" }];
+export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
+  const out = new Headers(TOKEN_PAGE_HEADERS);
+  for (const h of [loaderHeaders, actionHeaders]) h.forEach((v, k) => out.set(k, v));
+  return out;
+};
+
+const view = (data: View, status = 200, extra: Record<string, string> = {}) =>
+  json(data, { status, headers: { ...TOKEN_PAGE_HEADERS, ...extra } });
+
+const merchantOf = (claims: PortalClaims | null) => (claims ? findMerchantById(claims.mid) : undefined);
+
+/** The one page every failure shows: 401, branded only from verified claims, no reason given. */
+function invalidLink(request: Request, claims: PortalClaims | null) {
+  const merchant = merchantOf(claims);
+  const locale = negotiateLocale({ request, merchantDefault: merchant?.portalSettings.branding.default_locale });
+  return view(
+    {
+      state: "invalid",
+      locale,
+      branding: merchant ? merchantDisplay(merchant) : null,
+      canResend: Boolean(merchant),
+      signInPath: merchant ? `/p/${merchant.slug}` : null,
+    },
+    401,
+  );
+}
+
+function rateLimited(request: Request, error: RateLimited) {
+  return view({ state: "rate_limited", locale: negotiateLocale({ request }), branding: null }, 429, { "Retry-After": String(error.retryAfter) });
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  try {
+    takeAll([[limits.tokenPagePerIp, context.clientIp]]);
+  } catch (error) {
+    if (error instanceof RateLimited) return rateLimited(request, error);
+    throw error;
+  }
+  const check = await checkPortalLink(params.token ?? "");
+  if (!check.ok) {
+    if (await liveSessionFromLink(request, check.claims)) return redirect("/portal", { status: 303, headers: TOKEN_PAGE_HEADERS });
+    return invalidLink(request, check.claims);
+  }
+  const { link } = check;
+  if (link.portalSession.kind === "redirect" && request.method === "GET") {
+    // The documented exception to "no state change on GET": a redirect link is spent by its
+    // first GET, because the merchant's own app sends the customer here a moment after minting.
+    const exchanged = await exchangeLink(link);
+    if (!exchanged) return invalidLink(request, check.claims);
+    return redirect(exchanged.location, { status: 303, headers: { ...TOKEN_PAGE_HEADERS, "Set-Cookie": exchanged.cookie } });
+  }
+  // Emailed links only render: mail scanners fetch (and run) links, so only a click may spend.
+  const locale = negotiateLocale({
+    sessionLocale: link.portalSession.locale,
+    request,
+    merchantDefault: link.merchant.portalSettings.branding.default_locale,
+  });
+  return view({ state: "continue", locale, branding: merchantDisplay(link.merchant) });
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const form = await request.formData().catch(() => new FormData());
+  const intent = form.get("intent");
+  try {
+    takeAll([[limits.tokenPagePerIp, context.clientIp]]);
+  } catch (error) {
+    if (error instanceof RateLimited) return rateLimited(request, error);
+    throw error;
+  }
+  const token = params.token ?? "";
+
+  if (intent === "resend") {
+    // Only a verified signature names the customer (an expired or spent link still has one).
+    const verified = await verifyPortalToken(token, { keyring: await getKeyring(), issuer: env.PUBLIC_URL, currentDate: now() });
+    const claims = verified.ok ? verified.claims : (verified.claims ?? null);
+    const merchant = merchantOf(claims);
+    if (claims && merchant) {
+      try {
+        takeAll([
+          [limits.signInPerAddress, `${claims.mid}:${claims.sub}`],
+          [limits.signInPerIp, context.clientIp],
+        ]);
+        await sendSignInLink({ merchant, customerId: claims.sub, locale: null });
+      } catch (error) {
+        // Same answer whether or not a mail went out, limited or not.
+        if (!(error instanceof RateLimited)) throw error;
+      }
+    }
+    const locale = negotiateLocale({ request, merchantDefault: merchant?.portalSettings.branding.default_locale });
+    return view({ state: "resent", locale, branding: merchant ? merchantDisplay(merchant) : null });
+  }
+
+  const check = await checkPortalLink(token);
+  if (!check.ok) {
+    if (await liveSessionFromLink(request, check.claims)) return redirect("/portal", { status: 303, headers: TOKEN_PAGE_HEADERS });
+    return invalidLink(request, check.claims);
+  }
+  const exchanged = await exchangeLink(check.link);
+  if (!exchanged) return invalidLink(request, check.claims);
+  return redirect(exchanged.location, { status: 303, headers: { ...TOKEN_PAGE_HEADERS, "Set-Cookie": exchanged.cookie } });
+}
+
+// Never re-run the loader after a post from this page (it is the token page's own state).
+export const shouldRevalidate = () => false;
+
+export default function PortalLinkPage() {
+  const loaded = useLoaderData<typeof loader>() as View;
+  const acted = useActionData<typeof action>() as View | undefined;
+  const data = acted ?? loaded;
+  return (
+    <BrandedCard branding={data.branding} locale={data.locale}>
+      <PageBody data={data} />
+    </BrandedCard>
+  );
+}
+
+function PageBody({ data }: { data: View }) {
+  const { t } = useTranslation();
+  const merchant = data.branding?.name ?? "";
+  switch (data.state) {
+    case "continue":
+      // A plain form, no script: a scanner that renders the page never clicks it.
+      return (
+        <>
+          <h1>{t("token.continueTitle", { merchant })}</h1>
+          <p className="muted">{t("token.continueBody", { merchant })}</p>
+          <form method="post">
+            <input type="hidden" name="intent" value="continue" />
+            <button type="submit" className="button">
+              {t("token.continueButton")}
+            </button>
+          </form>
+        </>
+      );
+    case "invalid":
+      return (
+        <>
+          <h1>{t("token.expiredTitle")}</h1>
+          <p className="muted">{t("token.expiredBody")}</p>
+          {data.canResend ? (
+            <form method="post">
+              <input type="hidden" name="intent" value="resend" />
+              <button type="submit" className="button">
+                {t("token.emailMeButton")}
+              </button>
+            </form>
+          ) : (
+            <p className="muted">{t("token.openFromMerchant")}</p>
+          )}
+          {data.signInPath ? (
+            <p className="muted">
+              {t("token.signInPointer")} <a href={data.signInPath}>{t("token.signInPointerLink")}</a>
+            </p>
+          ) : null}
+        </>
+      );
+    case "resent":
+      return (
+        <>
+          <h1>{t("token.emailSentTitle")}</h1>
+          <p className="muted">{t("token.emailSentBody")}</p>
+        </>
+      );
+    case "rate_limited":
+      return (
+        <>
+          <h1>{t("token.expiredTitle")}</h1>
+          <p className="muted">{t("token.tooMany")}</p>
+        </>
+      );
+  }
+}
