@@ -13,6 +13,7 @@ import { setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler } from "~/server/remix-adapter.server";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/server/background.server";
 import { bootstrap } from "~/server/bootstrap.server";
+import "~/utils/mail.server";
 import "~/webhooks/delivery.server";
 
 const BODY_LIMIT = "1mb";

@@ -1,11 +1,13 @@
 import { customerOperations, customerSchemas } from "./customers";
+import { portalSessionOperations, portalSessionSchemas } from "./portal-sessions";
 import { webhookOperations, webhookSchemas } from "./webhooks";
 import { jsonSchemaOf, queryParameters, type Operation } from "./registry";
 
 // Every API area adds its operations and response schemas here.
-const operations: Operation[] = [...customerOperations, ...webhookOperations];
+const operations: Operation[] = [...customerOperations, ...portalSessionOperations, ...webhookOperations];
 const schemas: Record<string, unknown> = {
   ...customerSchemas,
+  ...portalSessionSchemas,
   ...webhookSchemas,
   Error: {
     type: "object",
