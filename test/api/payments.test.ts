@@ -210,7 +210,7 @@ describe("refunds", () => {
     [-5, "negative"],
     [1.5, "float"],
     ["100", "string"],
-  ])("refuses refund amount %j (%s)", async (amount) => {
+  ] as [unknown, string][])("refuses refund amount %j (%s)", async (amount) => {
     const payment = await pay();
     const res = await api.post(`/payments/${payment.id}/refunds`, { amount });
     expect(res.status).toBe(422);
