@@ -227,3 +227,32 @@ describe("cancel and resume", () => {
     await server.setClock(0);
   });
 });
+
+describe("OpenAPI", () => {
+  it("documents every billing operation with its request and response schemas", async () => {
+    const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown[] }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const expected = [
+      "post /products", "get /products", "get /products/{id}", "patch /products/{id}",
+      "post /subscriptions", "get /subscriptions", "get /subscriptions/{id}", "patch /subscriptions/{id}",
+      "post /subscriptions/{id}/cancel", "post /subscriptions/{id}/resume",
+      "post /payments", "get /payments", "get /payments/{id}", "patch /payments/{id}",
+      "post /payments/{id}/refunds", "get /payments/{id}/invoice",
+      "post /license-keys", "get /license-keys", "get /license-keys/{id}", "patch /license-keys/{id}",
+      "get /license-keys/{id}/instances", "post /licenses/activate", "post /licenses/deactivate", "post /licenses/validate",
+      "get /customers/{id}/wallets", "post /customers/{id}/wallets/ledger-entries", "get /customers/{id}/wallets/ledger-entries",
+    ];
+    for (const op of expected) {
+      const [method, path] = op.split(" ");
+      expect(doc.paths[path]?.[method], op).toBeDefined();
+      if (method !== "get" && !path.endsWith("/resume")) expect(doc.paths[path][method].requestBody, op).toBeDefined();
+    }
+    expect(doc.paths["/payments/{id}/invoice"].get.responses["200"].content).toHaveProperty(["application/pdf"]);
+    expect(doc.paths["/licenses/activate"].post.security).toEqual([]);
+    for (const name of ["Product", "Subscription", "Payment", "Refund", "LicenseKey", "LicenseKeyInstance", "LicenseValidation", "Wallet", "WalletLedgerEntry"]) {
+      expect(doc.components.schemas, name).toHaveProperty([name]);
+    }
+  });
+});

@@ -1,12 +1,14 @@
+import { billingOperations, billingSchemas } from "./billing";
 import { customerOperations, customerSchemas } from "./customers";
 import { portalSessionOperations, portalSessionSchemas } from "./portal-sessions";
 import { webhookOperations, webhookSchemas } from "./webhooks";
 import { jsonSchemaOf, queryParameters, type Operation } from "./registry";
 
 // Every API area adds its operations and response schemas here.
-const operations: Operation[] = [...customerOperations, ...portalSessionOperations, ...webhookOperations];
+const operations: Operation[] = [...customerOperations, ...billingOperations, ...portalSessionOperations, ...webhookOperations];
 const schemas: Record<string, unknown> = {
   ...customerSchemas,
+  ...billingSchemas,
   ...portalSessionSchemas,
   ...webhookSchemas,
   Error: {
