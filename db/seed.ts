@@ -1,5 +1,13 @@
+import type { Customer } from "#db/schema/index";
+import type { Actor } from "~/models/audit.server";
 import { createCustomer } from "~/models/customers.server";
+import { activateLicense, createLicenseKey } from "~/models/license-keys.server";
 import { createMerchant } from "~/models/merchants.server";
+import { createPayment, refundPayment } from "~/models/payments.server";
+import { createProduct } from "~/models/products.server";
+import { createSubscription, scheduleCancellation } from "~/models/subscriptions.server";
+import { bookLedgerEntry } from "~/models/wallets.server";
+import { now } from "~/utils/clock.server";
 import { writeTransaction } from "~/utils/db.server";
 
 /**
@@ -73,6 +81,96 @@ export function seedDemo() {
         },
       }),
     );
+    seedBilling({ merchantId: merchant.id, customers, actor });
     return { merchant, secret, customers };
   });
+}
+
+/**
+ * Billing objects for the demo customers, made through the model functions so they obey every
+ * rule: subscriptions (one with a pending cancellation), payments in USD, KRW and INR (succeeded,
+ * failed, refunded, partially refunded), license keys with activations and wallet entries.
+ * Payments are created oldest first, so invoice numbers follow the dates.
+ */
+function seedBilling({ merchantId, customers, actor }: { merchantId: string; customers: Customer[]; actor: Actor }) {
+  const byEmail = (email: string) => customers.find((c) => c.email === email)!;
+  const minji = byEmail("minji.kim@example.kr");
+  const emily = byEmail("emily.carter@example.com");
+  const noah = byEmail("noah.williams@example.com");
+  const priya = byEmail("priya.sharma@example.in");
+  const arjun = byEmail("arjun.mehta@example.in");
+  const olivia = byEmail("olivia.brown@example.co.uk");
+  const daysAgo = (n: number) => new Date(now().getTime() - n * 86_400_000);
+
+  const pro = createProduct({
+    merchantId,
+    actor,
+    input: { name: "Hanbit Pro", description: "Pro plan, billed monthly", type: "subscription", price: 1500, currency: "USD", interval: "month" },
+  });
+  const team = createProduct({
+    merchantId,
+    actor,
+    input: { name: "Hanbit Team", description: "Team plan, billed monthly", type: "subscription", price: 99000, currency: "KRW", interval: "month" },
+  });
+  const desktop = createProduct({
+    merchantId,
+    actor,
+    input: { name: "Hanbit Desktop", description: "Perpetual desktop license", type: "one_time", price: 249900, currency: "INR" },
+  });
+
+  const sub = (customer: Customer, productId: string, startedDaysAgo: number, quantity = 1) =>
+    createSubscription({
+      merchantId,
+      actor,
+      input: { customer_id: customer.id, product_id: productId, quantity, current_period_start: daysAgo(startedDaysAgo) },
+    }).subscription;
+  const minjiTeam = sub(minji, team.id, 10, 3);
+  const emilyPro = sub(emily, pro.id, 12);
+  const noahPro = sub(noah, pro.id, 20);
+  scheduleCancellation({ merchantId, id: emilyPro.id, atPeriodEnd: true, reason: "too_expensive", feedback: "Only need it for one project.", actor });
+
+  const card = (brand: string, last4: string) => ({ type: "card" as const, brand, last4 });
+  const pay = (
+    customer: Customer,
+    days: number,
+    currency: string,
+    items: { description: string; quantity: number; unit_amount: number; tax_rate_bps?: number }[],
+    extra: { status?: "succeeded" | "failed" | "pending"; subscription_id?: string; payment_method?: ReturnType<typeof card> | { type: "upi" } | { type: "wallet" }; failure_reason?: string } = {},
+  ) =>
+    createPayment({
+      merchantId,
+      actor,
+      input: { customer_id: customer.id, currency, items, status: "succeeded", created_at: daysAgo(days), ...extra },
+    }).payment;
+
+  pay(emily, 42, "USD", [{ description: "Hanbit Pro — monthly", quantity: 1, unit_amount: 1500, tax_rate_bps: 825 }], { subscription_id: emilyPro.id, payment_method: card("visa", "4242") });
+  pay(minji, 40, "KRW", [{ description: "Hanbit Team — monthly", quantity: 3, unit_amount: 99000, tax_rate_bps: 1000 }], { subscription_id: minjiTeam.id, payment_method: card("hyundai", "1234") });
+  const refunded = pay(olivia, 35, "USD", [{ description: "Hanbit Pro — annual prepay", quantity: 1, unit_amount: 18000, tax_rate_bps: 2000 }], { payment_method: card("mastercard", "5454") });
+  pay(priya, 30, "INR", [{ description: "Hanbit Desktop", quantity: 1, unit_amount: 249900, tax_rate_bps: 1800 }], { payment_method: { type: "upi" } });
+  const partial = pay(arjun, 25, "INR", [
+    { description: "Hanbit Desktop", quantity: 2, unit_amount: 249900, tax_rate_bps: 1800 },
+    { description: "Priority support", quantity: 1, unit_amount: 50000, tax_rate_bps: 1800 },
+  ], { payment_method: card("rupay", "6011") });
+  pay(noah, 20, "USD", [{ description: "Hanbit Pro — monthly", quantity: 1, unit_amount: 1500 }], { status: "failed", subscription_id: noahPro.id, payment_method: card("amex", "0005"), failure_reason: "card_declined" });
+  pay(noah, 19, "USD", [{ description: "Hanbit Pro — monthly", quantity: 1, unit_amount: 1500 }], { subscription_id: noahPro.id, payment_method: card("visa", "1881") });
+  pay(emily, 12, "USD", [{ description: "Hanbit Pro — monthly", quantity: 1, unit_amount: 1500, tax_rate_bps: 825 }], { subscription_id: emilyPro.id, payment_method: card("visa", "4242") });
+  pay(minji, 10, "KRW", [{ description: "Hanbit Team — monthly", quantity: 3, unit_amount: 99000, tax_rate_bps: 1000 }], { subscription_id: minjiTeam.id, payment_method: { type: "wallet" } });
+  refundPayment({ merchantId, paymentId: refunded.id, reason: "Switched to monthly billing", actor });
+  refundPayment({ merchantId, paymentId: partial.id, amount: 294882, reason: "One seat returned", actor });
+
+  const priyaKey = createLicenseKey({ merchantId, actor, input: { customer_id: priya.id, product_id: desktop.id, activations_limit: 3 } }).licenseKey;
+  activateLicense({ key: priyaKey.key, name: "Priya's ThinkPad" });
+  activateLicense({ key: priyaKey.key, name: "Studio iMac" });
+  const arjunKey = createLicenseKey({ merchantId, actor, input: { customer_id: arjun.id, product_id: desktop.id, activations_limit: 2 } }).licenseKey;
+  activateLicense({ key: arjunKey.key, name: "ARJUN-DESKTOP" });
+  const minjiKey = createLicenseKey({ merchantId, actor, input: { customer_id: minji.id, product_id: team.id, subscription_id: minjiTeam.id } }).licenseKey;
+  activateLicense({ key: minjiKey.key, name: "민지의 MacBook" });
+
+  const entry = (customer: Customer, currency: string, amount: number, entry_type: "credit" | "debit", reason: string) =>
+    bookLedgerEntry({ merchantId, customerId: customer.id, actor, input: { currency, amount, entry_type, reason } });
+  entry(emily, "USD", 5000, "credit", "Welcome credit");
+  entry(emily, "USD", 1500, "debit", "Applied to Hanbit Pro");
+  entry(minji, "KRW", 50000, "credit", "추천 보상 (referral reward)");
+  entry(minji, "KRW", 20000, "debit", "Applied to Hanbit Team");
+  entry(priya, "INR", 100000, "credit", "Goodwill credit");
 }
