@@ -66,10 +66,13 @@ describe("license keys (merchant API)", () => {
     expect(linked.product_id).toBe(product.id);
     const theirProduct = (await other.post("/products", { name: "T", type: "one_time", price: 1, currency: "USD" })).body;
     const theirPayment = (await other.post("/payments", { customer_id: otherCustomerId, status: "succeeded", currency: "USD", items: [{ description: "x", quantity: 1, unit_amount: 1 }] })).body;
+    const theirSubProduct = (await other.post("/products", { name: "S", type: "subscription", price: 1, currency: "USD", interval: "month" })).body;
+    const theirSub = (await other.post("/subscriptions", { customer_id: otherCustomerId, product_id: theirSubProduct.id })).body;
     for (const [field, value] of [
       ["customer_id", otherCustomerId],
       ["product_id", theirProduct.id],
       ["payment_id", theirPayment.id],
+      ["subscription_id", theirSub.id],
     ]) {
       const res = await api.post("/license-keys", { customer_id: customerId, [field]: value });
       expect(res.status, field).toBe(404);

@@ -105,6 +105,14 @@ describe("POST /payments", () => {
     expect((await api.get(`/payments?customer_id=${customerId}&limit=100`)).body.data.length).toBe(before);
   });
 
+  it("refuses a created_at in the future but accepts a backdated import", async () => {
+    const future = await api.post("/payments", { customer_id: customerId, status: "succeeded", currency: "USD", items: [item(1)], created_at: "2999-01-01T00:00:00Z" });
+    expect(future.status).toBe(422);
+    expect(future.body.error.param).toBe("created_at");
+    const past = await pay({ created_at: "2024-05-01T12:00:00Z" });
+    expect(past.created_at).toBe("2024-05-01T12:00:00.000Z");
+  });
+
   it("refuses a missing currency as parameter_missing and an unknown field as 400", async () => {
     const missing = await api.post("/payments", { customer_id: customerId, status: "succeeded", items: [item(1000)] });
     expect(missing.status).toBe(422);
@@ -283,6 +291,16 @@ describe("GET /payments/{id}/invoice", () => {
     await api.post(`/payments/${payment.id}/refunds`, { amount: 500 });
     const third = await fetchInvoice(payment.id);
     expect(pdfText(await third.arrayBuffer())).toContain("$5.00");
+  });
+
+  it("keeps a deleted customer's payments and invoices retrievable", async () => {
+    const gone = (await api.post("/customers", { email: "gone@example.com", name: "Gone Customer" })).body.id;
+    const payment = await pay({ customer_id: gone });
+    expect((await api.del(`/customers/${gone}`)).status).toBe(200);
+    expect((await api.get(`/payments/${payment.id}`)).body.id).toBe(payment.id);
+    const res = await fetchInvoice(payment.id);
+    expect(res.status).toBe(200);
+    expect(pdfText(await res.arrayBuffer())).toContain("Gone Customer");
   });
 
   it("answers JSON 404 for a payment without an invoice, another merchant's payment, and 401 without a key", async () => {
