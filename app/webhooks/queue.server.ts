@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints, webhookEvents } from "#db/schema/index";
-import { db, writeTransaction } from "~/utils/db.server";
+import { db, sqlite, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
 import type { AttemptResult } from "./send.server";
@@ -29,12 +29,22 @@ export function releaseStaleLeases(): number {
     .run().changes;
 }
 
+// The idle poll is this one indexed read; the write lock is taken only when something is due.
+let anythingDue: import("better-sqlite3").Statement<[number, number]> | undefined;
+function somethingIsDue(at: Date) {
+  anythingDue ??= sqlite.prepare<[number, number]>(
+    "select 1 from webhook_deliveries where status = 'pending' and next_attempt_at <= ? and (locked_until is null or locked_until <= ?) limit 1",
+  );
+  return anythingDue.get(at.getTime(), at.getTime()) !== undefined;
+}
+
 /**
  * Claims up to `limit` due deliveries by leasing them until `now + leaseMs`. The lease is what
  * makes a crash harmless: an unfinished attempt leaves a lease that expires (or is released at
  * start), never a lost event. `skip` holds the deliveries this process is sending right now.
  */
 export function claimDueDeliveries(opts: { limit: number; leaseMs: number; skip: Set<number> }): ClaimedDelivery[] {
+  if (!somethingIsDue(now())) return [];
   return writeTransaction(() => {
     const at = now();
     const due = db
