@@ -14,6 +14,7 @@ import { createRemixHandler } from "~/server/remix-adapter.server";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/server/background.server";
 import { bootstrap } from "~/server/bootstrap.server";
 import "~/utils/mail.server";
+import { crossSiteGuard } from "~/portal/csrf.server";
 import "~/webhooks/delivery.server";
 
 const BODY_LIMIT = "1mb";
@@ -89,6 +90,8 @@ if (env.PORTICO_TEST_CLOCK) {
 
 app.use("/build", express.static(path.join(buildDir, "public/build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(process.cwd(), "public"), { maxAge: "1h" }));
+
+app.use(crossSiteGuard);
 
 // Bodies are read here, once, under the limit; the Remix adapter hands them on.
 app.use(express.raw({ type: () => true, limit: BODY_LIMIT }));

@@ -22,3 +22,26 @@ export function assertSameOrigin(request: Request) {
     });
   }
 }
+
+type Req = { method: string; path: string; headers: Record<string, string | string[] | undefined> };
+type Res = { status(code: number): Res; set(name: string, value: string): Res; type(t: string): Res; send(body: string): void };
+
+/**
+ * The same check as Express middleware, ahead of Remix: Remix's own origin check on document
+ * POSTs throws (a 500) before any action runs, so a cross-site post must be answered 403 here.
+ * The merchant API (Bearer keys, no cookies) is not a browser form target and is left alone.
+ */
+export function crossSiteGuard(req: Req, res: Res, next: () => void) {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || req.path.startsWith("/api/")) return next();
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v[0] : (v ?? null);
+  };
+  const headers = new Headers();
+  for (const name of ["sec-fetch-site", "origin"]) {
+    const v = header(name);
+    if (v !== null) headers.set(name, v);
+  }
+  if (isSameOriginPost(new Request(env.PUBLIC_URL, { headers }))) return next();
+  res.status(403).set("Cache-Control", "no-store").type("text/plain").send("Cross-site request refused.");
+}

@@ -3,7 +3,6 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { inject } from "vitest";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -21,6 +20,16 @@ export async function freePort(): Promise<number> {
     });
     srv.on("error", reject);
   });
+}
+
+/**
+ * The built app: Playwright's global setup exports PORTICO_TEST_BUILD_DIR; under vitest it is
+ * provided by test/setup/global-setup.ts. vitest is imported lazily so Playwright can load this file.
+ */
+async function builtAppDir(): Promise<string> {
+  if (process.env.PORTICO_TEST_BUILD_DIR) return process.env.PORTICO_TEST_BUILD_DIR;
+  const { inject } = await import("vitest");
+  return inject("buildDir");
 }
 
 export type TestServer = {
@@ -56,7 +65,7 @@ export async function startServer(opts: { env?: Record<string, string>; dbFile?:
   const port = await freePort();
   const dbFile = opts.dbFile ?? tempDbFile();
   const env = { ...baseEnv(port, dbFile), ...opts.env };
-  const child = spawn(process.execPath, [path.join(inject("buildDir"), "index.js")], {
+  const child = spawn(process.execPath, [path.join(await builtAppDir(), "index.js")], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -123,3 +132,79 @@ export function createMerchant(dbFile: string, name = "Test Merchant", slug?: st
   const parsed = JSON.parse(out.stdout) as { merchant: { id: string; slug: string }; api_key: string };
   return { id: parsed.merchant.id, slug: parsed.merchant.slug, apiKey: parsed.api_key };
 }
+
+export type CapturedMail = { from: string; to: string[]; raw: string; subject: string; text: string };
+
+/** Decodes the text/plain part of a raw message (quoted-printable or base64, as nodemailer writes). */
+export function plainTextOf(raw: string): string {
+  const parts = raw.split(/\r?\n--[^\r\n]+\r?\n/);
+  const part = parts.find((p) => /content-type:\s*text\/plain/i.test(p)) ?? raw;
+  const split = part.search(/\r?\n\r?\n/);
+  const head = part.slice(0, split);
+  const body = part.slice(split).trim().split(/\r?\n--/)[0];
+  if (/content-transfer-encoding:\s*base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
+  if (/content-transfer-encoding:\s*quoted-printable/i.test(head)) {
+    const bytes = body.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, "latin1").toString("utf8");
+  }
+  return body;
+}
+
+function decodeSubject(raw: string): string {
+  const line = /^subject:(.*(?:\r?\n[ \t].*)*)/im.exec(raw)?.[1] ?? "";
+  return line
+    .replace(/\r?\n[ \t]/g, " ")
+    .replace(/=\?utf-8\?([BQ])\?([^?]*)\?=\s*/gi, (_m, enc: string, text: string) =>
+      enc.toUpperCase() === "B"
+        ? Buffer.from(text, "base64").toString("utf8")
+        : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8"),
+    )
+    .trim();
+}
+
+/** A real SMTP server on loopback that keeps every message it accepts. */
+export async function startSmtpCapture(opts: { port?: number } = {}) {
+  const { SMTPServer } = await import("smtp-server");
+  const messages: CapturedMail[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        messages.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          subject: decodeSubject(raw),
+          text: plainTextOf(raw),
+        });
+        callback();
+      });
+    },
+  });
+  const port = opts.port ?? (await freePort());
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    /** Resolves with the first message matching, polling until the timeout. */
+    async waitFor(match: (m: CapturedMail) => boolean, timeoutMs = 10_000): Promise<CapturedMail> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages.find(match);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no matching mail within ${timeoutMs} ms (got ${messages.length})`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type SmtpCapture = Awaited<ReturnType<typeof startSmtpCapture>>;
