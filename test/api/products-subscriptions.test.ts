@@ -82,6 +82,9 @@ describe("products", () => {
     const list = await api.get("/products?limit=2");
     expect(list.body.data[0].id).toBe(created.id);
     expect(list.body.has_more).toBe(true);
+    const oneTime = (await api.get("/products?type=one_time&limit=100")).body.data as { type: string }[];
+    expect(oneTime.length).toBeGreaterThan(0);
+    expect(oneTime.every((p) => p.type === "one_time")).toBe(true);
     expect((await other.get(`/products/${created.id}`)).status).toBe(404);
     expect((await other.patch(`/products/${created.id}`, { name: "Mine" })).status).toBe(404);
   });
