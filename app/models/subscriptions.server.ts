@@ -229,6 +229,9 @@ export function scheduleCancellation(opts: {
   if (current.status === "cancelled") {
     throw conflict("subscription_cancelled", "This subscription is already cancelled.");
   }
+  // A second "cancel at period end" (a double submit, a retried request) changes nothing and
+  // emits nothing: the merchant hears about a scheduled cancellation once.
+  if (opts.atPeriodEnd && current.cancelAtPeriodEnd) return { subscription: current, product };
   const at = now();
   const reason = opts.reason === undefined ? current.cancelReason : opts.reason;
   const feedback = opts.feedback === undefined ? current.cancelFeedback : opts.feedback;
