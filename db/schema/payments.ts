@@ -114,7 +114,8 @@ export const invoiceCounters = sqliteTable("invoice_counters", {
 });
 
 // Rendered invoice PDFs. An issued invoice is immutable except for refunds, so the cache key
-// is (payment, locale, amount refunded at render time).
+// is (payment, locale, amount refunded at render time); `version` names the layout and labels
+// it was rendered with, and a row of another version is rendered again and replaced.
 export const invoiceDocuments = sqliteTable(
   "invoice_documents",
   {
@@ -123,6 +124,7 @@ export const invoiceDocuments = sqliteTable(
       .references(() => payments.id),
     locale: text().notNull(),
     amountRefunded: integer().notNull(),
+    version: text().notNull().default(""),
     pdf: blob({ mode: "buffer" }).notNull(),
     createdAt: createdAt(),
   },
