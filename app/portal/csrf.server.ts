@@ -23,7 +23,7 @@ export function assertSameOrigin(request: Request) {
   }
 }
 
-type Req = { method: string; path: string; headers: Record<string, string | string[] | undefined> };
+type Req = { method: string; path: string; headers: Record<string, string | string[] | undefined>; rawHeaders: string[] };
 type Res = { status(code: number): Res; set(name: string, value: string): Res; type(t: string): Res; send(body: string): void };
 
 /**
@@ -42,6 +42,17 @@ export function crossSiteGuard(req: Req, res: Res, next: () => void) {
     const v = header(name);
     if (v !== null) headers.set(name, v);
   }
-  if (isSameOriginPost(new Request(env.PUBLIC_URL, { headers }))) return next();
+  if (isSameOriginPost(new Request(env.PUBLIC_URL, { headers }))) {
+    // Token pages send Referrer-Policy: no-referrer, so Chromium posts their forms with
+    // `Origin: null`, which Remix's check refuses. Sec-Fetch-Site (which no page can forge)
+    // already proved the post same-origin here, so the opaque Origin is dropped.
+    if (header("origin") === "null" && header("sec-fetch-site") === "same-origin") {
+      delete req.headers.origin;
+      for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
+        if (req.rawHeaders[i].toLowerCase() === "origin") req.rawHeaders.splice(i, 2);
+      }
+    }
+    return next();
+  }
   res.status(403).set("Cache-Control", "no-store").type("text/plain").send("Cross-site request refused.");
 }

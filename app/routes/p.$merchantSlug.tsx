@@ -11,7 +11,7 @@ import { exchangeLink, findMerchantBySlug, merchantDisplay } from "~/portal/link
 import { limits, RateLimited, takeAll } from "~/portal/rate-limits.server";
 import { redeemCodeForLink, sendSignInLink } from "~/portal/sign-in.server";
 
-const HEADERS = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+const HEADERS = { "Cache-Control": "no-store" };
 export const headers: HeadersFunction = () => HEADERS;
 export const meta: MetaFunction = () => [{ title: "Sign in" }];
 

@@ -16,7 +16,7 @@ const MIN = 60_000;
 async function mint(body: Record<string, unknown> = {}, forCustomer = customerId) {
   const res = await api.post(`/customers/${forCustomer}/portal-sessions`, body);
   expect(res.status).toBe(201);
-  return res.body as { id: string; url: string; kind: string; expires_at: string; created_at: string };
+  return res.body as { id: string; url: string; kind: string; return_url: string | null; expires_at: string; created_at: string };
 }
 
 /** Mints a redirect link and exchanges it: the browser's session cookie. */

@@ -3,8 +3,10 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-export const ROOT = path.resolve(__dirname, "../..");
+// import.meta.url rather than __dirname: Playwright loads this file as plain ESM.
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export function tempDbFile(label = "test") {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `portico-${label}-`));
