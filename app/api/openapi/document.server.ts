@@ -1,15 +1,17 @@
 import { billingOperations, billingSchemas } from "./billing";
 import { customerOperations, customerSchemas } from "./customers";
 import { portalSessionOperations, portalSessionSchemas } from "./portal-sessions";
+import { portalSettingsOperations, portalSettingsSchemas } from "./portal-settings";
 import { webhookOperations, webhookSchemas } from "./webhooks";
 import { jsonSchemaOf, queryParameters, type Operation } from "./registry";
 
 // Every API area adds its operations and response schemas here.
-const operations: Operation[] = [...customerOperations, ...billingOperations, ...portalSessionOperations, ...webhookOperations];
+const operations: Operation[] = [...customerOperations, ...billingOperations, ...portalSessionOperations, ...portalSettingsOperations, ...webhookOperations];
 const schemas: Record<string, unknown> = {
   ...customerSchemas,
   ...billingSchemas,
   ...portalSessionSchemas,
+  ...portalSettingsSchemas,
   ...webhookSchemas,
   Error: {
     type: "object",
