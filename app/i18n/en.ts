@@ -75,7 +75,6 @@ export const en = {
     statusRefunded: "Refunded",
     statusPartiallyRefunded: "Partially refunded",
     questions: "Questions? Contact {{email}}",
-    page: "Page {{page}} of {{total}}",
   },
   email: {
     greeting: "Hello {{name}},",

@@ -76,7 +76,6 @@ export const ko: Catalogue = {
     statusRefunded: "환불 완료",
     statusPartiallyRefunded: "부분 환불",
     questions: "문의: {{email}}",
-    page: "{{page}} / {{total}} 페이지",
   },
   email: {
     greeting: "{{name}}님, 안녕하세요.",
