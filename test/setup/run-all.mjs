@@ -1,0 +1,45 @@
+// `npm test`: the typecheck, every vitest file, then the Playwright journeys in Chromium. Each
+// stage runs even if an earlier one failed, so one run shows every failure; the last line is
+// the plain summary "Tests: N passed, N failed, N skipped", and the exit code is non-zero on
+// any failure.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+
+const results = "test-results";
+fs.mkdirSync(results, { recursive: true });
+const run = (cmd, args, env = {}) =>
+  spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
+const readJson = (file) => {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+};
+
+console.log("\n== typecheck");
+const typecheck = run("npx", ["tsc", "--noEmit"]);
+
+console.log("\n== vitest (unit, models, HTTP against the built server)");
+fs.rmSync(`${results}/vitest.json`, { force: true });
+const vitest = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${results}/vitest.json`]);
+
+console.log("\n== playwright (Chromium journeys)");
+fs.rmSync(`${results}/playwright.json`, { force: true });
+const playwright = run("npx", ["playwright", "test", "--reporter=list,json"], {
+  PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/playwright.json`,
+});
+
+const v = readJson(`${results}/vitest.json`);
+const p = readJson(`${results}/playwright.json`);
+let passed = (v?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0) + (p?.stats?.flaky ?? 0);
+let failed = (v?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0);
+const skipped = (v?.numPendingTests ?? 0) + (v?.numTodoTests ?? 0) + (p?.stats?.skipped ?? 0);
+// A stage that failed without reporting a failed test (crash, typecheck) still counts once.
+for (const [status, reported] of [[typecheck, 0], [vitest, v?.numFailedTests ?? 0], [playwright, p?.stats?.unexpected ?? 0]]) {
+  if (status !== 0 && reported === 0) failed += 1;
+}
+
+console.log(`\ntypecheck: ${typecheck === 0 ? "ok" : "FAILED"}, vitest: ${vitest === 0 ? "ok" : "FAILED"}, playwright: ${playwright === 0 ? "ok" : "FAILED"}`);
+console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(typecheck === 0 && vitest === 0 && playwright === 0 ? 0 : 1);
