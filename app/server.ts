@@ -16,6 +16,7 @@ import { bootstrap } from "~/server/bootstrap.server";
 import "~/utils/mail.server";
 import { crossSiteGuard } from "~/portal/csrf.server";
 import "~/webhooks/delivery.server";
+import "~/pdf/warmup.server";
 
 const BODY_LIMIT = "1mb";
 const buildDir = path.dirname(fileURLToPath(import.meta.url));

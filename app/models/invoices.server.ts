@@ -1,11 +1,16 @@
-import { and, eq } from "drizzle-orm";
-import { customers, invoiceDocuments, merchants } from "#db/schema/index";
+import { and, eq, sql } from "drizzle-orm";
+import { customers, invoiceDocuments, merchants, payments } from "#db/schema/index";
 import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { notFound } from "~/api/errors.server";
-import type { InvoiceData, InvoiceLabels } from "~/pdf/invoice-data";
+import { matchLocale, fallbackLocale, type Locale } from "~/i18n/index";
+import type { InvoiceData } from "~/pdf/invoice-data";
+import { invoiceDocumentVersion } from "~/pdf/labels";
+import { logoFromUrl } from "~/pdf/logo";
 import { renderInvoicePdf } from "~/pdf/render.server";
 import { getPayment, listRefunds } from "./payments.server";
+
+const INVOICED = ["succeeded", "refunded", "partially_refunded"] as const;
 
 /**
  * The invoice of a payment that succeeded (now succeeded, refunded or partially refunded).
@@ -24,15 +29,17 @@ export function getInvoiceData(opts: { merchantId: string; customerId?: string; 
     .from(customers)
     .where(and(eq(customers.id, payment.customerId), eq(customers.merchantId, payment.merchantId)))
     .get()!;
+  const branding = merchant.portalSettings.branding;
   return {
     invoiceNumber: payment.invoiceNumber,
     issuedAt: payment.invoicedAt,
     status: payment.status,
     currency: payment.currency,
     merchant: {
-      name: merchant.portalSettings.branding.display_name ?? merchant.name,
+      name: branding.display_name ?? merchant.name,
       address: merchant.address,
-      supportEmail: merchant.portalSettings.branding.support_email,
+      supportEmail: branding.support_email,
+      logo: logoFromUrl(branding.logo_url),
     },
     customer: { name: customer.name, email: customer.email, address: customer.billingAddress, taxId: customer.taxId },
     lines: items.map((i) => ({
@@ -54,40 +61,103 @@ export function getInvoiceData(opts: { merchantId: string; customerId?: string; 
   };
 }
 
-export const invoiceFilename = (invoiceNumber: string) => `${invoiceNumber}.pdf`;
+/** The invoice's language: the one asked for when the portal speaks it, else the merchant's default. */
+export function invoiceLocale(requested: string | null | undefined, merchantDefault: string | null | undefined): Locale {
+  return matchLocale(requested) ?? matchLocale(merchantDefault) ?? fallbackLocale;
+}
+
+// The hot path (a cached download) is two indexed reads: prepared once, not rebuilt per call.
+const invoicedPayment = db
+  .select({
+    id: payments.id,
+    status: payments.status,
+    invoiceNumber: payments.invoiceNumber,
+    amountRefunded: payments.amountRefunded,
+    merchantSlug: merchants.slug,
+    portalSettings: merchants.portalSettings,
+  })
+  .from(payments)
+  .innerJoin(merchants, eq(merchants.id, payments.merchantId))
+  .where(
+    and(
+      eq(payments.id, sql.placeholder("paymentId")),
+      eq(payments.merchantId, sql.placeholder("merchantId")),
+      // No customer filter from the API: the placeholder is then null and matches every row.
+      sql`(${sql.placeholder("customerId")} is null or ${payments.customerId} = ${sql.placeholder("customerId")})`,
+    ),
+  )
+  .prepare();
+
+const cachedDocument = db
+  .select({ pdf: invoiceDocuments.pdf })
+  .from(invoiceDocuments)
+  .where(
+    and(
+      eq(invoiceDocuments.paymentId, sql.placeholder("paymentId")),
+      eq(invoiceDocuments.locale, sql.placeholder("locale")),
+      eq(invoiceDocuments.amountRefunded, sql.placeholder("amountRefunded")),
+      eq(invoiceDocuments.version, sql.placeholder("version")),
+    ),
+  )
+  .prepare();
+
+// Concurrent first downloads of one invoice share one render.
+const rendering = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+
+async function renderAndStore(opts: { merchantId: string; paymentId: string; locale: Locale; version: string; brandColor: string | null }) {
+  const invoice = getInvoiceData({ merchantId: opts.merchantId, paymentId: opts.paymentId });
+  const pdf = await renderInvoicePdf({ invoice, locale: opts.locale, brandColor: opts.brandColor });
+  const row = {
+    paymentId: opts.paymentId,
+    locale: opts.locale,
+    amountRefunded: invoice.amountRefunded,
+    version: opts.version,
+    pdf: Buffer.from(pdf),
+    createdAt: now(),
+  };
+  writeTransaction(() => {
+    // A row of an older layout has the same key: it is replaced, so an upgrade never serves it.
+    db.insert(invoiceDocuments)
+      .values(row)
+      .onConflictDoUpdate({
+        target: [invoiceDocuments.paymentId, invoiceDocuments.locale, invoiceDocuments.amountRefunded],
+        set: { version: row.version, pdf: row.pdf, createdAt: row.createdAt },
+        setWhere: sql`${invoiceDocuments.version} <> ${row.version}`,
+      })
+      .run();
+  });
+  return pdf;
+}
 
 /**
- * The invoice PDF, rendered once per (payment, locale, amount refunded) and then served from
- * invoice_documents: an issued invoice only changes when a refund is added.
+ * The invoice PDF, rendered once per (payment, locale, amount refunded, document version) and
+ * then served from invoice_documents: an issued invoice only changes when a refund is added.
+ * The portal and the API get the same bytes for the same locale.
  */
 export async function getInvoicePdf(opts: {
   merchantId: string;
   customerId?: string;
   paymentId: string;
-  locale?: string;
-  labels?: InvoiceLabels;
-}): Promise<{ filename: string; pdf: Uint8Array<ArrayBuffer> }> {
-  const invoice = getInvoiceData(opts);
-  const merchant = db.select({ portalSettings: merchants.portalSettings }).from(merchants).where(eq(merchants.id, opts.merchantId)).get()!;
-  const locale = opts.locale ?? merchant.portalSettings.branding.default_locale ?? "en";
-  const key = and(
-    eq(invoiceDocuments.paymentId, opts.paymentId),
-    eq(invoiceDocuments.locale, locale),
-    eq(invoiceDocuments.amountRefunded, invoice.amountRefunded),
-  );
-  const cached = db.select({ pdf: invoiceDocuments.pdf }).from(invoiceDocuments).where(key).get();
-  if (cached) return { filename: invoiceFilename(invoice.invoiceNumber), pdf: new Uint8Array(cached.pdf) };
-  const pdf = await renderInvoicePdf({
-    invoice,
-    locale,
-    labels: opts.labels,
-    brandColor: merchant.portalSettings.branding.brand_color,
-  });
-  writeTransaction(() => {
-    db.insert(invoiceDocuments)
-      .values({ paymentId: opts.paymentId, locale, amountRefunded: invoice.amountRefunded, pdf: Buffer.from(pdf), createdAt: now() })
-      .onConflictDoNothing()
-      .run();
-  });
-  return { filename: invoiceFilename(invoice.invoiceNumber), pdf };
+  locale?: string | null;
+}): Promise<{ invoiceNumber: string; merchantSlug: string; locale: Locale; pdf: Uint8Array<ArrayBuffer> }> {
+  const payment = invoicedPayment.get({ paymentId: opts.paymentId, merchantId: opts.merchantId, customerId: opts.customerId ?? null });
+  if (!payment) throw notFound("payment", opts.paymentId);
+  if (!payment.invoiceNumber || !(INVOICED as readonly string[]).includes(payment.status)) {
+    throw notFound("invoice for payment", payment.id);
+  }
+  const branding = payment.portalSettings.branding;
+  const locale = invoiceLocale(opts.locale, branding.default_locale);
+  const version = invoiceDocumentVersion(locale);
+  const result = { invoiceNumber: payment.invoiceNumber, merchantSlug: payment.merchantSlug, locale };
+  const cached = cachedDocument.get({ paymentId: payment.id, locale, amountRefunded: payment.amountRefunded, version });
+  if (cached) return { ...result, pdf: new Uint8Array(cached.pdf) };
+
+  const key = `${payment.id}|${locale}|${payment.amountRefunded}|${version}`;
+  let pending = rendering.get(key);
+  if (!pending) {
+    pending = renderAndStore({ merchantId: opts.merchantId, paymentId: payment.id, locale, version, brandColor: branding.brand_color });
+    rendering.set(key, pending);
+    void pending.finally(() => rendering.delete(key)).catch(() => {});
+  }
+  return { ...result, pdf: await pending };
 }

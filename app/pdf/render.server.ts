@@ -1,19 +1,38 @@
 import { createElement, type ReactElement } from "react";
 import { renderToBuffer, type DocumentProps } from "@react-pdf/renderer";
-import { englishInvoiceLabels, type InvoiceData, type InvoiceLabels } from "./invoice-data";
+import { logger } from "~/utils/logger.server";
+import type { Locale } from "~/i18n/index";
+import type { InvoiceData } from "./invoice-data";
 import { InvoiceDocument, type InvoiceDocumentProps } from "./invoice-document";
+import { INVOICE_FONT_STACK, registerInvoiceFonts } from "./fonts.server";
+import { invoiceLabels } from "./labels";
 
-/** Renders one invoice to PDF bytes. Blocks the event loop for ~10 ms: callers cache the result. */
+const toPdf = async (props: InvoiceDocumentProps) => {
+  const element = createElement(InvoiceDocument, props) as unknown as ReactElement<DocumentProps>;
+  return renderToBuffer(element);
+};
+
+/**
+ * Renders one invoice to PDF bytes with the embedded Noto fonts. Blocks the event loop for
+ * ~10 ms (the first render, which loads the fonts, far longer): callers cache the result.
+ */
 export async function renderInvoicePdf(opts: {
   invoice: InvoiceData;
-  locale: string;
-  labels?: InvoiceLabels;
-  fontFamily?: string;
+  locale: Locale;
   brandColor?: string | null;
 }): Promise<Uint8Array<ArrayBuffer>> {
-  const props: InvoiceDocumentProps = { ...opts, labels: opts.labels ?? englishInvoiceLabels };
-  const element = createElement(InvoiceDocument, props) as unknown as ReactElement<DocumentProps>;
-  const buffer = await renderToBuffer(element);
+  registerInvoiceFonts();
+  const props: InvoiceDocumentProps = { ...opts, labels: invoiceLabels(opts.locale), fontFamily: INVOICE_FONT_STACK };
+  let buffer: Buffer;
+  try {
+    buffer = await toPdf(props);
+  } catch (error) {
+    // A logo that passed the signature check can still be one the PDF library cannot decode:
+    // the invoice is issued without it rather than not at all.
+    if (!opts.invoice.merchant.logo) throw error;
+    logger.warn({ err: error, invoice: opts.invoice.invoiceNumber }, "invoice logo could not be rendered; rendering without it");
+    buffer = await toPdf({ ...props, showLogo: false });
+  }
   // A copy with its own ArrayBuffer: a web Response body cannot take a pooled Node Buffer view.
   return new Uint8Array(buffer);
 }

@@ -1,0 +1,45 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { ApiError } from "~/api/errors.server";
+import { getInvoicePdf } from "~/models/invoices.server";
+import { requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
+import { invoiceFilename, invoiceHeaders } from "~/pdf/filename";
+
+const notFound = () =>
+  new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+
+/** A signed-out browser goes to the merchant's sign-in page; anything else gets the 401 as is. */
+async function signedOut(response: Response): Promise<Response> {
+  if (response.status !== 401) return response;
+  const body = (await response.clone().json().catch(() => null)) as SignedOutData | null;
+  return body?.signInPath ? redirect(body.signInPath, { status: 303, headers: { "Cache-Control": "no-store" } }) : response;
+}
+
+/**
+ * The invoice PDF of one of the signed-in customer's payments. Another customer's payment, a
+ * payment without an invoice and a portal whose billing history is switched off all answer the
+ * same 404, with no PDF bytes.
+ */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  let session;
+  try {
+    session = await requireCustomerSession(request);
+  } catch (error) {
+    if (error instanceof Response) throw await signedOut(error);
+    throw error;
+  }
+  if (!session.merchant.portalSettings.features.billing_history.enabled) throw notFound();
+  try {
+    const { invoiceNumber, merchantSlug, pdf } = await getInvoicePdf({
+      merchantId: session.merchant.id,
+      customerId: session.customer.id,
+      paymentId: params.paymentId ?? "",
+      locale: session.uiLocale,
+    });
+    const filename = invoiceFilename({ invoiceNumber, merchantSlug });
+    return new Response(pdf, { status: 200, headers: invoiceHeaders({ filename, byteLength: pdf.byteLength }) });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) throw notFound();
+    throw error;
+  }
+}
