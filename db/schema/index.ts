@@ -10,3 +10,4 @@ export * from "./mail-outbox";
 export * from "./webhooks";
 export * from "./idempotency";
 export * from "./audit-log";
+export * from "./email-changes";
