@@ -58,3 +58,40 @@ export const scenarios: Scenario[] = [
     body: () => JSON.stringify({ email: `w${process.pid}.${counter++}@example.com`, name: "Writer" }),
   },
 ];
+
+/** A Korean customer's KRW invoice with a refund, downloaded once so the scenarios measure the cache. */
+async function invoiceSetup(ctx: BenchContext) {
+  if (ctx.data.invoicePaymentId) return;
+  const customer = await api(ctx, "POST", "/customers", { email: `minji.${process.pid}@example.com`, name: "김민지" });
+  const payment = await api(ctx, "POST", "/payments", {
+    customer_id: customer.id,
+    status: "succeeded",
+    currency: "KRW",
+    items: [{ description: "프로 요금제 (월간)", quantity: 1, unit_amount: 12000, tax_rate_bps: 1000 }],
+    payment_method: { type: "card", brand: "visa", last4: "4242" },
+  });
+  await api(ctx, "POST", `/payments/${payment.id}/refunds`, { amount: 2000 });
+  const warm = await fetch(`${ctx.url}/api/v1/payments/${payment.id}/invoice?locale=ko`, { headers: auth(ctx) });
+  if (warm.status !== 200) throw new Error(`invoice: ${warm.status}`);
+  await warm.arrayBuffer();
+  // A portal browser session for the same customer: mint a redirect link, exchange it, keep the cookie.
+  const session = await api(ctx, "POST", `/customers/${customer.id}/portal-sessions`, { locale: "ko" });
+  const exchanged = await fetch(session.url, { redirect: "manual" });
+  ctx.data.portalCookie = exchanged.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  ctx.data.invoicePaymentId = payment.id;
+}
+
+scenarios.push(
+  {
+    name: "GET /api/v1/payments/{id}/invoice (cached PDF)",
+    path: (ctx) => `/api/v1/payments/${ctx.data.invoicePaymentId}/invoice?locale=ko`,
+    headers: auth,
+    setup: invoiceSetup,
+  },
+  {
+    name: "GET /portal/invoices/{id} (cached PDF, signed in)",
+    path: (ctx) => `/portal/invoices/${ctx.data.invoicePaymentId}`,
+    headers: (ctx) => ({ Cookie: ctx.data.portalCookie }),
+    setup: invoiceSetup,
+  },
+);
