@@ -171,7 +171,7 @@ describe("GET /customers/{id}, PATCH, DELETE", () => {
 
 describe("GET /customers (list, filters, pagination)", () => {
   let fresh: ApiClient;
-  const made: { id: string; email: string; name: string }[] = [];
+  const made: { id: string; email: string; name: string; created_at: string }[] = [];
 
   beforeAll(async () => {
     fresh = apiClient(server.url, createMerchant(server.dbFile, "Lister").apiKey);

@@ -5,7 +5,8 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 
-const results = "test-results";
+// Not test-results/: Playwright empties its output folder when it starts.
+const results = ".cache/test-reports";
 fs.mkdirSync(results, { recursive: true });
 const run = (cmd, args, env = {}) =>
   spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
