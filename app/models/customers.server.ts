@@ -67,13 +67,22 @@ function assertUnique(merchantId: string, fields: { email?: string; externalId?:
   }
 }
 
+// Prepared once: the hottest read of the API (every customer-scoped route resolves one).
+const liveCustomerById = db
+  .select()
+  .from(customers)
+  .where(
+    and(
+      eq(customers.id, sql.placeholder("id")),
+      eq(customers.merchantId, sql.placeholder("merchantId")),
+      isNull(customers.deletedAt),
+    ),
+  )
+  .prepare();
+
 /** A live customer of this merchant, or a 404 that looks the same as a missing one. */
 export function getCustomer({ merchantId, id }: { merchantId: string; id: string }): Customer {
-  const customer = db
-    .select()
-    .from(customers)
-    .where(and(eq(customers.id, id), live(merchantId)))
-    .get();
+  const customer = liveCustomerById.get({ id, merchantId });
   if (!customer) throw notFound("customer", id);
   return customer;
 }
