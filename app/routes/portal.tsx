@@ -1,13 +1,18 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { isRouteErrorResponse, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Form, isRouteErrorResponse, NavLink, Outlet, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
+import type { CSSProperties } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
-import { getI18n } from "~/i18n/index";
-import { BrandedCard, brandStyle, MerchantMark } from "~/portal/branded-page";
+import { brandVariables } from "~/components/portal/contrast";
+import { getI18n, supportedLocales } from "~/i18n/index";
+import { enabledPages, type PortalPage } from "~/models/portal-access.server";
+import { BrandedCard } from "~/portal/branded-page";
 import { NO_STORE, requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
 import { merchantDisplay } from "~/portal/links.server";
+import portalStyles from "~/styles/portal.css";
 
-export const meta: MetaFunction = () => [{ title: "Billing portal" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: portalStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.branding.name}` : "Billing portal" }];
 // Signed-in pages are never stored: after sign-out, Back shows nothing.
 export const headers: HeadersFunction = () => NO_STORE;
 
@@ -19,10 +24,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
       branding: merchantDisplay(s.merchant),
       customer: { name: s.customer.name, email: s.customer.email },
       returnUrl: s.returnUrl,
+      pages: enabledPages(s.merchant.portalSettings),
     },
     { headers: NO_STORE },
   );
 }
+
+const NAV: { page: PortalPage; to: string; label: string }[] = [
+  { page: "overview", to: "/portal", label: "nav.overview" },
+  { page: "subscriptions", to: "/portal/subscriptions", label: "nav.subscriptions" },
+  { page: "billing", to: "/portal/billing", label: "nav.billing" },
+  { page: "licenses", to: "/portal/licenses", label: "nav.licenses" },
+  { page: "wallet", to: "/portal/wallet", label: "nav.wallet" },
+  { page: "profile", to: "/portal/profile", label: "nav.profile" },
+];
 
 export default function PortalLayout() {
   const data = useLoaderData<typeof loader>();
@@ -35,32 +50,77 @@ export default function PortalLayout() {
 
 function PortalShell(data: ReturnType<typeof useLoaderData<typeof loader>>) {
   const { t } = useTranslation();
+  const navigation = useNavigation();
   return (
-    <div style={brandStyle(data.branding)} lang={data.locale}>
-      <header className="portal-header" style={{ borderTop: "4px solid var(--brand)", background: "#fff", borderBottom: "1px solid var(--border)" }}>
-        <div style={{ maxWidth: 960, margin: "0 auto", padding: "0.75rem 1rem", display: "flex", flexWrap: "wrap", gap: "0.75rem", alignItems: "center", justifyContent: "space-between" }}>
-          <MerchantMark branding={data.branding} />
-          <div style={{ display: "flex", gap: "0.75rem", alignItems: "center", flexWrap: "wrap" }}>
-            <span className="muted" data-testid="portal-customer">
-              {data.customer.name ? <strong>{data.customer.name}</strong> : null} {data.customer.email}
-            </span>
+    <div className="portal" style={brandVariables(data.branding.brandColor) as CSSProperties} lang={data.locale}>
+      <header className="portal-header">
+        <div className="portal-bar">
+          <div className="portal-brand">
+            {data.branding.logoUrl ? (
+              <img src={data.branding.logoUrl} alt={data.branding.name} className="portal-logo" />
+            ) : (
+              <span className="portal-name">{data.branding.name}</span>
+            )}
+          </div>
+          <div className="portal-account" aria-label={t("nav.account")} data-testid="portal-customer">
+            {data.customer.name ? <strong>{data.customer.name}</strong> : null}
+            <span className="portal-email">{data.customer.email}</span>
+          </div>
+          <div className="portal-actions">
             {data.returnUrl ? (
-              <a href={data.returnUrl} rel="noreferrer">
-                {t("common.backTo", { merchant: data.branding.name })}
+              <a href={data.returnUrl} rel="noreferrer" className="portal-back" data-testid="portal-back">
+                ← {t("common.backTo", { merchant: data.branding.name })}
               </a>
             ) : null}
             <form method="post" action="/portal/sign-out">
-              <button type="submit" className="button" style={{ minHeight: 36, padding: "0.4rem 0.9rem" }}>
+              <button type="submit" className="button on-brand small" data-testid="sign-out">
                 {t("common.signOut")}
               </button>
             </form>
           </div>
         </div>
+        <nav className="portal-nav" aria-label={t("nav.label")} data-testid="portal-nav">
+          <ul>
+            {NAV.filter((n) => data.pages.includes(n.page)).map((n) => (
+              <li key={n.page}>
+                <NavLink to={n.to} end={n.page === "overview"} prefetch="intent" data-testid={`nav-${n.page}`}>
+                  {t(n.label)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
       </header>
-      <main>
+      <main className="portal-main" aria-busy={navigation.state === "loading" || undefined}>
         <Outlet />
       </main>
+      <footer className="portal-footer">
+        <LanguageSwitcher current={data.locale} />
+        <p className="muted small">{t("common.poweredBy")}</p>
+      </footer>
     </div>
+  );
+}
+
+/** A POST that stores the language in the browser session (no state change on GET). */
+function LanguageSwitcher({ current }: { current: string }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  return (
+    <Form method="post" action="/portal/locale" className="language-switcher" data-testid="language-switcher">
+      <input type="hidden" name="redirect_to" value={`${location.pathname}${location.search}`} />
+      <label htmlFor="portal-locale">{t("nav.language")}</label>
+      <select id="portal-locale" name="locale" defaultValue={current} data-testid="language-select">
+        {supportedLocales.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {t(`nav.languageNames.${l}`)}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="button secondary small" data-testid="language-submit">
+        {t("nav.switchLanguage")}
+      </button>
+    </Form>
   );
 }
 
