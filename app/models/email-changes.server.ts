@@ -1,0 +1,134 @@
+import { and, eq, gt, isNull, ne } from "drizzle-orm";
+import { customers, emailChanges, merchants, type Customer, type Merchant } from "#db/schema/index";
+import { renderEmail } from "#emails/render";
+import { matchLocale, fallbackLocale, type Locale } from "~/i18n/index";
+import { db, writeTransaction } from "~/utils/db.server";
+import { now } from "~/utils/clock.server";
+import { env } from "~/utils/env.server";
+import { randomBase62, sha256Hex } from "~/utils/ids.server";
+import { findCustomerByEmail, updateCustomer } from "./customers.server";
+import { enqueueMail } from "./mail.server";
+import { emailBranding, signInPageUrl } from "./portal-sessions.server";
+
+export const EMAIL_CHANGE_LIFETIME_MS = 24 * 60 * 60_000;
+
+export const confirmEmailUrl = (token: string) => `${env.PUBLIC_URL}/portal/profile/confirm-email/${token}`;
+
+/**
+ * First half of an email change, before the caller's transaction: the token and the rendered
+ * confirmation mail (rendering is async; the transaction must not be).
+ */
+export async function prepareEmailChange(opts: { merchant: Merchant; customer: Customer; newEmail: string; locale: Locale }) {
+  const token = randomBase62(43);
+  const email = await renderEmail("email-change-confirmation", {
+    locale: opts.locale,
+    merchant: emailBranding(opts.merchant),
+    customerName: opts.customer.name,
+    newEmail: opts.newEmail,
+    confirmUrl: confirmEmailUrl(token),
+  });
+  return { token, email, ...opts };
+}
+
+/**
+ * Second half, inside the caller's transaction: voids the customer's older pending links, stores
+ * the new one (hashed) and queues the confirmation mail to the NEW address.
+ */
+export function requestEmailChange(prepared: Awaited<ReturnType<typeof prepareEmailChange>> & { portalSessionId: string }) {
+  const at = now();
+  db.update(emailChanges)
+    .set({ supersededAt: at })
+    .where(and(eq(emailChanges.customerId, prepared.customer.id), isNull(emailChanges.confirmedAt), isNull(emailChanges.supersededAt)))
+    .run();
+  db.insert(emailChanges)
+    .values({
+      id: `emc_${randomBase62(22)}`,
+      merchantId: prepared.merchant.id,
+      customerId: prepared.customer.id,
+      portalSessionId: prepared.portalSessionId,
+      newEmail: prepared.newEmail,
+      tokenHash: sha256Hex(prepared.token),
+      locale: prepared.locale,
+      expiresAt: new Date(at.getTime() + EMAIL_CHANGE_LIFETIME_MS),
+      createdAt: at,
+    })
+    .run();
+  enqueueMail({ merchantId: prepared.merchant.id, to: prepared.newEmail, email: prepared.email });
+}
+
+/** The live request a link names, with its customer and merchant, or undefined. */
+export function findLiveEmailChange(token: string) {
+  if (!/^[0-9A-Za-z]{20,100}$/.test(token)) return undefined;
+  return db
+    .select({ change: emailChanges, customer: customers, merchant: merchants })
+    .from(emailChanges)
+    .innerJoin(customers, eq(customers.id, emailChanges.customerId))
+    .innerJoin(merchants, eq(merchants.id, emailChanges.merchantId))
+    .where(
+      and(
+        eq(emailChanges.tokenHash, sha256Hex(token)),
+        isNull(emailChanges.confirmedAt),
+        isNull(emailChanges.supersededAt),
+        gt(emailChanges.expiresAt, now()),
+        isNull(customers.deletedAt),
+      ),
+    )
+    .get();
+}
+
+export type ConfirmResult =
+  | { state: "invalid" }
+  | { state: "in_use"; merchant: Merchant; email: string; locale: Locale }
+  | { state: "done"; merchant: Merchant; email: string; locale: Locale; customerId: string };
+
+const inUse = (merchantId: string, customerId: string, email: string) => {
+  const other = findCustomerByEmail({ merchantId, email });
+  return Boolean(other && other.id !== customerId);
+};
+
+/**
+ * Applies a confirmed change: once (the row is claimed inside the transaction), only while the
+ * new address is still free among the merchant's customers, with `customer.updated` and the
+ * notice to the OLD address in the same transaction.
+ */
+export async function confirmEmailChange({ token }: { token: string }): Promise<ConfirmResult> {
+  const found = findLiveEmailChange(token);
+  if (!found) return { state: "invalid" };
+  const { change, customer, merchant } = found;
+  const locale = matchLocale(change.locale) ?? fallbackLocale;
+  if (inUse(merchant.id, customer.id, change.newEmail)) return { state: "in_use", merchant, email: change.newEmail, locale };
+  const notice = await renderEmail("email-changed-notice", {
+    locale,
+    merchant: emailBranding(merchant),
+    customerName: customer.name,
+    oldEmail: customer.email,
+    newEmail: change.newEmail,
+    supportEmail: merchant.portalSettings.branding.support_email,
+    signInUrl: signInPageUrl(merchant),
+  });
+  return writeTransaction((): ConfirmResult => {
+    const claimed = db
+      .update(emailChanges)
+      .set({ confirmedAt: now() })
+      .where(and(eq(emailChanges.id, change.id), isNull(emailChanges.confirmedAt), isNull(emailChanges.supersededAt)))
+      .run();
+    if (claimed.changes !== 1) return { state: "invalid" };
+    if (inUse(merchant.id, customer.id, change.newEmail)) {
+      // Kept claimed: the address went to someone else meanwhile, so this link is done too.
+      return { state: "in_use", merchant, email: change.newEmail, locale };
+    }
+    const current = db.select().from(customers).where(eq(customers.id, customer.id)).get()!;
+    updateCustomer({
+      merchantId: merchant.id,
+      id: customer.id,
+      patch: { email: change.newEmail },
+      actor: { type: "customer", id: customer.id, portalSessionId: change.portalSessionId },
+    });
+    db.update(emailChanges)
+      .set({ supersededAt: now() })
+      .where(and(eq(emailChanges.customerId, customer.id), ne(emailChanges.id, change.id), isNull(emailChanges.confirmedAt), isNull(emailChanges.supersededAt)))
+      .run();
+    enqueueMail({ merchantId: merchant.id, to: current.email, email: notice });
+    return { state: "done", merchant, email: change.newEmail, locale, customerId: customer.id };
+  });
+}

@@ -1,0 +1,208 @@
+import { eq } from "drizzle-orm";
+import { cancelReasons, customers, subscriptions, type Customer } from "#db/schema/index";
+import { renderEmail } from "#emails/render";
+import type { Locale } from "~/i18n/index";
+import type { CustomerSession } from "~/portal/guards.server";
+import { db, writeTransaction } from "~/utils/db.server";
+import { AddressSchema, EmailSchema, LIMITS, toE164 } from "~/utils/fields";
+import { updateCustomer, type CustomerPatch } from "./customers.server";
+import { prepareEmailChange, requestEmailChange } from "./email-changes.server";
+import { deactivateInstance } from "./license-keys.server";
+import { enqueueMail } from "./mail.server";
+import { customerActor, ownedOr404, requireAllowed, type Notice } from "./portal-access.server";
+import { emailBranding, signInPageUrl } from "./portal-sessions.server";
+import { getSubscription, resumeSubscription, scheduleCancellation } from "./subscriptions.server";
+
+type CancelReason = (typeof cancelReasons)[number];
+export const CANCEL_REASONS = cancelReasons;
+export type CancelErrors = Partial<Record<"when" | "reason" | "feedback", string>>;
+
+const field = (form: FormData, name: string) => {
+  const v = form.get(name);
+  return typeof v === "string" ? v : null;
+};
+
+/**
+ * The cancel form against the merchant's settings. A mode the merchant did not offer, posted by
+ * hand, is refused (403), as is any cancel when cancelling is switched off.
+ */
+export function parseCancelForm(s: CustomerSession, form: FormData) {
+  const settings = s.merchant.portalSettings.features.subscription_cancel;
+  requireAllowed(settings.enabled);
+  const when = field(form, "when");
+  const errors: CancelErrors = {};
+  let atPeriodEnd: boolean;
+  if (settings.mode === "customer_choice") {
+    if (when !== "at_period_end" && when !== "immediately") errors.when = "cancel.whenLegend";
+    atPeriodEnd = when !== "immediately";
+  } else {
+    const offered = settings.mode === "immediately" ? "immediately" : "at_period_end";
+    requireAllowed(when === null || when === offered);
+    atPeriodEnd = offered === "at_period_end";
+  }
+  let reason: CancelReason | null = null;
+  let feedback: string | null = null;
+  // Without ask_reason the merchant asked for nothing: anything posted is not stored.
+  if (settings.ask_reason) {
+    const r = field(form, "reason") ?? "";
+    if (r && !(cancelReasons as readonly string[]).includes(r)) errors.reason = "cancel.reasonInvalid";
+    else reason = (r || null) as CancelReason | null;
+    const fb = (field(form, "feedback") ?? "").trim();
+    if (fb.length > LIMITS.text) errors.feedback = "cancel.feedbackTooLong";
+    else feedback = fb || null;
+  }
+  return { atPeriodEnd, reason, feedback, errors };
+}
+
+/**
+ * Cancels (or schedules the cancellation of) one of the signed-in customer's subscriptions and
+ * queues the confirmation mail in the same transaction. A double submit finds the change made and
+ * changes, emits and mails nothing more.
+ */
+export async function cancelFromPortal(s: CustomerSession, opts: { subscriptionId: string; atPeriodEnd: boolean; reason: CancelReason | null; feedback: string | null }): Promise<Notice> {
+  const scope = { merchantId: s.merchant.id, customerId: s.customer.id };
+  const { subscription, product } = ownedOr404(() => getSubscription({ ...scope, id: opts.subscriptionId }));
+  const mail = await renderEmail("cancellation-confirmation", {
+    locale: s.uiLocale,
+    merchant: emailBranding(s.merchant),
+    customerName: s.customer.name,
+    planName: product.name,
+    endsAt: opts.atPeriodEnd ? subscription.currentPeriodEnd.toISOString() : null,
+    signInUrl: signInPageUrl(s.merchant),
+  });
+  return writeTransaction((): Notice => {
+    const current = db.select().from(subscriptions).where(eq(subscriptions.id, subscription.id)).get()!;
+    if (current.status === "cancelled") return "unchanged";
+    if (opts.atPeriodEnd && current.cancelAtPeriodEnd) return "unchanged";
+    scheduleCancellation({ ...scope, id: subscription.id, atPeriodEnd: opts.atPeriodEnd, reason: opts.reason, feedback: opts.feedback, actor: customerActor(s) });
+    enqueueMail({ merchantId: s.merchant.id, to: s.customer.email, email: mail });
+    return opts.atPeriodEnd ? "cancellation_scheduled" : "cancelled";
+  });
+}
+
+/** "Don't cancel": clears a pending cancellation of the customer's own subscription. */
+export function resumeFromPortal(s: CustomerSession, { subscriptionId }: { subscriptionId: string }): Notice {
+  const scope = { merchantId: s.merchant.id, customerId: s.customer.id };
+  return writeTransaction((): Notice => {
+    const { subscription } = ownedOr404(() => getSubscription({ ...scope, id: subscriptionId }));
+    if (subscription.status === "cancelled" || !subscription.cancelAtPeriodEnd) return "unchanged";
+    resumeSubscription({ ...scope, id: subscription.id, actor: customerActor(s) });
+    return "resumed";
+  });
+}
+
+export function deactivateFromPortal(s: CustomerSession, { instanceId }: { instanceId: string }): Notice {
+  requireAllowed(s.merchant.portalSettings.features.license_keys.allow_deactivate);
+  return writeTransaction(() => {
+    ownedOr404(() => deactivateInstance({ merchantId: s.merchant.id, customerId: s.customer.id, instanceId, actor: customerActor(s) }));
+    return "deactivated" as const;
+  });
+}
+
+// ---- Profile
+
+export const PROFILE_FIELDS = ["name", "email", "phone", "line1", "line2", "city", "state", "postal_code", "country", "tax_id"] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+export type ProfileErrors = Partial<Record<ProfileField | "address", string>>;
+const ADDRESS_FIELDS = ["line1", "line2", "city", "state", "postal_code", "country"] as const;
+
+/** Which posted fields this merchant lets the customer change; anything else posted → 403. */
+function editableFields(s: CustomerSession): Set<ProfileField> {
+  const update = s.merchant.portalSettings.features.customer_update;
+  requireAllowed(update.enabled);
+  const out = new Set<ProfileField>([...ADDRESS_FIELDS, "tax_id"]);
+  if (update.allowed_fields.includes("name")) out.add("name");
+  if (update.allowed_fields.includes("email")) out.add("email");
+  if (update.allowed_fields.includes("phone_number")) out.add("phone");
+  return out;
+}
+
+/** A phone number without a country code is read in the billing country, else the UI language's. */
+function phoneCountryHint(addressCountry: string | null, locale: Locale) {
+  if (addressCountry && /^[A-Z]{2}$/.test(addressCountry)) return addressCountry;
+  return locale === "ko" ? "KR" : "US";
+}
+
+export function parseProfileForm(s: CustomerSession, form: FormData) {
+  const editable = editableFields(s);
+  for (const name of PROFILE_FIELDS) {
+    if (form.has(name) && !editable.has(name)) requireAllowed(false);
+  }
+  const c: Customer = s.customer;
+  const values = Object.fromEntries(PROFILE_FIELDS.map((n) => [n, (field(form, n) ?? "").trim()])) as Record<ProfileField, string>;
+  const errors: ProfileErrors = {};
+  const patch: CustomerPatch = {};
+  let newEmail: string | null = null;
+
+  if (form.has("name")) {
+    if (values.name.length > LIMITS.name) errors.name = "profile.errors.tooLong";
+    else if ((values.name || null) !== c.name) patch.name = values.name || null;
+  }
+  const addressPosted = ADDRESS_FIELDS.some((n) => form.has(n));
+  let addressCountry = c.billingAddress?.country ?? null;
+  if (addressPosted) {
+    const empty = ADDRESS_FIELDS.every((n) => !values[n]);
+    if (empty) {
+      if (c.billingAddress) patch.billing_address = null;
+      addressCountry = null;
+    } else {
+      const parsed = AddressSchema.safeParse({
+        line1: values.line1,
+        line2: values.line2 || null,
+        city: values.city,
+        state: values.state || null,
+        postal_code: values.postal_code || null,
+        country: values.country,
+      });
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          const key = String(issue.path[0]) as ProfileField;
+          errors[key] = key === "country" ? "profile.errors.country" : issue.code === "too_big" ? "profile.errors.tooLong" : "profile.errors.required";
+        }
+        errors.address = "profile.errors.address";
+      } else {
+        addressCountry = parsed.data.country;
+        if (JSON.stringify(parsed.data) !== JSON.stringify(c.billingAddress ? { ...c.billingAddress } : null)) patch.billing_address = parsed.data;
+      }
+    }
+  }
+  if (form.has("phone")) {
+    if (!values.phone) {
+      if (c.phoneNumber) patch.phone_number = null;
+    } else {
+      const e164 = values.phone.length <= 40 ? toE164(values.phone, phoneCountryHint(addressCountry, s.uiLocale)) : null;
+      if (!e164) errors.phone = "profile.errors.phone";
+      else if (e164 !== c.phoneNumber) patch.phone_number = e164;
+    }
+  }
+  if (form.has("tax_id")) {
+    if (values.tax_id.length > 64) errors.tax_id = "profile.errors.tooLong";
+    else if ((values.tax_id || null) !== c.taxId) patch.tax_id = values.tax_id || null;
+  }
+  if (form.has("email")) {
+    const parsed = EmailSchema.safeParse(values.email);
+    if (!parsed.success) errors.email = values.email ? "profile.errors.email" : "profile.errors.required";
+    else if (parsed.data.toLowerCase() !== c.email.toLowerCase()) newEmail = parsed.data;
+  }
+  return { values, errors, patch, newEmail };
+}
+
+/**
+ * Saves a valid profile form: the plain fields at once (one `customer.updated`), the email only
+ * through a confirmation link to the new address.
+ */
+export async function saveProfile(s: CustomerSession, input: { patch: CustomerPatch; newEmail: string | null }): Promise<Notice> {
+  const prepared = input.newEmail
+    ? await prepareEmailChange({ merchant: s.merchant, customer: s.customer, newEmail: input.newEmail, locale: s.uiLocale })
+    : null;
+  return writeTransaction((): Notice => {
+    const live = db.select({ id: customers.id }).from(customers).where(eq(customers.id, s.customer.id)).get();
+    if (!live) throw new Error("customer vanished");
+    if (Object.keys(input.patch).length > 0) {
+      updateCustomer({ merchantId: s.merchant.id, id: s.customer.id, patch: input.patch, actor: customerActor(s) });
+    }
+    if (prepared) requestEmailChange({ ...prepared, portalSessionId: s.portalSessionId });
+    if (prepared) return "email_change_sent";
+    return Object.keys(input.patch).length > 0 ? "profile_saved" : "unchanged";
+  });
+}

@@ -1,0 +1,194 @@
+import { and, eq, gt, inArray, isNull } from "drizzle-orm";
+import { emailChanges, products, type Payment, type PaymentItem, type Subscription, type Product } from "#db/schema/index";
+import { ApiError } from "~/api/errors.server";
+import { formatMoney } from "~/billing/currency";
+import type { CustomerSession } from "~/portal/guards.server";
+import { db } from "~/utils/db.server";
+import { now } from "~/utils/clock.server";
+import { licenseStatus, listInstances, listLicenseKeys } from "./license-keys.server";
+import { listPayments } from "./payments.server";
+import { notFoundResponse, displayFormat } from "./portal-access.server";
+import { listSubscriptions } from "./subscriptions.server";
+import { listLedgerEntries, listWallets } from "./wallets.server";
+
+// What the portal pages show, ready to render: money and dates already formatted in the
+// session's locale on the server, so the browser's ICU never re-formats them differently.
+
+export const PAGE_SIZE = 20;
+const INVOICED: Payment["status"][] = ["succeeded", "refunded", "partially_refunded"];
+const LIVE_SUBSCRIPTION: Subscription["status"][] = ["trialing", "active", "past_due"];
+
+/** A cursor that is not one of this customer's objects is a 404, never another page. */
+function cursorOr404<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 422 || error.status === 404)) throw notFoundResponse();
+    throw error;
+  }
+}
+
+const scope = (s: CustomerSession) => ({ merchantId: s.merchant.id, customerId: s.customer.id });
+
+function paymentRow(s: CustomerSession, { payment: p, items }: { payment: Payment; items: PaymentItem[] }) {
+  const f = displayFormat(s.uiLocale);
+  return {
+    id: p.id,
+    date: f.date(p.createdAt)!,
+    firstItem: items[0]?.description ?? null,
+    moreItems: Math.max(0, items.length - 1),
+    amount: formatMoney(p.amount, p.currency, s.uiLocale),
+    refunded: p.amountRefunded > 0 ? formatMoney(p.amountRefunded, p.currency, s.uiLocale) : null,
+    method: p.paymentMethod ? { type: p.paymentMethod.type, brand: p.paymentMethod.brand ?? null, last4: p.paymentMethod.last4 ?? null } : null,
+    status: p.status,
+    invoiceNumber: p.invoiceNumber,
+    invoiceUrl: INVOICED.includes(p.status) && p.invoiceNumber ? `/portal/invoices/${encodeURIComponent(p.id)}` : null,
+  };
+}
+export type PaymentRow = ReturnType<typeof paymentRow>;
+
+function subscriptionRow(s: CustomerSession, { subscription: sub, product }: { subscription: Subscription; product: Product }) {
+  const f = displayFormat(s.uiLocale);
+  const live = LIVE_SUBSCRIPTION.includes(sub.status);
+  const cancel = s.merchant.portalSettings.features.subscription_cancel;
+  return {
+    id: sub.id,
+    plan: sub.quantity > 1 ? `${product.name} × ${sub.quantity}` : product.name,
+    status: sub.status,
+    price: formatMoney(product.price * sub.quantity, product.currency, s.uiLocale),
+    interval: product.interval ?? "month",
+    intervalCount: product.intervalCount,
+    periodStart: f.date(sub.currentPeriodStart)!,
+    periodEnd: f.date(sub.currentPeriodEnd)!,
+    nextRenewal: live && !sub.cancelAtPeriodEnd ? f.date(sub.currentPeriodEnd) : null,
+    cancelPendingOn: live && sub.cancelAtPeriodEnd ? f.date(sub.currentPeriodEnd) : null,
+    cancelledOn: sub.status === "cancelled" ? f.date(sub.cancelledAt) : null,
+    canCancel: cancel.enabled && live && !sub.cancelAtPeriodEnd,
+    canResume: live && sub.cancelAtPeriodEnd,
+  };
+}
+export type SubscriptionRow = ReturnType<typeof subscriptionRow>;
+
+function walletRows(s: CustomerSession) {
+  return listWallets(scope(s)).map((w) => ({ currency: w.currency, balance: formatMoney(w.balance, w.currency, s.uiLocale) }));
+}
+
+export function overviewData(s: CustomerSession) {
+  const features = s.merchant.portalSettings.features;
+  const subs = listSubscriptions({ ...scope(s), limit: 100 }).rows.filter((r) => LIVE_SUBSCRIPTION.includes(r.subscription.status));
+  return {
+    subscriptions: subs.map((r) => subscriptionRow(s, r)),
+    wallets: features.wallet.enabled ? walletRows(s) : null,
+    payments: features.billing_history.enabled ? listPayments({ ...scope(s), limit: 5 }).rows.map((r) => paymentRow(s, r)) : null,
+  };
+}
+
+export function billingData(s: CustomerSession, startingAfter: string | undefined) {
+  const page = cursorOr404(() => listPayments({ ...scope(s), limit: PAGE_SIZE, startingAfter }));
+  const rows = page.rows.map((r) => paymentRow(s, r));
+  return { payments: rows, nextCursor: page.hasMore ? rows[rows.length - 1].id : null, isFirstPage: !startingAfter };
+}
+
+export function subscriptionsData(s: CustomerSession) {
+  return { subscriptions: listSubscriptions({ ...scope(s), limit: 100 }).rows.map((r) => subscriptionRow(s, r)) };
+}
+
+export function subscriptionForCancel(s: CustomerSession, row: { subscription: Subscription; product: Product }) {
+  return subscriptionRow(s, row);
+}
+
+/** "ABCDE-…-VWXYZ" → "•••••-…-VWXYZ": enough to tell keys apart, not enough to use one. */
+export function maskLicenseKey(key: string) {
+  const groups = key.split("-");
+  return groups.map((g, i) => (i === groups.length - 1 ? g : "•".repeat(g.length))).join("-");
+}
+
+export function licensesData(s: CustomerSession, reveal: string | null) {
+  const f = displayFormat(s.uiLocale);
+  const keys = listLicenseKeys({ ...scope(s), limit: 100 }).rows;
+  const productIds = [...new Set(keys.map((k) => k.licenseKey.productId).filter((id): id is string => Boolean(id)))];
+  const productNames = new Map(
+    productIds.length ? db.select({ id: products.id, name: products.name }).from(products).where(inArray(products.id, productIds)).all().map((p) => [p.id, p.name]) : [],
+  );
+  return {
+    allowDeactivate: s.merchant.portalSettings.features.license_keys.allow_deactivate,
+    licenses: keys.map(({ licenseKey: k, activationsCount }) => ({
+      id: k.id,
+      masked: maskLicenseKey(k.key),
+      // The full key leaves the server only when this key was asked for.
+      key: reveal === k.id ? k.key : null,
+      product: k.productId ? (productNames.get(k.productId) ?? null) : null,
+      status: licenseStatus(k),
+      expires: f.date(k.expiresAt),
+      used: activationsCount,
+      limit: k.activationsLimit,
+      instances: listInstances({ ...scope(s), licenseKeyId: k.id, limit: 100 }).rows.map((i) => ({
+        id: i.id,
+        name: i.name,
+        activatedAt: f.dateTime(i.createdAt)!,
+        lastValidatedAt: f.dateTime(i.lastValidatedAt),
+      })),
+    })),
+  };
+}
+
+export function walletData(s: CustomerSession, startingAfter: string | undefined) {
+  const f = displayFormat(s.uiLocale);
+  const page = cursorOr404(() => listLedgerEntries({ ...scope(s), limit: PAGE_SIZE, startingAfter }));
+  const entries = page.rows.map((e) => ({
+    id: e.id,
+    date: f.dateTime(e.createdAt)!,
+    type: e.entryType,
+    reason: e.reason,
+    amount: formatMoney(e.amount, e.currency, s.uiLocale),
+    balanceAfter: formatMoney(e.balanceAfter, e.currency, s.uiLocale),
+  }));
+  return { wallets: walletRows(s), entries, nextCursor: page.hasMore ? entries[entries.length - 1].id : null, isFirstPage: !startingAfter };
+}
+
+/** The newest unexpired, unconfirmed email change of this customer, if any. */
+export function pendingEmailChange(s: CustomerSession) {
+  return db
+    .select({ newEmail: emailChanges.newEmail, expiresAt: emailChanges.expiresAt })
+    .from(emailChanges)
+    .where(
+      and(
+        eq(emailChanges.customerId, s.customer.id),
+        eq(emailChanges.merchantId, s.merchant.id),
+        isNull(emailChanges.confirmedAt),
+        isNull(emailChanges.supersededAt),
+        gt(emailChanges.expiresAt, now()),
+      ),
+    )
+    .get();
+}
+
+export function profileData(s: CustomerSession) {
+  const c = s.customer;
+  const update = s.merchant.portalSettings.features.customer_update;
+  const allowed = new Set(update.enabled ? update.allowed_fields : []);
+  return {
+    values: {
+      name: c.name ?? "",
+      email: c.email,
+      phone: c.phoneNumber ?? "",
+      line1: c.billingAddress?.line1 ?? "",
+      line2: c.billingAddress?.line2 ?? "",
+      city: c.billingAddress?.city ?? "",
+      state: c.billingAddress?.state ?? "",
+      postal_code: c.billingAddress?.postal_code ?? "",
+      country: c.billingAddress?.country ?? "",
+      tax_id: c.taxId ?? "",
+    },
+    editable: {
+      name: allowed.has("name"),
+      email: allowed.has("email"),
+      phone: allowed.has("phone_number"),
+      // API.md's allowed_fields has no address or tax id: they follow the master switch.
+      address: update.enabled,
+      taxId: update.enabled,
+    },
+    pendingEmail: pendingEmailChange(s)?.newEmail ?? null,
+  };
+}
+export type ProfileData = ReturnType<typeof profileData>;

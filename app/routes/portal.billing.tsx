@@ -1,0 +1,40 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { PortalErrorView } from "~/components/portal/error-view";
+import { PaymentList } from "~/components/portal/payments";
+import { Pager } from "~/components/portal/ui";
+import { requirePage } from "~/models/portal-access.server";
+import { billingData } from "~/models/portal-pages.server";
+import { NO_STORE } from "~/portal/guards.server";
+
+export const headers: HeadersFunction = () => NO_STORE;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const s = await requirePage(request, "billing");
+  const cursor = new URL(request.url).searchParams.get("starting_after") || undefined;
+  return json(billingData(s, cursor), { headers: NO_STORE });
+}
+
+export default function BillingHistory() {
+  const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <div data-testid="page-billing">
+      <h1>{t("billing.title")}</h1>
+      {data.payments.length === 0 ? (
+        <p className="muted" data-testid="billing-empty">
+          {t("billing.none")}
+        </p>
+      ) : (
+        <section aria-label={t("billing.list")}>
+          <PaymentList payments={data.payments} testId="billing-list" />
+        </section>
+      )}
+      <Pager nextCursor={data.nextCursor} isFirstPage={data.isFirstPage} />
+    </div>
+  );
+}
+
+export const ErrorBoundary = PortalErrorView;

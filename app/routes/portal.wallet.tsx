@@ -1,0 +1,77 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { PortalErrorView } from "~/components/portal/error-view";
+import { Pager } from "~/components/portal/ui";
+import { requirePage } from "~/models/portal-access.server";
+import { walletData } from "~/models/portal-pages.server";
+import { NO_STORE } from "~/portal/guards.server";
+
+export const headers: HeadersFunction = () => NO_STORE;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const s = await requirePage(request, "wallet");
+  const cursor = new URL(request.url).searchParams.get("starting_after") || undefined;
+  return json(walletData(s, cursor), { headers: NO_STORE });
+}
+
+export default function Wallet() {
+  const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <div data-testid="page-wallet">
+      <h1>{t("wallet.title")}</h1>
+      <section className="section" aria-labelledby="wallet-balances">
+        <h2 id="wallet-balances" className="section-title">
+          {t("wallet.balances")}
+        </h2>
+        {data.wallets.length === 0 ? (
+          <p className="muted">{t("wallet.noBalances")}</p>
+        ) : (
+          <ul className="balances" data-testid="wallet-balances">
+            {data.wallets.map((w) => (
+              <li key={w.currency} data-testid={`wallet-balance-${w.currency}`}>
+                <span className="muted small">{w.currency}</span>
+                <span className="money">{w.balance}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="section" aria-labelledby="wallet-ledger">
+        <h2 id="wallet-ledger" className="section-title">
+          {t("wallet.ledger")}
+        </h2>
+        {data.entries.length === 0 ? (
+          <p className="muted">{t("wallet.noEntries")}</p>
+        ) : (
+          <ul className="cards" data-testid="wallet-ledger">
+            {data.entries.map((e) => (
+              <li key={e.id} className="payment-row" data-testid={`ledger-${e.id}`} data-type={e.type}>
+                <div className="payment-main">
+                  <strong>{e.reason ?? t(`wallet.${e.type}`)}</strong>
+                  <span className="money">
+                    {e.type === "debit" ? "−" : "+"}
+                    {e.amount}
+                  </span>
+                </div>
+                <dl className="facts">
+                  <dt>{t("wallet.date")}</dt>
+                  <dd>{e.date}</dd>
+                  <dt>{t("wallet.type")}</dt>
+                  <dd>{t(`wallet.${e.type}`)}</dd>
+                  <dt>{t("wallet.balanceAfter")}</dt>
+                  <dd className="money">{e.balanceAfter}</dd>
+                </dl>
+              </li>
+            ))}
+          </ul>
+        )}
+        <Pager nextCursor={data.nextCursor} isFirstPage={data.isFirstPage} />
+      </section>
+    </div>
+  );
+}
+
+export const ErrorBoundary = PortalErrorView;

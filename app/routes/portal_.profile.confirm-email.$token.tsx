@@ -1,0 +1,119 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { Locale } from "~/i18n/index";
+import { negotiateLocale } from "~/i18n/negotiate.server";
+import { confirmEmailChange, findLiveEmailChange } from "~/models/email-changes.server";
+import { redirectWithNotice } from "~/models/portal-access.server";
+import { BrandedCard, type Branding } from "~/portal/branded-page";
+import { assertSameOrigin } from "~/portal/csrf.server";
+import { getCustomerSession } from "~/portal/guards.server";
+import { merchantDisplay } from "~/portal/links.server";
+import { matchLocale } from "~/i18n/index";
+
+// Like the sign-in token pages: the token never leaks through Referer, caches or indexes.
+const TOKEN_PAGE_HEADERS = { "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
+
+type View =
+  | { state: "confirm" | "done" | "in_use"; locale: Locale; branding: Branding; email: string; signedIn: boolean }
+  | { state: "invalid"; locale: Locale; branding: null; email: null; signedIn: boolean };
+
+export const meta: MetaFunction = () => [{ title: "Billing portal" }, { name: "robots", content: "noindex" }];
+export const headers: HeadersFunction = () => TOKEN_PAGE_HEADERS;
+
+const view = (data: View, status = 200) => json(data, { status, headers: TOKEN_PAGE_HEADERS });
+
+/** GET only shows the question: mail scanners open links, so only the button applies the change. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const found = findLiveEmailChange(params.token ?? "");
+  const signedIn = Boolean(await getCustomerSession(request));
+  if (!found) return view({ state: "invalid", locale: negotiateLocale({ request }), branding: null, email: null, signedIn }, 404);
+  return view({
+    state: "confirm",
+    locale: matchLocale(found.change.locale) ?? negotiateLocale({ request }),
+    branding: merchantDisplay(found.merchant),
+    email: found.change.newEmail,
+    signedIn,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const result = await confirmEmailChange({ token: params.token ?? "" });
+  const session = await getCustomerSession(request);
+  if (result.state === "invalid") {
+    return view({ state: "invalid", locale: negotiateLocale({ request }), branding: null, email: null, signedIn: Boolean(session) }, 404);
+  }
+  if (result.state === "done" && session?.customer.id === result.customerId) {
+    return redirectWithNotice("/portal/profile", "email_changed", { "Referrer-Policy": "no-referrer" });
+  }
+  return view(
+    { state: result.state, locale: result.locale, branding: merchantDisplay(result.merchant), email: result.email, signedIn: Boolean(session) },
+    result.state === "in_use" ? 409 : 200,
+  );
+}
+
+export const shouldRevalidate = () => false;
+
+export default function ConfirmEmail() {
+  const loaded = useLoaderData<typeof loader>() as View;
+  const acted = useActionData<typeof action>() as View | undefined;
+  const data = acted ?? loaded;
+  return (
+    <BrandedCard branding={data.branding} locale={data.locale}>
+      <Body data={data} />
+    </BrandedCard>
+  );
+}
+
+function Body({ data }: { data: View }) {
+  const { t } = useTranslation();
+  const merchant = data.branding?.name ?? "";
+  const portalLink = data.signedIn ? (
+    <p>
+      <Link to="/portal/profile">{t("confirmEmail.openPortal")}</Link>
+    </p>
+  ) : data.branding ? (
+    <p>
+      <a href={`/p/${(data.branding as Branding & { slug?: string }).slug ?? ""}`}>{t("email.signInPage")}</a>
+    </p>
+  ) : null;
+  switch (data.state) {
+    case "confirm":
+      return (
+        <>
+          <h1>{t("confirmEmail.title")}</h1>
+          <p>{t("confirmEmail.body", { merchant, email: data.email })}</p>
+          <Form method="post" replace>
+            <button type="submit" className="button" data-testid="confirm-email">
+              {t("confirmEmail.button")}
+            </button>
+          </Form>
+        </>
+      );
+    case "done":
+      return (
+        <>
+          <h1>{t("confirmEmail.doneTitle")}</h1>
+          <p data-testid="email-changed">{t("confirmEmail.doneBody", { merchant, email: data.email })}</p>
+          {portalLink}
+        </>
+      );
+    case "in_use":
+      return (
+        <>
+          <h1>{t("confirmEmail.inUseTitle")}</h1>
+          <p>{t("confirmEmail.inUseBody", { merchant, email: data.email })}</p>
+          {portalLink}
+        </>
+      );
+    case "invalid":
+      return (
+        <>
+          <h1>{t("confirmEmail.invalidTitle")}</h1>
+          <p className="muted">{t("confirmEmail.invalidBody")}</p>
+        </>
+      );
+  }
+}
