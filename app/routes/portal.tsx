@@ -66,12 +66,12 @@ function PortalShell(data: ReturnType<typeof useLoaderData<typeof loader>>) {
             {data.customer.name ? <strong>{data.customer.name}</strong> : null}
             <span className="portal-email">{data.customer.email}</span>
           </div>
+          {data.returnUrl ? (
+            <a href={data.returnUrl} rel="noreferrer" className="portal-back" data-testid="portal-back">
+              ← {t("common.backTo", { merchant: data.branding.name })}
+            </a>
+          ) : null}
           <div className="portal-actions">
-            {data.returnUrl ? (
-              <a href={data.returnUrl} rel="noreferrer" className="portal-back" data-testid="portal-back">
-                ← {t("common.backTo", { merchant: data.branding.name })}
-              </a>
-            ) : null}
             <form method="post" action="/portal/sign-out">
               <button type="submit" className="button on-brand small" data-testid="sign-out">
                 {t("common.signOut")}
