@@ -1,12 +1,15 @@
-// `npm test` runs this first: the browser tests need Debian's Chromium and the PDF tests need
-// pdftotext (poppler-utils). As root with apt-get (CI, these machines) they are installed when
-// missing; otherwise it says what to install and stops.
+// `npm test` runs this first: the browser tests need Debian's Chromium (and a CJK font for
+// readable Korean screenshots) and the PDF tests need pdftotext (poppler-utils). As root with
+// apt-get (CI, these machines) they are installed when missing; otherwise it says what to
+// install and stops.
 import { execSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 const needed = [
   { bin: "/usr/bin/chromium", pkg: "chromium" },
   { bin: "/usr/bin/pdftotext", pkg: "poppler-utils" },
+  // Hangul and CJK glyphs for Chromium, so screenshots of the Korean UI show text, not boxes.
+  { bin: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", pkg: "fonts-noto-cjk" },
 ];
 const missing = needed.filter((n) => !existsSync(n.bin)).map((n) => n.pkg);
 if (missing.length > 0) {
