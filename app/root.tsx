@@ -7,6 +7,7 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   json,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -21,12 +22,23 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return json({ requestId: context.requestId });
 }
 
+/** The page language: the deepest route whose data names a `locale` (portal pages do). */
+function usePageLanguage() {
+  const matches = useMatches();
+  for (const match of [...matches].reverse()) {
+    const locale = (match.data as { locale?: unknown } | null | undefined)?.locale;
+    if (typeof locale === "string" && /^[a-z]{2}(-[A-Z]{2})?$/.test(locale)) return locale;
+  }
+  return "en";
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const lang = usePageLanguage();
   // Browser tests wait for this attribute: clicks before hydration would be lost.
   useEffect(() => document.documentElement.setAttribute("data-hydrated", "true"), []);
   return (
-    <html lang="en">
+    <html lang={lang}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -141,7 +141,9 @@ export default function Profile() {
       ) : null}
 
       {anyEditable ? (
-        <Form method="post" className="form" noValidate data-testid="profile-form">
+        // Keyed by the values shown: after a save the inputs re-mount with what was stored
+        // (e.g. the E.164 phone), since uncontrolled inputs keep what was typed.
+        <Form key={JSON.stringify(values)} method="post" className="form" noValidate data-testid="profile-form">
           {e.name ? <Field name="name" label={t("profile.name")} values={values} errors={errors} autoComplete="name" /> : null}
           {e.email ? (
             <Field name="email" label={t("profile.email")} values={values} errors={errors} type="email" autoComplete="email" inputMode="email" hint={t("profile.emailHint")} />

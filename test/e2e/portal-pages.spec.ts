@@ -107,7 +107,8 @@ test.describe("Korean UI", () => {
     const page = await context.newPage();
     await world.signIn(page, { locale: "ko" });
     await hydrated(page);
-    // The portal root carries the language (app/root.tsx still says <html lang="en">).
+    // The document and the portal root carry the page language, for screen readers.
+    await expect(page.locator("html")).toHaveAttribute("lang", "ko");
     await expect(page.locator(".portal")).toHaveAttribute("lang", "ko");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("김민지님, 안녕하세요");
     await expect(page.getByRole("heading", { name: "이용 중인 구독" })).toBeVisible();
