@@ -15,7 +15,10 @@ import { useEffect, type ReactNode } from "react";
 import { useNonce } from "~/components/nonce";
 import styles from "~/styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 export const meta: MetaFunction = () => [{ title: "Portico" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {

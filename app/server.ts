@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,7 +91,16 @@ if (env.PORTICO_TEST_CLOCK) {
 }
 
 app.use("/build", express.static(path.join(buildDir, "public/build"), { immutable: true, maxAge: "1y" }));
-app.use(express.static(path.join(process.cwd(), "public"), { maxAge: "1h" }));
+// public/ is served only for files that exist at start: a catch-all static handler would stat
+// the disk for every page and API request.
+const publicDir = path.join(process.cwd(), "public");
+const publicFiles = new Set(
+  fs.existsSync(publicDir)
+    ? fs.readdirSync(publicDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => `/${path.relative(publicDir, path.join(e.parentPath, e.name)).split(path.sep).join("/")}`)
+    : [],
+);
+const servePublic = express.static(publicDir, { maxAge: "1h", index: false, redirect: false });
+app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
 
 app.use(crossSiteGuard);
 

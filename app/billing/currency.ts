@@ -26,16 +26,25 @@ export function toMajorUnitString(amount: number, currency: string): string {
   return `${negative ? "-" : ""}${whole}${fraction}`;
 }
 
+// Building an Intl.NumberFormat costs ~20 µs, formatting with one ~0.5 µs: keep one per pair.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 /** The one way money is shown: integer minor units formatted for a locale. */
 export function formatMoney(amount: number, currency: string, locale = "en"): string {
   const code = currency.toUpperCase();
   const exponent = minorUnitExponent(code);
-  const format = new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency: code,
-    minimumFractionDigits: exponent,
-    maximumFractionDigits: exponent,
-  });
+  const cacheKey = `${locale}|${code}`;
+  let format = moneyFormats.get(cacheKey);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency: code,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    });
+    // Locales and currencies come from small fixed sets; the bound only guards against abuse.
+    if (moneyFormats.size < 1000) moneyFormats.set(cacheKey, format);
+  }
   // The string form is exact: Intl.NumberFormat accepts decimal strings without going through a float.
   return format.format(toMajorUnitString(amount, code) as unknown as number);
 }

@@ -101,12 +101,24 @@ export function noticeOf(request: Request): Notice | null {
   return (NOTICES as readonly string[]).includes(value ?? "") ? (value as Notice) : null;
 }
 
-/** Money and dates shown as the session's locale writes them (stored UTC, shown UTC). */
-export function displayFormat(locale: string) {
+// One pair of date formatters per locale: building an Intl.DateTimeFormat costs ~50 µs.
+const dateFormats = new Map<string, ReturnType<typeof buildDisplayFormat>>();
+
+function buildDisplayFormat(locale: string) {
   const date = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
   return {
     date: (d: Date | null | undefined) => (d ? date.format(d) : null),
     dateTime: (d: Date | null | undefined) => (d ? dateTime.format(d) : null),
   };
+}
+
+/** Money and dates shown as the session's locale writes them (stored UTC, shown UTC). */
+export function displayFormat(locale: string) {
+  let formats = dateFormats.get(locale);
+  if (!formats) {
+    formats = buildDisplayFormat(locale);
+    if (dateFormats.size < 100) dateFormats.set(locale, formats);
+  }
+  return formats;
 }

@@ -19,7 +19,21 @@ export const NO_STORE = { "Cache-Control": "no-store" };
  * The signed-in customer, or null. Every portal loader and action calls this (or the require
  * form) itself: Remix runs loaders in parallel, so a parent's check protects no child.
  */
-export async function getCustomerSession(request: Request): Promise<CustomerSession | null> {
+export function getCustomerSession(request: Request): Promise<CustomerSession | null> {
+  // A page load runs the root, layout and page loaders with one Request: each still calls the
+  // guard, and the lookup runs once per request. Only for reads: an action may change the session.
+  if (request.method !== "GET" && request.method !== "HEAD") return lookupCustomerSession(request);
+  let pending = sessionOfRequest.get(request);
+  if (!pending) {
+    pending = lookupCustomerSession(request);
+    sessionOfRequest.set(request, pending);
+  }
+  return pending;
+}
+
+const sessionOfRequest = new WeakMap<Request, Promise<CustomerSession | null>>();
+
+async function lookupCustomerSession(request: Request): Promise<CustomerSession | null> {
   const session = await sessionStorage.getSession(request.headers.get("Cookie"));
   const data = session.data as Partial<BrowserSessionData>;
   if (!data.portalSessionId || !data.customerId || !data.merchantId) return null;

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createCookie, createSessionStorage } from "@remix-run/node";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { browserSessions, customers, portalSessions } from "#db/schema/index";
 import { spendLink } from "~/models/portal-sessions.server";
 import { db, writeTransaction } from "~/utils/db.server";
@@ -38,15 +38,18 @@ export const sessionCookie = createCookie(SESSION_COOKIE_NAME, {
 });
 
 /** What a valid, live browser session row says, or null (ending it when a limit has passed). */
+// Prepared once: every signed-in request reads its session through it.
+const liveSessionByHash = db
+  .select({ session: browserSessions, revokedAt: portalSessions.revokedAt, deletedAt: customers.deletedAt })
+  .from(browserSessions)
+  .innerJoin(portalSessions, eq(portalSessions.id, browserSessions.portalSessionId))
+  .innerJoin(customers, eq(customers.id, browserSessions.customerId))
+  .where(eq(browserSessions.idHash, sql.placeholder("idHash")))
+  .prepare();
+
 function readLiveSession(id: string): BrowserSessionData | null {
   const idHash = sha256Hex(id);
-  const row = db
-    .select({ session: browserSessions, revokedAt: portalSessions.revokedAt, deletedAt: customers.deletedAt })
-    .from(browserSessions)
-    .innerJoin(portalSessions, eq(portalSessions.id, browserSessions.portalSessionId))
-    .innerJoin(customers, eq(customers.id, browserSessions.customerId))
-    .where(eq(browserSessions.idHash, idHash))
-    .get();
+  const row = liveSessionByHash.get({ idHash });
   if (!row || row.session.endedAt || row.revokedAt || row.deletedAt) return null;
   const at = now().getTime();
   const idleFor = at - row.session.lastSeenAt.getTime();

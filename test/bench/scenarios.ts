@@ -95,3 +95,37 @@ scenarios.push(
     setup: invoiceSetup,
   },
 );
+
+/** Twenty payments and two subscriptions for the signed-in customer, so pages show full lists. */
+async function portalPagesSetup(ctx: BenchContext) {
+  await invoiceSetup(ctx);
+  if (ctx.data.portalPagesReady) return;
+  const payment = await api(ctx, "GET", `/payments/${ctx.data.invoicePaymentId}`);
+  const product = await api(ctx, "POST", "/products", { name: "Pro", type: "subscription", price: 12000, currency: "KRW", interval: "month" });
+  await api(ctx, "POST", "/subscriptions", { customer_id: payment.customer_id, product_id: product.id });
+  for (let i = 0; i < 20; i++) {
+    await api(ctx, "POST", "/payments", {
+      customer_id: payment.customer_id,
+      status: i % 5 === 4 ? "failed" : "succeeded",
+      currency: i % 2 ? "USD" : "KRW",
+      items: [{ description: `Order ${i}`, quantity: 1, unit_amount: i % 2 ? 1999 : 12000 }],
+      payment_method: { type: "card", brand: "visa", last4: "4242" },
+    });
+  }
+  ctx.data.portalPagesReady = "yes";
+}
+
+scenarios.push(
+  {
+    name: "GET /portal (overview page, signed in, ko)",
+    path: () => "/portal",
+    headers: (ctx) => ({ Cookie: ctx.data.portalCookie }),
+    setup: portalPagesSetup,
+  },
+  {
+    name: "GET /portal/billing (20 payments, signed in, ko)",
+    path: () => "/portal/billing",
+    headers: (ctx) => ({ Cookie: ctx.data.portalCookie }),
+    setup: portalPagesSetup,
+  },
+);
