@@ -10,8 +10,11 @@ export const logger = pino({
   redact: ["authorization", "*.authorization", "token", "*.token", "secret", "*.secret"],
 });
 
-/** Strips query strings and the token segment of portal links from a path before it is logged. */
+// Paths whose next segment is a bearer secret: portal links and email-change confirmations.
+const TOKEN_PATHS = /^(\/portal\/session|\/portal\/profile\/confirm-email)\/[^/]+/;
+
+/** Strips query strings and the token segment of secret-bearing links before a path is logged. */
 export function redactPath(url: string): string {
   const pathOnly = url.split("?")[0] ?? "";
-  return pathOnly.replace(/^\/portal\/session\/[^/]+/, "/portal/session/[redacted]");
+  return pathOnly.replace(TOKEN_PATHS, "$1/[redacted]");
 }
