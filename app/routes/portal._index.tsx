@@ -1,10 +1,10 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PaymentList } from "~/components/portal/payments";
 import { PortalErrorView } from "~/components/portal/error-view";
-import { StatusBadge } from "~/components/portal/ui";
+import { Balances, Section, StatusBadge } from "~/components/portal/ui";
 import { requirePage } from "~/models/portal-access.server";
 import { overviewData } from "~/models/portal-pages.server";
 import { NO_STORE } from "~/portal/guards.server";
@@ -24,13 +24,11 @@ export default function PortalOverview() {
     <div data-testid="page-overview">
       <h1>{t("overview.greeting", { name: data.name })}</h1>
 
-      <section className="section" aria-labelledby="overview-subscriptions">
-        <div className="section-head">
-          <h2 id="overview-subscriptions" className="section-title">
-            {t("overview.activeSubscriptions")}
-          </h2>
-          <Link to="/portal/subscriptions">{t("overview.manageSubscriptions")}</Link>
-        </div>
+      <Section
+        id="overview-subscriptions"
+        title={t("overview.activeSubscriptions")}
+        link={{ to: "/portal/subscriptions", label: t("overview.manageSubscriptions") }}
+      >
         {data.subscriptions.length === 0 ? (
           <p className="muted">{t("overview.noActiveSubscriptions")}</p>
         ) : (
@@ -49,41 +47,22 @@ export default function PortalOverview() {
             ))}
           </ul>
         )}
-      </section>
+      </Section>
 
       {data.wallets ? (
-        <section className="section" aria-labelledby="overview-wallet">
-          <div className="section-head">
-            <h2 id="overview-wallet" className="section-title">
-              {t("overview.walletBalance")}
-            </h2>
-            <Link to="/portal/wallet">{t("overview.walletActivity")}</Link>
-          </div>
+        <Section id="overview-wallet" title={t("overview.walletBalance")} link={{ to: "/portal/wallet", label: t("overview.walletActivity") }}>
           {data.wallets.length === 0 ? (
             <p className="muted">{t("overview.noWallet")}</p>
           ) : (
-            <ul className="balances" data-testid="overview-wallets">
-              {data.wallets.map((w) => (
-                <li key={w.currency} data-testid={`wallet-balance-${w.currency}`}>
-                  <span className="muted small">{w.currency}</span>
-                  <span className="money">{w.balance}</span>
-                </li>
-              ))}
-            </ul>
+            <Balances wallets={data.wallets} testId="overview-wallets" />
           )}
-        </section>
+        </Section>
       ) : null}
 
       {data.payments ? (
-        <section className="section" aria-labelledby="overview-payments">
-          <div className="section-head">
-            <h2 id="overview-payments" className="section-title">
-              {t("overview.latestPayments")}
-            </h2>
-            <Link to="/portal/billing">{t("overview.allPayments")}</Link>
-          </div>
+        <Section id="overview-payments" title={t("overview.latestPayments")} link={{ to: "/portal/billing", label: t("overview.allPayments") }}>
           {data.payments.length === 0 ? <p className="muted">{t("overview.noPayments")}</p> : <PaymentList payments={data.payments} testId="overview-payments" />}
-        </section>
+        </Section>
       ) : null}
     </div>
   );

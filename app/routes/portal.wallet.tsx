@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
-import { Pager } from "~/components/portal/ui";
+import { Balances, Pager, Section } from "~/components/portal/ui";
 import { requirePage } from "~/models/portal-access.server";
 import { walletData } from "~/models/portal-pages.server";
 import { NO_STORE } from "~/portal/guards.server";
@@ -22,27 +22,10 @@ export default function Wallet() {
   return (
     <div data-testid="page-wallet">
       <h1>{t("wallet.title")}</h1>
-      <section className="section" aria-labelledby="wallet-balances">
-        <h2 id="wallet-balances" className="section-title">
-          {t("wallet.balances")}
-        </h2>
-        {data.wallets.length === 0 ? (
-          <p className="muted">{t("wallet.noBalances")}</p>
-        ) : (
-          <ul className="balances" data-testid="wallet-balances">
-            {data.wallets.map((w) => (
-              <li key={w.currency} data-testid={`wallet-balance-${w.currency}`}>
-                <span className="muted small">{w.currency}</span>
-                <span className="money">{w.balance}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section className="section" aria-labelledby="wallet-ledger">
-        <h2 id="wallet-ledger" className="section-title">
-          {t("wallet.ledger")}
-        </h2>
+      <Section id="wallet-balances" title={t("wallet.balances")}>
+        {data.wallets.length === 0 ? <p className="muted">{t("wallet.noBalances")}</p> : <Balances wallets={data.wallets} testId="wallet-balances" />}
+      </Section>
+      <Section id="wallet-ledger" title={t("wallet.ledger")}>
         {data.entries.length === 0 ? (
           <p className="muted">{t("wallet.noEntries")}</p>
         ) : (
@@ -69,7 +52,7 @@ export default function Wallet() {
           </ul>
         )}
         <Pager nextCursor={data.nextCursor} isFirstPage={data.isFirstPage} />
-      </section>
+      </Section>
     </div>
   );
 }

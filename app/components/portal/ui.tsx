@@ -141,3 +141,30 @@ export function SectionHeading({ id, children }: { id: string; children: ReactNo
     </h2>
   );
 }
+
+/** A titled page section, with an optional link beside its heading. */
+export function Section(props: { id: string; title: string; link?: { to: string; label: string }; children: ReactNode }) {
+  return (
+    <section className="section" aria-labelledby={props.id}>
+      <div className="section-head">
+        <SectionHeading id={props.id}>{props.title}</SectionHeading>
+        {props.link ? <Link to={props.link.to}>{props.link.label}</Link> : null}
+      </div>
+      {props.children}
+    </section>
+  );
+}
+
+/** Wallet balances, one tile per currency (overview and wallet page). */
+export function Balances({ wallets, testId }: { wallets: { currency: string; balance: string }[]; testId: string }) {
+  return (
+    <ul className="balances" data-testid={testId}>
+      {wallets.map((w) => (
+        <li key={w.currency} data-testid={`wallet-balance-${w.currency}`}>
+          <span className="muted small">{w.currency}</span>
+          <span className="money">{w.balance}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
