@@ -1,16 +1,14 @@
 import { sql } from "drizzle-orm";
 import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
-import { merchants, type PostalAddress } from "./merchants";
+import { merchantRef, type PostalAddress } from "./merchants";
 
 export const customers = sqliteTable(
   "customers",
   {
     seq: seq(),
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantRef(),
     email: text().notNull(),
     // Lower-cased in JS (SQLite's lower() folds ASCII only): uniqueness is case-insensitive.
     emailNormalized: text().notNull(),
@@ -36,5 +34,11 @@ export const customers = sqliteTable(
     index("customers_merchant_created_idx").on(t.merchantId, t.createdAt, t.seq),
   ],
 );
+
+/** A required reference to a customer. */
+export const customerRef = () =>
+  text()
+    .notNull()
+    .references(() => customers.id);
 
 export type Customer = typeof customers.$inferSelect;

@@ -1,7 +1,7 @@
 import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
-import { customers } from "./customers";
-import { merchants } from "./merchants";
+import { customerRef } from "./customers";
+import { merchantRef } from "./merchants";
 import { portalSessions } from "./portal-sessions";
 
 // A customer's request to change their email from the portal. It applies only when the link
@@ -11,12 +11,8 @@ export const emailChanges = sqliteTable(
   {
     seq: seq(),
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
-    customerId: text()
-      .notNull()
-      .references(() => customers.id),
+    merchantId: merchantRef(),
+    customerId: customerRef(),
     portalSessionId: text()
       .notNull()
       .references(() => portalSessions.id),

@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, seq } from "./columns";
-import { merchants } from "./merchants";
+import { merchantRef } from "./merchants";
 
 // A stored response is written in the same transaction as the effect it describes, so a
 // request cut off by a crash leaves no record and a retry simply executes again.
@@ -8,9 +8,7 @@ export const idempotencyRecords = sqliteTable(
   "idempotency_records",
   {
     seq: seq(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantRef(),
     key: text().notNull(),
     // SHA-256 of method, path and body: the same key with another request → 409.
     requestHash: text().notNull(),

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
-import { customers } from "./customers";
-import { merchants } from "./merchants";
+import { customerRef } from "./customers";
+import { merchantRef } from "./merchants";
 import { payments } from "./payments";
 import { products } from "./products";
 import { subscriptions } from "./subscriptions";
@@ -14,12 +14,8 @@ export const licenseKeys = sqliteTable(
   {
     seq: seq(),
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
-    customerId: text()
-      .notNull()
-      .references(() => customers.id),
+    merchantId: merchantRef(),
+    customerId: customerRef(),
     productId: text().references(() => products.id),
     paymentId: text().references(() => payments.id),
     subscriptionId: text().references(() => subscriptions.id),

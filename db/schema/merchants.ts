@@ -45,12 +45,16 @@ export const merchants = sqliteTable("merchants", {
   updatedAt: timestamp().notNull(),
 });
 
+/** A required reference to the owning merchant: ownership is on every business row. */
+export const merchantRef = () =>
+  text()
+    .notNull()
+    .references(() => merchants.id);
+
 export const apiKeys = sqliteTable("api_keys", {
   seq: seq(),
   id: publicId(),
-  merchantId: text()
-    .notNull()
-    .references(() => merchants.id),
+  merchantId: merchantRef(),
   mode: text({ enum: ["test", "live"] }).notNull(),
   // SHA-256 (hex) of the whole secret: the secret itself is shown once and never stored.
   keyHash: text().notNull().unique(),

@@ -10,8 +10,8 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
-import { customers } from "./customers";
-import { merchants } from "./merchants";
+import { customerRef } from "./customers";
+import { merchantRef, merchants } from "./merchants";
 import { subscriptions } from "./subscriptions";
 
 export const paymentStatuses = [
@@ -34,12 +34,8 @@ export const payments = sqliteTable(
   {
     seq: seq(),
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
-    customerId: text()
-      .notNull()
-      .references(() => customers.id),
+    merchantId: merchantRef(),
+    customerId: customerRef(),
     subscriptionId: text().references(() => subscriptions.id),
     status: text({ enum: paymentStatuses }).notNull(),
     currency: text().notNull(),
@@ -90,9 +86,7 @@ export const refunds = sqliteTable(
   {
     seq: seq(),
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantRef(),
     paymentId: text()
       .notNull()
       .references(() => payments.id),

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
-import { customers } from "./customers";
-import { merchants } from "./merchants";
+import { customerRef } from "./customers";
+import { merchantRef } from "./merchants";
 
 export const portalSessionKinds = ["redirect", "email"] as const;
 // Why the link was made: an API call, a dashboard invite, or the customer's own sign-in request.
@@ -20,12 +20,8 @@ export const portalSessions = sqliteTable(
     seq: seq(),
     // The token's `jti`: revocation and spending are keyed on it, never on the token string.
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
-    customerId: text()
-      .notNull()
-      .references(() => customers.id),
+    merchantId: merchantRef(),
+    customerId: customerRef(),
     kind: text({ enum: portalSessionKinds }).notNull(),
     purpose: text({ enum: portalSessionPurposes }).notNull(),
     returnUrl: text(),
@@ -49,9 +45,7 @@ export const signInCodes = sqliteTable(
       .notNull()
       .unique()
       .references(() => portalSessions.id),
-    customerId: text()
-      .notNull()
-      .references(() => customers.id),
+    customerId: customerRef(),
     codeHash: text().notNull(),
     attempts: integer().notNull().default(0),
     expiresAt: timestamp().notNull(),
@@ -67,12 +61,8 @@ export const browserSessions = sqliteTable(
     seq: seq(),
     // SHA-256 of the 256-bit cookie value: a leaked database cannot be replayed as cookies.
     idHash: text().notNull().unique(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
-    customerId: text()
-      .notNull()
-      .references(() => customers.id),
+    merchantId: merchantRef(),
+    customerId: customerRef(),
     portalSessionId: text()
       .notNull()
       .references(() => portalSessions.id),

@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
-import { merchants } from "./merchants";
+import { merchantRef } from "./merchants";
 
 export const productTypes = ["one_time", "subscription"] as const;
 export const intervals = ["day", "week", "month", "year"] as const;
@@ -10,9 +10,7 @@ export const products = sqliteTable(
   {
     seq: seq(),
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantRef(),
     name: text().notNull(),
     description: text(),
     type: text({ enum: productTypes }).notNull(),

@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
-import { customers } from "./customers";
-import { merchants } from "./merchants";
+import { customerRef } from "./customers";
+import { merchantRef } from "./merchants";
 import { products } from "./products";
 
 export const subscriptionStatuses = ["trialing", "active", "past_due", "cancelled"] as const;
@@ -21,12 +21,8 @@ export const subscriptions = sqliteTable(
   {
     seq: seq(),
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
-    customerId: text()
-      .notNull()
-      .references(() => customers.id),
+    merchantId: merchantRef(),
+    customerId: customerRef(),
     productId: text()
       .notNull()
       .references(() => products.id),

@@ -9,8 +9,8 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
-import { customers } from "./customers";
-import { merchants } from "./merchants";
+import { customerRef } from "./customers";
+import { merchantRef } from "./merchants";
 
 export const ledgerEntryTypes = ["credit", "debit"] as const;
 
@@ -19,12 +19,8 @@ export const walletLedgerEntries = sqliteTable(
   {
     seq: seq(),
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
-    customerId: text()
-      .notNull()
-      .references(() => customers.id),
+    merchantId: merchantRef(),
+    customerId: customerRef(),
     currency: text().notNull(),
     amount: integer().notNull(),
     entryType: text({ enum: ledgerEntryTypes }).notNull(),
@@ -46,9 +42,7 @@ export const walletLedgerEntries = sqliteTable(
 export const wallets = sqliteTable(
   "wallets",
   {
-    customerId: text()
-      .notNull()
-      .references(() => customers.id),
+    customerId: customerRef(),
     currency: text().notNull(),
     balance: integer().notNull(),
     updatedAt: timestamp().notNull(),

@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
-import { merchants } from "./merchants";
+import { merchantRef } from "./merchants";
 
 export const webhookEventTypes = [
   "customer.updated",
@@ -17,9 +17,7 @@ export const webhookEndpoints = sqliteTable(
   {
     seq: seq(),
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantRef(),
     url: text().notNull(),
     events: text({ mode: "json" }).$type<WebhookEventType[]>().notNull(),
     description: text(),
@@ -37,9 +35,7 @@ export const webhookEvents = sqliteTable(
   {
     seq: seq(),
     id: publicId(),
-    merchantId: text()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantRef(),
     type: text({ enum: webhookEventTypes }).notNull(),
     // The exact JSON body sent on every attempt (byte-identical between signing and sending).
     payload: text().notNull(),
