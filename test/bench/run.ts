@@ -1,111 +1,365 @@
 /**
- * `npm run bench`: load figures for the production build on this machine. Starts
- * `node build/index.js` (NODE_ENV=production, rate limits off) on a fresh SQLite file, makes data
- * through the real API, drives each endpoint with autocannon and prints req/s, latency and the
- * server's resident memory. Targets live here, never in timed tests.
+ * `npm run bench`: the production app beside its floors, in one run (issue 13).
  *
- *   npm run bench                      # every scenario, 10 s each
- *   BENCH_DURATION=5 npm run bench     # shorter
- *   BENCH_ONLY=customers npm run bench # scenarios whose name contains "customers"
+ *   npm run bench                                  # 1,000 customers, 10 s per scenario, 50 connections
+ *   npm run bench -- --duration 3 --only api_read,page
+ *   npm run bench -- --customers 1000000           # against a scaled database (seeded once, cached)
+ *   npm run bench:compare                          # flat cost: the 1M run against the 1k run
+ *
+ * Steps: build the app into .cache/bench/build (production), seed a database with
+ * `npm run seed:scale` (cached per size in .cache/bench/, copied fresh for every run), start
+ * `node build/index.js` with NODE_ENV=production and RATE_LIMIT_SCALE=0, make the fixtures through
+ * the API, then for each scenario (scenarios.ts) measure its floor first (once, in a child process
+ * of its own; floors.ts) and then the app with autocannon, each run on fresh connections. The
+ * server's RSS is sampled every 100 ms through the whole run. Prints one table and a ratios line
+ * and writes the results to .cache/bench/last.json and .cache/bench/customers-<N>.json.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
-import { scenarios, type BenchContext } from "./scenarios";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import { prepareFixtures } from "./fixtures";
+import { cpuSeconds, dropResponseBodies, load, memorySampler, requestLog, streamOnce, type MemorySampler } from "./measure";
+import {
+  check,
+  formatFloors,
+  formatRatios,
+  formatTable,
+  ratiosOf,
+  targetsSummary,
+  type BenchResult,
+  type FloorResult,
+  type ScenarioResult,
+} from "./report";
+import { RSS_TARGET_MB, floors, scenarios, type BenchContext, type FloorKey, type Scenario } from "./scenarios";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const CACHE = path.join(ROOT, ".cache/bench");
+const BUILD = path.join(CACHE, "build");
+const MERCHANT = "bench";
+const SIGNING_KEYS = "bench:bench-signing-secret-0123456789abcdef";
+
+const usage = `npm run bench -- [--duration 10] [--connections 50] [--customers 1000] [--payments-per-customer 5]
+                  [--only key,key] [--out .cache/bench/last.json] [--no-build] [--keep] [--decode-bodies]
+scenarios: ${scenarios.map((s) => s.key).join(", ")}`;
+const { values: flags } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        duration: { type: "string", default: "10" },
+        connections: { type: "string", default: "50" },
+        customers: { type: "string", default: "1000" },
+        "payments-per-customer": { type: "string", default: "5" },
+        only: { type: "string" },
+        out: { type: "string", default: path.join(CACHE, "last.json") },
+        "no-build": { type: "boolean", default: false },
+        keep: { type: "boolean", default: false },
+        "decode-bodies": { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+})();
+if (flags.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const number = (name: string, raw: string, min: number) => {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) {
+    console.error(`--${name} must be a number ≥ ${min}\n${usage}`);
+    process.exit(2);
+  }
+  return n;
+};
+const DURATION = number("duration", flags.duration, 1);
+const CONNECTIONS = Math.round(number("connections", flags.connections, 1));
+const CUSTOMERS = Math.round(number("customers", flags.customers, 1));
+const PPC = Math.round(number("payments-per-customer", flags["payments-per-customer"], 0));
+const only = flags.only?.split(",").map((s) => s.trim()).filter(Boolean);
+const unknown = only?.filter((k) => !scenarios.some((s) => s.key === k)) ?? [];
+if (unknown.length > 0) {
+  console.error(`unknown scenario: ${unknown.join(", ")}\n${usage}`);
+  process.exit(2);
+}
+const selected = scenarios.filter((s) => !only || only.includes(s.key));
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const children = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
 async function freePort() {
-  return new Promise<number>((resolve) => {
+  return new Promise<number>((resolve, reject) => {
     const srv = net.createServer().listen(0, "127.0.0.1", () => {
       const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });
+    srv.on("error", reject);
   });
 }
 
-function rssMb(pid: number) {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+function build() {
+  log("building the production app into .cache/bench/build …");
+  execFileSync("npx", ["remix", "build"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, PORTICO_BUILD_DIR: BUILD, NODE_ENV: "production" },
+  });
+}
+
+/** A database with N seeded customers: made once per size and seeder/schema version, then copied. */
+function seededDatabase(runDir: string): { file: string; seedSeconds: number | null; cached: boolean } {
+  const hash = createHash("sha256");
+  for (const file of ["app/cli/seed-scale.ts", "app/cli/seed-scale-data.ts"]) hash.update(fs.readFileSync(path.join(ROOT, file)));
+  const migrations = path.join(ROOT, "db/migrations");
+  for (const file of fs.readdirSync(migrations).filter((f) => f.endsWith(".sql")).sort()) hash.update(fs.readFileSync(path.join(migrations, file)));
+  const cached = path.join(CACHE, `seed-${CUSTOMERS}x${PPC}-${hash.digest("hex").slice(0, 12)}.db`);
+  const fresh = !fs.existsSync(cached);
+  if (fresh) {
+    log(`seeding ${CUSTOMERS.toLocaleString("en")} customers (npm run seed:scale) into ${path.relative(ROOT, cached)} …`);
+    const tmp = `${cached}.tmp`;
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(tmp + suffix, { force: true });
+    const seeded = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "app/cli/seed-scale.ts", "--customers", String(CUSTOMERS), "--payments-per-customer", String(PPC), "--merchant", MERCHANT, "--db", tmp, "--json"],
+      { cwd: ROOT, env: { ...process.env, NODE_ENV: "development", SEED_DEMO: "false" }, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" },
+    );
+    if (seeded.status !== 0) throw new Error("seed:scale failed");
+    fs.writeFileSync(`${cached}.json`, seeded.stdout);
+    log(`  seeded in ${(JSON.parse(seeded.stdout) as { seconds: { total: number } }).seconds.total} s`);
+    for (const suffix of ["-wal", "-shm"]) fs.rmSync(tmp + suffix, { force: true });
+    fs.renameSync(tmp, cached);
+  }
+  const file = path.join(runDir, "bench.db");
+  fs.copyFileSync(cached, file, fs.constants.COPYFILE_FICLONE);
+  const summary = fs.existsSync(`${cached}.json`) ? (JSON.parse(fs.readFileSync(`${cached}.json`, "utf8")) as { seconds: { total: number } }) : null;
+  return { file, seedSeconds: summary?.seconds.total ?? null, cached: !fresh };
+}
+
+function cli(script: string, args: string[], env: NodeJS.ProcessEnv) {
+  const out = spawnSync(process.execPath, ["--import", "tsx", `app/cli/${script}.ts`, ...args], { cwd: ROOT, env, encoding: "utf8" });
+  if (out.status !== 0) throw new Error(`${script} failed: ${out.stderr}`);
+  return out.stdout;
+}
+
+async function waitFor(what: string, ready: () => Promise<boolean>, child: ChildProcess, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready().catch(() => false))) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts a floor as a child process; HTTP floors answer with their port, floor C with its figures. */
+async function startFloor(key: FloorKey, dbFile: string, runDir: string) {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "test/bench/floors.ts"), key, "--db", dbFile, "--dir", runDir, "--duration", String(DURATION)],
+    { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  children.add(child);
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`floor ${key} exited with ${code}`)));
+  });
+  return { child, message: JSON.parse(firstLine) as Record<string, number> };
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+  children.delete(child);
+}
+
+async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, runDir: string): Promise<FloorResult> {
+  log(`floor ${key}: ${floors[key]} …`);
+  const { child, message } = await startFloor(key, dbFile, runDir);
+  try {
+    if (key === "C") return { key, title: floors[key], rps: message.rps, p50: message.p50, p99: message.p99, cpu_pct: null, cpu_ms_per_req: null };
+    const target = { A: `/customers/${ctx.customerId}`, B: `/billing/${ctx.portalCustomerId}`, D: "/static-30k.bin" }[key];
+    const cpuBefore = cpuSeconds([child.pid!]);
+    const r = await load({ url: `http://127.0.0.1:${message.port}${target}` }, { connections: CONNECTIONS, duration: DURATION });
+    const cpu = cpuSeconds([child.pid!]) - cpuBefore;
+    if (r.non2xx + r.errors > 0) throw new Error(`floor ${key}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    return { key, title: floors[key], rps: r.rps, p50: r.p50, p99: r.p99, cpu_pct: (100 * cpu) / r.seconds, cpu_ms_per_req: (1000 * cpu) / r.requests };
+  } finally {
+    await stopChild(child);
+  }
+}
+
+async function measureScenario(
+  s: Scenario,
+  ctx: BenchContext,
+  env: { server: ChildProcess; memory: MemorySampler; log: ReturnType<typeof requestLog>; floor?: FloorResult },
+): Promise<ScenarioResult> {
+  log(`${s.key}: ${s.title} …`);
+  env.log.skip();
+  const rssStart = env.memory.startWindow();
+  const cpuBefore = cpuSeconds(env.memory.pids);
+  const base = { key: s.key, title: s.title, kind: s.kind, flat_cost: s.flatCost ?? false, rss_start_mb: rssStart };
+  let result: ScenarioResult;
+  if (s.kind === "stream") {
+    const r = await streamOnce(`${ctx.url}${s.path(ctx)}`, s.headers?.(ctx));
+    const cpu = cpuSeconds(env.memory.pids) - cpuBefore;
+    const peak = env.memory.windowPeakMb();
+    result = {
+      ...base,
+      floor: null,
+      rps: 1 / r.seconds,
+      p50: r.seconds * 1000,
+      p99: r.seconds * 1000,
+      errors: r.status === 200 ? 0 : 1,
+      server: env.log.read({ method: "GET", path: s.path(ctx).split("?")[0] }),
+      cpu_pct: (100 * cpu) / r.seconds,
+      cpu_ms_per_req: 1000 * cpu,
+      bytes_per_response: r.bytes,
+      rss_peak_mb: peak,
+      ratio: null,
+      rows: r.rows,
+      rows_per_s: r.rowsPerSecond,
+      rss_growth_mb: peak - rssStart,
+      checks: [],
+    };
+  } else {
+    const started = performance.now();
+    const r = await load(
+      { url: `${ctx.url}${s.path(ctx)}`, method: s.method, headers: s.headers?.(ctx), body: s.body },
+      { connections: CONNECTIONS, duration: DURATION },
+    );
+    const cpu = cpuSeconds(env.memory.pids) - cpuBefore;
+    const wall = (performance.now() - started) / 1000;
+    result = {
+      ...base,
+      floor: s.floor,
+      rps: r.rps,
+      p50: r.p50,
+      p99: r.p99,
+      errors: r.non2xx + r.errors,
+      server: env.log.read({ method: s.method ?? "GET", path: s.logPath(ctx) }),
+      cpu_pct: (100 * cpu) / wall,
+      cpu_ms_per_req: r.requests > 0 ? (1000 * cpu) / r.requests : NaN,
+      bytes_per_response: null,
+      rss_peak_mb: env.memory.windowPeakMb(),
+      ratio: env.floor ? r.rps / env.floor.rps : null,
+      checks: [],
+    };
+  }
+  result.checks = (s.targets ?? []).map((t) => check(t, result));
+  if (env.server.exitCode !== null) throw new Error(`the server exited (${env.server.exitCode}) during ${s.key}`);
+  return result;
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-bench-"));
-  const dbFile = path.join(dir, "bench.db");
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    NODE_ENV: "production",
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    PUBLIC_URL: url,
-    DATABASE_PATH: dbFile,
-    PORTAL_SIGNING_KEYS: "bench:bench-signing-secret-0123456789abcdef",
-    RATE_LIMIT_SCALE: "0",
-    LOG_LEVEL: "warn",
-  } as unknown as NodeJS.ProcessEnv;
-  const server = spawn(process.execPath, [path.join(ROOT, "build/index.js")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("server did not start")), 20_000);
-    const poll = async () => {
-      try {
-        if ((await fetch(`${url}/healthz`)).ok) return clearTimeout(timer), resolve();
-      } catch {
-        /* not up yet */
-      }
-      setTimeout(poll, 100);
+  fs.mkdirSync(CACHE, { recursive: true });
+  const loadStart = os.loadavg();
+  if (!flags["no-build"] || !fs.existsSync(path.join(BUILD, "index.js"))) build();
+  const runDir = fs.mkdtempSync(path.join(CACHE, "run-"));
+  try {
+    const db = seededDatabase(runDir);
+    // A seeded, live customer from the middle of the table: reads and mints use it.
+    const sqlite = new Database(db.file, { readonly: true });
+    const customerId = sqlite
+      .prepare("select id from customers where deleted_at is null and merchant_id = (select id from merchants where slug = ?) order by seq limit 1 offset ?")
+      .pluck()
+      .get(MERCHANT, Math.floor(CUSTOMERS / 2)) as string;
+    sqlite.close();
+
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PUBLIC_URL: url,
+      DATABASE_PATH: db.file,
+      PORTAL_SIGNING_KEYS: SIGNING_KEYS,
+      RATE_LIMIT_SCALE: "0",
+      // The production default: one JSON line per request, which is also where server time is read.
+      LOG_LEVEL: "info",
     };
-    void poll();
-  });
-  server.stdout!.resume();
+    const apiKey = (JSON.parse(cli("key-create", ["--merchant", MERCHANT, "--json"], env)) as { api_key: string }).api_key;
 
-  const created = spawnSync(process.execPath, ["--import", "tsx", "app/cli/merchant-create.ts", "--name", "Bench", "--json"], {
-    cwd: ROOT,
-    env,
-    encoding: "utf8",
-  });
-  const apiKey = (JSON.parse(created.stdout) as { api_key: string }).api_key;
-  const ctx: BenchContext = { url, apiKey, data: {} };
+    const logFile = path.join(runDir, "server.log");
+    const logFd = fs.openSync(logFile, "a");
+    const server = spawn(process.execPath, [path.join(BUILD, "index.js")], { cwd: ROOT, env, stdio: ["ignore", logFd, logFd] });
+    children.add(server);
+    fs.closeSync(logFd);
+    await waitFor("the server", async () => (await fetch(`${url}/healthz`)).ok, server);
+    const memory = memorySampler(server.pid!);
+    const requests = requestLog(logFile);
 
-  const only = process.env.BENCH_ONLY;
-  const rows: string[][] = [];
-  console.log(`Portico bench: ${DURATION}s per scenario, ${CONNECTIONS} connections, node ${process.version}, ${os.cpus().length} cores`);
-  for (const scenario of scenarios.filter((s) => !only || s.name.includes(only))) {
-    await scenario.setup?.(ctx);
-    const result = await autocannon({
-      url: `${url}${scenario.path(ctx)}`,
-      method: scenario.method ?? "GET",
-      headers: scenario.headers?.(ctx) ?? {},
-      // A fresh body per request (unique emails for the write scenario).
-      ...(scenario.body
-        ? { requests: [{ method: scenario.method ?? "POST", setupRequest: (req: autocannon.Request) => ({ ...req, body: scenario.body!(ctx) }) }] }
-        : {}),
-      connections: scenario.connections ?? CONNECTIONS,
-      duration: DURATION,
-    });
-    const bad = result.non2xx + result.errors + result.timeouts;
-    rows.push([
-      scenario.name,
-      result.requests.average.toFixed(0),
-      result.latency.p50.toFixed(0),
-      result.latency.p99.toFixed(0),
-      String(bad),
-      rssMb(server.pid!).toFixed(0),
-    ]);
-    console.log(`  ${scenario.name}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, non-2xx/errors ${bad}`);
+    log("fixtures through the API …");
+    const ctx = await prepareFixtures({ url, apiKey, customerId });
+    const bodiesDropped = flags["decode-bodies"] ? false : dropResponseBodies();
+    const rssStart = memory.nowMb();
+    log(
+      `Portico bench: ${CUSTOMERS.toLocaleString("en")} customers, ${DURATION} s per scenario, ${CONNECTIONS} connections, node ${process.version}, ${os.cpus().length} cores, load average ${loadStart.map((l) => l.toFixed(1)).join(" ")}`,
+    );
+
+    const floorResults: Partial<Record<FloorKey, FloorResult>> = {};
+    const results: ScenarioResult[] = [];
+    for (const s of selected) {
+      if (s.kind === "load" && !floorResults[s.floor]) floorResults[s.floor] = await measureFloor(s.floor, ctx, db.file, runDir);
+      const r = await measureScenario(s, ctx, { server, memory, log: requests, floor: s.kind === "load" ? floorResults[s.floor] : undefined });
+      results.push(r);
+      log(`  ${Math.round(r.rps)} req/s${r.ratio === null ? "" : ` (ratio ${r.ratio.toFixed(2)})`}, p50 ${r.p50} ms, p99 ${r.p99} ms, server p95 ${r.server.p95} ms, RSS ${Math.round(r.rss_peak_mb)} MB${r.errors ? `, ${r.errors} errors` : ""}`);
+    }
+    const peak = memory.peakMb();
+    memory.stop();
+    await stopChild(server);
+
+    const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim();
+    const rss = { start_mb: rssStart, peak_mb: peak, target_mb: RSS_TARGET_MB, ok: peak <= RSS_TARGET_MB };
+    const result: BenchResult = {
+      version: 1,
+      at: new Date().toISOString(),
+      commit,
+      node: process.version,
+      cpus: os.cpus().length,
+      loadavg: { start: loadStart, end: os.loadavg() },
+      options: { duration: DURATION, connections: CONNECTIONS, customers: CUSTOMERS, payments_per_customer: PPC, bodies_dropped: bodiesDropped },
+      seed: { seconds: db.seedSeconds, cached: db.cached },
+      floors: floorResults,
+      scenarios: results,
+      rss,
+      ratios: ratiosOf({ scenarios: results, rss }),
+    };
+    const out = path.resolve(flags.out);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    if (!only) fs.writeFileSync(path.join(CACHE, `customers-${CUSTOMERS}.json`), `${JSON.stringify(result, null, 2)}\n`);
+
+    const summary = targetsSummary(result);
+    console.log(
+      `\nPortico bench ${result.at} (${commit}), ${CUSTOMERS.toLocaleString("en")} customers, ${DURATION} s × ${CONNECTIONS} connections per scenario, load average ${loadStart[0].toFixed(1)} → ${result.loadavg.end[0].toFixed(1)}`,
+    );
+    console.log(formatFloors(result));
+    console.log(`\n${formatTable(result)}\n`);
+    console.log(`targets met: ${summary.met} of ${summary.total}`);
+    console.log(formatRatios(result.ratios));
+    log(`results: ${path.relative(ROOT, out)}`);
+  } finally {
+    if (flags.keep) log(`kept ${path.relative(ROOT, runDir)}`);
+    else fs.rmSync(runDir, { recursive: true, force: true });
   }
-  server.kill("SIGTERM");
-  const header = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx+errors", "server RSS MB"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  console.log(`\n${line(header)}\n| ${widths.map((w) => "-".repeat(w)).join(" | ")} |\n${rows.map(line).join("\n")}`);
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((error) => {

@@ -1,131 +1,207 @@
-/** What `npm run bench` measures. Each scenario may prepare data through the API first. */
-export type BenchContext = { url: string; apiKey: string; data: Record<string, string> };
+/**
+ * What `npm run bench` measures: floors (the least work each kind of request needs, see
+ * floors.ts) and the app's scenarios, each beside the floor it is compared with, and the targets
+ * of issue 13 (and DASHBOARD.md "Speed"). To add a scenario, add an entry to `scenarios`; its
+ * floor runs automatically before the first scenario that names it.
+ */
+export type FloorKey = "A" | "B" | "C" | "D";
 
-export type Scenario = {
-  name: string;
-  method?: "GET" | "POST";
-  path: (ctx: BenchContext) => string;
-  headers?: (ctx: BenchContext) => Record<string, string>;
-  body?: (ctx: BenchContext) => string;
-  connections?: number;
-  setup?: (ctx: BenchContext) => Promise<void>;
+export const floors: Record<FloorKey, string> = {
+  A: "node:http + 1 SQLite read by id → JSON",
+  B: "node:http + indexed query + React renderToString, 20-row page",
+  C: "SQLite WAL synchronous=FULL single-row commits, 1 connection",
+  D: "node:http static 30 KB file",
 };
 
+/** Everything the fixtures made: ids, the API key, the signed-in portal cookie. */
+export type BenchContext = {
+  url: string;
+  apiKey: string;
+  /** A seeded customer from the middle of the table (reads, mints). */
+  customerId: string;
+  /** The fixture customer: 25 payments, a refund, a subscription, a signed-in portal session. */
+  portalCustomerId: string;
+  portalCookie: string;
+  invoicePaymentId: string;
+};
+
+export type Target =
+  /** app req/s ÷ floor req/s */
+  | { kind: "ratio"; min: number }
+  /** client-side p99 ≤ factor × p50 (starvation shows as a long tail) */
+  | { kind: "p99_vs_p50"; max: number }
+  /** client-side p99 below this many ms */
+  | { kind: "p99_ms"; below: number }
+  /** server time (request log `duration_ms`: arrival in Express → response finished) p95 below */
+  | { kind: "server_p95_ms"; below: number }
+  /** streamed scenarios: records per second */
+  | { kind: "rows_per_s"; min: number }
+  /** streamed scenarios: server RSS growth while the download runs */
+  | { kind: "rss_growth_mb"; below: number };
+
+type Common = {
+  /** Short name used in the ratios line and in --only. */
+  key: string;
+  title: string;
+  headers?: (ctx: BenchContext) => Record<string, string>;
+  targets?: Target[];
+  /** In the flat-cost comparison (`npm run bench:compare`): at 1M customers ≥ 0.9 × at 1k. */
+  flatCost?: boolean;
+};
+
+/** Many requests at once (autocannon, --connections), compared with a floor. */
+export type LoadScenario = Common & {
+  kind: "load";
+  floor: FloorKey;
+  method?: "GET" | "POST";
+  path: (ctx: BenchContext) => string;
+  /** The path as the server logs it (no query string), for the server-time percentiles. */
+  logPath: (ctx: BenchContext) => string;
+  /** A constant body, or a fresh one per request. */
+  body?: string | (() => string);
+};
+
+/** One long download read to the end (CSV export): records/s and server RSS growth. */
+export type StreamScenario = Common & {
+  kind: "stream";
+  path: (ctx: BenchContext) => string;
+};
+
+export type Scenario = LoadScenario | StreamScenario;
+
 const auth = (ctx: BenchContext) => ({ Authorization: `Bearer ${ctx.apiKey}` });
+const json = (ctx: BenchContext) => ({ ...auth(ctx), "Content-Type": "application/json" });
+const portal = (ctx: BenchContext) => ({ Cookie: ctx.portalCookie });
+const fixed = (path: string) => () => path;
 
-async function api(ctx: BenchContext, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${ctx.url}/api/v1${path}`, {
-    method,
-    headers: { ...auth(ctx), "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json() as Promise<any>;
-}
-
-let counter = 0;
+let writes = 0;
 
 export const scenarios: Scenario[] = [
-  { name: "GET /healthz", path: () => "/healthz" },
+  // Floor A: reads through the API.
+  { kind: "load", key: "healthz", title: "GET /healthz", floor: "A", path: fixed("/healthz"), logPath: fixed("/healthz") },
   {
-    name: "GET /api/v1/customers (20 of 1,000)",
-    path: () => "/api/v1/customers?limit=20",
+    kind: "load",
+    key: "api_read",
+    title: "GET /api/v1/customers/{id}",
+    floor: "A",
+    path: (ctx) => `/api/v1/customers/${ctx.customerId}`,
+    logPath: (ctx) => `/api/v1/customers/${ctx.customerId}`,
     headers: auth,
-    setup: async (ctx) => {
-      for (let i = 0; i < 1000; i += 50) {
-        await Promise.all(
-          Array.from({ length: 50 }, (_, j) => api(ctx, "POST", "/customers", { email: `bench${i + j}@example.com`, name: `Bench Customer ${i + j}`, metadata: { n: String(i + j) } })),
-        );
-      }
-      ctx.data.customerId = (await api(ctx, "GET", "/customers?limit=1")).data[0].id;
-    },
+    targets: [{ kind: "ratio", min: 0.25 }],
+    flatCost: true,
   },
   {
-    name: "GET /api/v1/customers?q= (search)",
-    path: () => "/api/v1/customers?q=customer%2099&limit=20",
+    kind: "load",
+    key: "api_list",
+    title: "GET /api/v1/customers?limit=20",
+    floor: "A",
+    path: fixed("/api/v1/customers?limit=20"),
+    logPath: fixed("/api/v1/customers"),
     headers: auth,
+    targets: [{ kind: "ratio", min: 0.15 }],
+    flatCost: true,
   },
   {
-    name: "GET /api/v1/customers/{id}",
-    path: (ctx) => `/api/v1/customers/${ctx.data.customerId}`,
+    kind: "load",
+    key: "search",
+    title: "GET /api/v1/customers?q=müller (accent-folded substring)",
+    floor: "A",
+    path: fixed(`/api/v1/customers?q=${encodeURIComponent("müller")}&limit=20`),
+    logPath: fixed("/api/v1/customers"),
     headers: auth,
+    flatCost: true,
   },
   {
-    name: "POST /api/v1/customers (write)",
+    kind: "load",
+    key: "search_ko",
+    title: "GET /api/v1/customers?q=민지 (2-syllable Hangul)",
+    floor: "A",
+    path: fixed(`/api/v1/customers?q=${encodeURIComponent("민지")}&limit=20`),
+    logPath: fixed("/api/v1/customers"),
+    headers: auth,
+    flatCost: true,
+  },
+  // HOOK entitlements: `POST /api/v1/customers/{id}/entitlements/{feature}/check` belongs here
+  // (floor A, a read by id) once the endpoint exists: key "entitlement", method "POST", the
+  // feature of a product the fixture customer holds, and a ratio target if the issue sets one.
+
+  // Floor C: single-row writes.
+  {
+    kind: "load",
+    key: "mint",
+    title: "POST /api/v1/customers/{id}/portal-sessions",
+    floor: "C",
     method: "POST",
-    path: () => "/api/v1/customers",
-    headers: (ctx) => ({ ...auth(ctx), "Content-Type": "application/json" }),
-    body: () => JSON.stringify({ email: `w${process.pid}.${counter++}@example.com`, name: "Writer" }),
+    path: (ctx) => `/api/v1/customers/${ctx.customerId}/portal-sessions`,
+    logPath: (ctx) => `/api/v1/customers/${ctx.customerId}/portal-sessions`,
+    headers: json,
+    body: "{}",
+    targets: [{ kind: "ratio", min: 1.0 }],
   },
+  {
+    kind: "load",
+    key: "write",
+    title: "POST /api/v1/customers",
+    floor: "C",
+    method: "POST",
+    path: fixed("/api/v1/customers"),
+    logPath: fixed("/api/v1/customers"),
+    headers: json,
+    body: () => JSON.stringify({ email: `bench.${process.pid}.${writes++}@example.com`, name: "Bench Writer" }),
+    // Issue 13: "Mints (and other single-row writes) ≥ 1.0 × the single-commit floor".
+    targets: [{ kind: "ratio", min: 1.0 }],
+  },
+
+  // Floor B: server-rendered portal pages, signed in (ko).
+  {
+    kind: "load",
+    key: "page",
+    title: "GET /portal/billing (25 payments, ko)",
+    floor: "B",
+    path: fixed("/portal/billing"),
+    logPath: fixed("/portal/billing"),
+    headers: portal,
+    targets: [
+      { kind: "ratio", min: 0.2 },
+      { kind: "p99_vs_p50", max: 3 },
+      { kind: "p99_ms", below: 250 },
+    ],
+    flatCost: true,
+  },
+  { kind: "load", key: "overview", title: "GET /portal (overview, ko)", floor: "B", path: fixed("/portal"), logPath: fixed("/portal"), headers: portal },
+  // HOOK dashboard pages (DASHBOARD.md "Speed", at 100,000 customers): the customers page's
+  // first page, a search, a filter and a sort, and the customer page, each a load scenario on
+  // floor B with `targets: [{ kind: "server_p95_ms", below: 50 }]` and a staff session cookie
+  // made by a fixture in run.ts (`prepareFixtures`) once staff sign-in exists on this branch.
+
+  // Floor D: cached invoice PDFs.
+  {
+    kind: "load",
+    key: "pdf",
+    title: "GET /api/v1/payments/{id}/invoice (cached PDF)",
+    floor: "D",
+    path: (ctx) => `/api/v1/payments/${ctx.invoicePaymentId}/invoice?locale=ko`,
+    logPath: (ctx) => `/api/v1/payments/${ctx.invoicePaymentId}/invoice`,
+    headers: auth,
+    targets: [{ kind: "ratio", min: 0.3 }],
+  },
+  {
+    kind: "load",
+    key: "portal_pdf",
+    title: "GET /portal/invoices/{id} (cached PDF, signed in)",
+    floor: "D",
+    path: (ctx) => `/portal/invoices/${ctx.invoicePaymentId}`,
+    logPath: (ctx) => `/portal/invoices/${ctx.invoicePaymentId}`,
+    headers: portal,
+  },
+  // HOOK CSV export (DASHBOARD.md "Speed"): a `kind: "stream"` scenario for
+  // `/dashboard/customers/export.csv` with targets
+  // `[{ kind: "rows_per_s", min: 20_000 }, { kind: "rss_growth_mb", below: 50 }]`, run with
+  // `--customers 100000`; run.ts already measures stream scenarios (measure.ts `streamOnce`).
 ];
 
-/** A Korean customer's KRW invoice with a refund, downloaded once so the scenarios measure the cache. */
-async function invoiceSetup(ctx: BenchContext) {
-  if (ctx.data.invoicePaymentId) return;
-  const customer = await api(ctx, "POST", "/customers", { email: `minji.${process.pid}@example.com`, name: "김민지" });
-  const payment = await api(ctx, "POST", "/payments", {
-    customer_id: customer.id,
-    status: "succeeded",
-    currency: "KRW",
-    items: [{ description: "프로 요금제 (월간)", quantity: 1, unit_amount: 12000, tax_rate_bps: 1000 }],
-    payment_method: { type: "card", brand: "visa", last4: "4242" },
-  });
-  await api(ctx, "POST", `/payments/${payment.id}/refunds`, { amount: 2000 });
-  const warm = await fetch(`${ctx.url}/api/v1/payments/${payment.id}/invoice?locale=ko`, { headers: auth(ctx) });
-  if (warm.status !== 200) throw new Error(`invoice: ${warm.status}`);
-  await warm.arrayBuffer();
-  // A portal browser session for the same customer: mint a redirect link, exchange it, keep the cookie.
-  const session = await api(ctx, "POST", `/customers/${customer.id}/portal-sessions`, { locale: "ko" });
-  const exchanged = await fetch(session.url, { redirect: "manual" });
-  ctx.data.portalCookie = exchanged.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  ctx.data.invoicePaymentId = payment.id;
-}
+/** Peak server RSS through the whole bench (issue 13, target 5). */
+export const RSS_TARGET_MB = 300;
 
-scenarios.push(
-  {
-    name: "GET /api/v1/payments/{id}/invoice (cached PDF)",
-    path: (ctx) => `/api/v1/payments/${ctx.data.invoicePaymentId}/invoice?locale=ko`,
-    headers: auth,
-    setup: invoiceSetup,
-  },
-  {
-    name: "GET /portal/invoices/{id} (cached PDF, signed in)",
-    path: (ctx) => `/portal/invoices/${ctx.data.invoicePaymentId}`,
-    headers: (ctx) => ({ Cookie: ctx.data.portalCookie }),
-    setup: invoiceSetup,
-  },
-);
-
-/** Twenty payments and two subscriptions for the signed-in customer, so pages show full lists. */
-async function portalPagesSetup(ctx: BenchContext) {
-  await invoiceSetup(ctx);
-  if (ctx.data.portalPagesReady) return;
-  const payment = await api(ctx, "GET", `/payments/${ctx.data.invoicePaymentId}`);
-  const product = await api(ctx, "POST", "/products", { name: "Pro", type: "subscription", price: 12000, currency: "KRW", interval: "month" });
-  await api(ctx, "POST", "/subscriptions", { customer_id: payment.customer_id, product_id: product.id });
-  for (let i = 0; i < 20; i++) {
-    await api(ctx, "POST", "/payments", {
-      customer_id: payment.customer_id,
-      status: i % 5 === 4 ? "failed" : "succeeded",
-      currency: i % 2 ? "USD" : "KRW",
-      items: [{ description: `Order ${i}`, quantity: 1, unit_amount: i % 2 ? 1999 : 12000 }],
-      payment_method: { type: "card", brand: "visa", last4: "4242" },
-    });
-  }
-  ctx.data.portalPagesReady = "yes";
-}
-
-scenarios.push(
-  {
-    name: "GET /portal (overview page, signed in, ko)",
-    path: () => "/portal",
-    headers: (ctx) => ({ Cookie: ctx.data.portalCookie }),
-    setup: portalPagesSetup,
-  },
-  {
-    name: "GET /portal/billing (20 payments, signed in, ko)",
-    path: () => "/portal/billing",
-    headers: (ctx) => ({ Cookie: ctx.data.portalCookie }),
-    setup: portalPagesSetup,
-  },
-);
+/** Flat cost (issue 13, target 6): each flatCost scenario at 1M customers ≥ this × at 1k. */
+export const FLAT_COST_MIN = 0.9;

@@ -1,0 +1,140 @@
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { percentile, requestLog, streamOnce, summarize } from "./measure";
+import { check, compareRuns, displayWidth, formatComparison, formatRatios, formatTable, ratiosOf, targetsSummary, type BenchResult, type ScenarioResult } from "./report";
+
+const times = { n: 100, p50: 5, p95: 40, p99: 60, max: 80 };
+const scenario = (over: Partial<ScenarioResult>): ScenarioResult => ({
+  key: "api_read",
+  title: "GET /api/v1/customers/{id}",
+  kind: "load",
+  floor: "A",
+  flat_cost: true,
+  rps: 1000,
+  p50: 40,
+  p99: 100,
+  errors: 0,
+  server: times,
+  cpu_pct: 99,
+  cpu_ms_per_req: 1,
+  bytes_per_response: null,
+  rss_start_mb: 200,
+  rss_peak_mb: 220,
+  ratio: 0.3,
+  checks: [],
+  ...over,
+});
+const result = (customers: number, scenarios: ScenarioResult[]): BenchResult => ({
+  version: 1,
+  at: "2026-12-02T00:00:00.000Z",
+  commit: "abc1234",
+  node: "v20",
+  cpus: 2,
+  loadavg: { start: [1, 1, 1], end: [1, 1, 1] },
+  options: { duration: 10, connections: 50, customers, payments_per_customer: 5, bodies_dropped: true },
+  seed: { seconds: 1, cached: true },
+  floors: { A: { key: "A", title: "floor A", rps: 4000, p50: 1, p99: 3, cpu_pct: 99, cpu_ms_per_req: 0.2 } },
+  scenarios,
+  rss: { start_mb: 180, peak_mb: 320, target_mb: 300, ok: false },
+  ratios: {},
+});
+
+describe("targets", () => {
+  it("judges each kind of target against the figures", () => {
+    const s = scenario({ ratio: 0.25, p50: 40, p99: 120 });
+    expect(check({ kind: "ratio", min: 0.25 }, s)).toEqual({ label: "ratio ≥ 0.25", ok: true });
+    expect(check({ kind: "ratio", min: 0.26 }, s).ok).toBe(false);
+    expect(check({ kind: "ratio", min: 0.1 }, { ...s, ratio: null }).ok).toBe(false);
+    expect(check({ kind: "p99_vs_p50", max: 3 }, s)).toEqual({ label: "p99 ≤ 3×p50", ok: true });
+    expect(check({ kind: "p99_vs_p50", max: 2 }, s).ok).toBe(false);
+    expect(check({ kind: "p99_ms", below: 120 }, s).ok).toBe(false);
+    expect(check({ kind: "p99_ms", below: 121 }, s).ok).toBe(true);
+    expect(check({ kind: "server_p95_ms", below: 50 }, s).ok).toBe(true);
+    expect(check({ kind: "server_p95_ms", below: 40 }, s).ok).toBe(false);
+    expect(check({ kind: "server_p95_ms", below: 50 }, { ...s, server: summarize([]) }).ok).toBe(false);
+    expect(check({ kind: "rows_per_s", min: 20_000 }, { ...s, rows_per_s: 25_000 })).toEqual({ label: "≥ 20,000 rows/s", ok: true });
+    expect(check({ kind: "rss_growth_mb", below: 50 }, { ...s, rss_growth_mb: 51 }).ok).toBe(false);
+  });
+
+  it("prints one table, a summary of targets and a ratios line ending with the peak RSS", () => {
+    const r = result(1000, [
+      scenario({ checks: [{ label: "ratio ≥ 0.25", ok: true }] }),
+      scenario({ key: "page", title: "GET /portal/billing (민지)", floor: "B", ratio: 0.04, checks: [{ label: "ratio ≥ 0.2", ok: false }] }),
+    ]);
+    r.floors.B = { key: "B", title: "floor B", rps: 2000, p50: 1, p99: 3, cpu_pct: 99, cpu_ms_per_req: 0.5 };
+    const table = formatTable(r);
+    const lines = table.split("\n");
+    expect(lines[0]).toMatch(/^\| scenario +\| floor \| floor req\/s \| app req\/s \| ratio \| p50 ms \| p99 ms \| server p95 ms \|/);
+    expect(table).toContain("ratio ≥ 0.25 ✓");
+    expect(table).toContain("ratio ≥ 0.2 ✗");
+    expect(table).toContain("320 MB ≤ 300 MB ✗");
+    // Columns line up on screen, Hangul counting two columns.
+    expect(new Set(lines.map(displayWidth)).size).toBe(1);
+    expect(targetsSummary(r)).toEqual({ met: 1, total: 3, allMet: false });
+    expect(formatRatios(ratiosOf(r))).toBe("ratios: api_read=0.30 page=0.04 rss_mb=320");
+  });
+});
+
+describe("flat cost", () => {
+  it("compares the flat-cost scenarios of two runs against 0.9", () => {
+    const base = result(1000, [scenario({ rps: 1000 }), scenario({ key: "page", rps: 100 }), scenario({ key: "mint", flat_cost: false, rps: 50 })]);
+    const scaled = result(1_000_000, [scenario({ rps: 950 }), scenario({ key: "page", rps: 80 }), scenario({ key: "mint", flat_cost: false, rps: 10 })]);
+    const rows = compareRuns(base, scaled);
+    expect(rows.map((r) => [r.key, Number(r.ratio.toFixed(2)), r.ok])).toEqual([
+      ["api_read", 0.95, true],
+      ["page", 0.8, false],
+    ]);
+    const printed = formatComparison(base, scaled, rows);
+    expect(printed).toContain("req/s at 1,000,000");
+    expect(printed.split("\n").at(-1)).toBe("flat: api_read=0.95 page=0.80");
+  });
+});
+
+describe("instruments", () => {
+  it("takes nearest-rank percentiles", () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 95)).toBe(95);
+    expect(summarize([3, 1, 2])).toEqual({ n: 3, p50: 2, p95: 3, p99: 3, max: 3 });
+  });
+
+  it("reads server times from the request log, from where the last read stopped", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "portico-bench-log-")), "server.log");
+    const line = (method: string, p: string, status: number, ms: number) => `${JSON.stringify({ level: 30, msg: "request", method, path: p, status, duration_ms: ms })}\n`;
+    fs.writeFileSync(file, line("GET", "/portal/billing", 200, 99));
+    const log = requestLog(file);
+    log.skip();
+    fs.appendFileSync(file, line("GET", "/portal/billing", 200, 10) + line("GET", "/portal/billing", 200, 30) + line("POST", "/portal/billing", 200, 1) + line("GET", "/portal", 200, 1) + line("GET", "/portal/billing", 500, 1) + '{"msg":"other"}\n');
+    fs.appendFileSync(file, line("GET", "/portal/billing", 200, 20).slice(0, 20));
+    expect(log.read({ method: "GET", path: "/portal/billing" })).toEqual({ n: 2, p50: 10, p95: 30, p99: 30, max: 30 });
+    // The line cut in half is read whole next time.
+    fs.appendFileSync(file, line("GET", "/portal/billing", 200, 20).slice(20));
+    expect(log.read({ method: "GET", path: "/portal/billing" }).n).toBe(1);
+  });
+
+  describe("streamOnce", () => {
+    let server: http.Server;
+    let url = "";
+    beforeAll(async () => {
+      server = http.createServer((_req, res) => {
+        res.writeHead(200, { "Content-Type": "text/csv" });
+        res.write("\ufeffid,name\n");
+        for (let i = 0; i < 5000; i++) res.write(`cus_${i},"Kim, ""Minji""\n김민지"\n`);
+        res.end("cus_last,no newline at the end");
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      url = `http://127.0.0.1:${(server.address() as { port: number }).port}/export.csv`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it("counts CSV records, newlines inside quoted fields included, to the end of the stream", async () => {
+      const r = await streamOnce(url);
+      expect(r.status).toBe(200);
+      expect(r.rows).toBe(1 + 5000 + 1);
+      expect(r.bytes).toBeGreaterThan(5000 * 20);
+    });
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * Judging and printing `npm run bench` results: targets met or not, the one table, the ratios
+ * line, the JSON written to .cache/bench/, and the flat-cost comparison of two runs.
+ */
+import type { ServerTimes } from "./measure";
+import { FLAT_COST_MIN, type FloorKey, type Target } from "./scenarios";
+
+export type FloorResult = {
+  key: FloorKey;
+  title: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** CPU of the floor's process, % of one core, and ms per request (HTTP floors). */
+  cpu_pct: number | null;
+  cpu_ms_per_req: number | null;
+};
+
+export type Check = { label: string; ok: boolean };
+
+export type ScenarioResult = {
+  key: string;
+  title: string;
+  kind: "load" | "stream";
+  floor: FloorKey | null;
+  flat_cost: boolean;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Server time from the request log. */
+  server: ServerTimes;
+  cpu_pct: number;
+  cpu_ms_per_req: number;
+  bytes_per_response: number | null;
+  rss_start_mb: number;
+  rss_peak_mb: number;
+  ratio: number | null;
+  rows?: number;
+  rows_per_s?: number;
+  rss_growth_mb?: number;
+  checks: Check[];
+};
+
+export type BenchResult = {
+  version: 1;
+  at: string;
+  commit: string;
+  node: string;
+  cpus: number;
+  loadavg: { start: number[]; end: number[] };
+  options: { duration: number; connections: number; customers: number; payments_per_customer: number; bodies_dropped: boolean };
+  seed: { seconds: number | null; cached: boolean };
+  floors: Partial<Record<FloorKey, FloorResult>>;
+  scenarios: ScenarioResult[];
+  rss: { start_mb: number; peak_mb: number; target_mb: number; ok: boolean };
+  ratios: Record<string, number>;
+};
+
+const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
+const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en") : "—");
+const ms = (n: number) => (!Number.isFinite(n) ? "—" : n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString("en"));
+
+/** One target judged against one scenario's figures. */
+export function check(target: Target, s: Pick<ScenarioResult, "ratio" | "p50" | "p99" | "server" | "rows_per_s" | "rss_growth_mb">): Check {
+  switch (target.kind) {
+    case "ratio":
+      return { label: `ratio ≥ ${target.min}`, ok: s.ratio !== null && s.ratio >= target.min };
+    case "p99_vs_p50":
+      return { label: `p99 ≤ ${target.max}×p50`, ok: s.p99 <= target.max * s.p50 };
+    case "p99_ms":
+      return { label: `p99 < ${target.below} ms`, ok: s.p99 < target.below };
+    case "server_p95_ms":
+      return { label: `server p95 < ${target.below} ms`, ok: s.server.n > 0 && s.server.p95 < target.below };
+    case "rows_per_s":
+      return { label: `≥ ${int(target.min)} rows/s`, ok: (s.rows_per_s ?? 0) >= target.min };
+    case "rss_growth_mb":
+      return { label: `RSS growth < ${target.below} MB`, ok: s.rss_growth_mb !== undefined && s.rss_growth_mb < target.below };
+  }
+}
+
+const mark = (c: Check) => `${c.label} ${c.ok ? "✓" : "✗"}`;
+
+/** Terminal columns: Hangul and CJK characters take two. */
+export function displayWidth(text: string) {
+  let width = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    const wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xff00 && c <= 0xff60);
+    width += wide ? 2 : 1;
+  }
+  return width;
+}
+
+export function markdownTable(header: string[], rows: string[][], rightAligned: Set<number>) {
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
+  const pad = (c: string, i: number) => {
+    const fill = " ".repeat(widths[i] - displayWidth(c));
+    return rightAligned.has(i) ? fill + c : c + fill;
+  };
+  const line = (cells: string[]) => `| ${cells.map(pad).join(" | ")} |`;
+  const rule = `| ${widths.map((w, i) => (rightAligned.has(i) ? `${"-".repeat(w - 1)}:` : "-".repeat(w))).join(" | ")} |`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+/** The one table: each app scenario beside its floor, then the whole run's peak RSS. */
+export function formatTable(result: BenchResult): string {
+  const header = ["scenario", "floor", "floor req/s", "app req/s", "ratio", "p50 ms", "p99 ms", "server p95 ms", "CPU ms/req", "errors", "targets"];
+  const rows = result.scenarios.map((s) => {
+    const floor = s.floor ? result.floors[s.floor] : undefined;
+    return s.kind === "stream"
+      ? [s.title, "—", "—", `${int(s.rows_per_s ?? NaN)} rows/s`, "—", "—", "—", "—", "—", String(s.errors), s.checks.map(mark).join("; ") || `RSS +${fixed(s.rss_growth_mb ?? NaN, 0)} MB`]
+      : [
+          s.title,
+          s.floor ?? "—",
+          floor ? int(floor.rps) : "—",
+          int(s.rps),
+          s.ratio === null ? "—" : fixed(s.ratio, 2),
+          ms(s.p50),
+          ms(s.p99),
+          ms(s.server.p95),
+          fixed(s.cpu_ms_per_req, 2),
+          String(s.errors),
+          s.checks.map(mark).join("; "),
+        ];
+  });
+  rows.push(["peak server RSS (whole bench)", "", "", "", "", "", "", "", "", "", `${fixed(result.rss.peak_mb, 0)} MB ≤ ${result.rss.target_mb} MB ${result.rss.ok ? "✓" : "✗"}`]);
+  return markdownTable(header, rows, new Set([2, 3, 4, 5, 6, 7, 8, 9]));
+}
+
+export function formatFloors(result: BenchResult): string {
+  return (Object.values(result.floors) as FloorResult[])
+    .map((f) => `floor ${f.key}: ${f.title}: ${int(f.rps)} ${f.key === "C" ? "commits/s" : "req/s"}, p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms${f.cpu_ms_per_req === null ? "" : `, CPU ${fixed(f.cpu_ms_per_req, 3)} ms/req`}`)
+    .join("\n");
+}
+
+export function ratiosOf(result: Pick<BenchResult, "scenarios" | "rss">): Record<string, number> {
+  const ratios: Record<string, number> = {};
+  for (const s of result.scenarios) if (s.ratio !== null) ratios[s.key] = Number(s.ratio.toFixed(2));
+  ratios.rss_mb = Math.round(result.rss.peak_mb);
+  return ratios;
+}
+
+export const formatRatios = (ratios: Record<string, number>) =>
+  `ratios: ${Object.entries(ratios)
+    .map(([k, v]) => `${k}=${k === "rss_mb" ? v : v.toFixed(2)}`)
+    .join(" ")}`;
+
+export function targetsSummary(result: BenchResult) {
+  const checks = [...result.scenarios.flatMap((s) => s.checks), { label: "rss", ok: result.rss.ok }];
+  const met = checks.filter((c) => c.ok).length;
+  return { met, total: checks.length, allMet: met === checks.length };
+}
+
+// ── Flat cost: the same scenarios at two database sizes ──────────────────────────────────────
+
+export type Comparison = { key: string; title: string; base_rps: number; scaled_rps: number; ratio: number; base_server_p95: number; scaled_server_p95: number; ok: boolean };
+
+export function compareRuns(base: BenchResult, scaled: BenchResult): Comparison[] {
+  return scaled.scenarios
+    .filter((s) => s.flat_cost)
+    .flatMap((s) => {
+      const b = base.scenarios.find((x) => x.key === s.key);
+      if (!b) return [];
+      const ratio = b.rps > 0 ? s.rps / b.rps : NaN;
+      return [{ key: s.key, title: s.title, base_rps: b.rps, scaled_rps: s.rps, ratio, base_server_p95: b.server.p95, scaled_server_p95: s.server.p95, ok: ratio >= FLAT_COST_MIN }];
+    });
+}
+
+export function formatComparison(base: BenchResult, scaled: BenchResult, rows: Comparison[]): string {
+  const n = (r: BenchResult) => int(r.options.customers);
+  const header = ["scenario", `req/s at ${n(base)}`, `req/s at ${n(scaled)}`, "ratio", `server p95 ms at ${n(base)}`, `server p95 ms at ${n(scaled)}`, "target"];
+  const table = markdownTable(
+    header,
+    rows.map((c) => [c.title, int(c.base_rps), int(c.scaled_rps), fixed(c.ratio, 2), ms(c.base_server_p95), ms(c.scaled_server_p95), `≥ ${FLAT_COST_MIN} ${c.ok ? "✓" : "✗"}`]),
+    new Set([1, 2, 3, 4, 5]),
+  );
+  return `${table}\nflat: ${rows.map((c) => `${c.key}=${fixed(c.ratio, 2)}`).join(" ")}`;
+}
