@@ -1,8 +1,11 @@
 // npm run seed:scale -- --customers N [--payments-per-customer 5] [--merchant <slug>] [--db <path>] [--seed 1] [--json]
+//                       [--rebuild-indexes | --no-rebuild-indexes]
 //
 // Bulk seeding for load and scale work: realistic customers with ≈ N × 5 payments, subscriptions,
-// wallets and license keys, written with prepared statements in large IMMEDIATE transactions (not
-// through the API, which would take hours at a million customers). It keeps every invariant the
+// wallets and license keys, written with prepared statements in one IMMEDIATE transaction (not
+// through the API, which would take hours at a million customers): all of it or nothing. When the
+// load is large compared with what the tables hold, the secondary indexes are dropped inside that
+// transaction and rebuilt (sorted, once) before it commits; unique ones are checked then. It keeps every invariant the
 // app relies on: prefixed ids, `seq` primary keys, unique (case-folded) emails and external ids per
 // merchant, invoice numbers assigned once, gapless and in date order to succeeded payments from
 // the merchant's counter, payment totals from the app's own arithmetic, refunds that add up to
@@ -30,14 +33,16 @@ import {
 } from "./seed-scale-data";
 
 const usage =
-  "npm run seed:scale -- --customers N [--payments-per-customer 5] [--merchant <slug>] [--db <path>] [--seed 1] [--batch 10000] [--json]";
+  "npm run seed:scale -- --customers N [--payments-per-customer 5] [--merchant <slug>] [--db <path>] [--seed 1] [--rebuild-indexes | --no-rebuild-indexes] [--json]";
 const { values } = parseCli(usage, {
   customers: { type: "string" },
   "payments-per-customer": { type: "string", default: "5" },
   merchant: { type: "string", default: "scale" },
   db: { type: "string" },
   seed: { type: "string", default: "1" },
-  batch: { type: "string", default: "10000" },
+  // Default: rebuild when seeding at least 50,000 customers and at least as many as the table holds.
+  "rebuild-indexes": { type: "boolean" },
+  "no-rebuild-indexes": { type: "boolean" },
   json: { type: "boolean", default: false },
 });
 const positiveInt = (name: string, raw: string | undefined, min: number) => {
@@ -47,7 +52,6 @@ const positiveInt = (name: string, raw: string | undefined, min: number) => {
 };
 const N = positiveInt("customers", values.customers, 1);
 const PPC = positiveInt("payments-per-customer", values["payments-per-customer"], 0);
-const BATCH = positiveInt("batch", values.batch, 1);
 const SEED = positiveInt("seed", values.seed, 0);
 if (N >= 2 ** 26) fail("--customers must be below 67,108,864", 2);
 if (values.db) process.env.DATABASE_PATH = values.db;
@@ -57,8 +61,10 @@ const { createMerchant, findMerchant, MerchantInputError } = await import("~/mod
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // Bulk-load settings for this connection only: a big page cache (random-id indexes stay in
-// memory), temp b-trees in RAM. Durability pragmas stay as the app sets them.
+// memory), reads through mmap, sorts for index builds in RAM. Durability pragmas stay as the app
+// sets them.
 sqlite.pragma("cache_size = -1048576");
+sqlite.pragma("mmap_size = 17179869184");
 sqlite.pragma("temp_store = memory");
 
 let merchant = findMerchant(values.merchant);
@@ -98,15 +104,16 @@ const findProduct = sqlite.prepare("select id from products where merchant_id = 
 const insertProduct = sqlite.prepare(
   "insert into products (id, merchant_id, name, description, type, price, currency, interval, interval_count, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
 );
-const products: ProductRow[] = sqlite.transaction(() =>
-  wantedProducts.map((p) => {
-    const existing = findProduct.get(merchantId, p.name, p.currency, p.type) as string | undefined;
-    if (existing) return { ...p, id: existing };
-    const id = ids.id("product");
-    insertProduct.run(id, merchantId, p.name, `${p.name} (${p.currency})`, p.type, p.price, p.currency, p.interval, T0 - DAY, T0 - DAY);
-    return { ...p, id };
-  }),
-).immediate();
+// Everything from here on is one transaction: an error, an exit or a kill before the commit
+// leaves the database as it was (SQLite discards the uncommitted WAL frames).
+sqlite.exec("begin immediate");
+const products: ProductRow[] = wantedProducts.map((p) => {
+  const existing = findProduct.get(merchantId, p.name, p.currency, p.type) as string | undefined;
+  if (existing) return { ...p, id: existing };
+  const id = ids.id("product");
+  insertProduct.run(id, merchantId, p.name, `${p.name} (${p.currency})`, p.type, p.price, p.currency, p.interval, T0 - DAY, T0 - DAY);
+  return { ...p, id };
+});
 const plansFor = (currency: string) => products.filter((p) => p.type === "subscription" && p.currency === currency);
 const desktopFor = (currency: string) => products.find((p) => p.type === "one_time" && p.currency === currency)!;
 
@@ -161,7 +168,23 @@ function periodAround(start: number, interval: Interval, at: number): [number, n
 const counts = { customers: 0, subscriptions: 0, wallet_ledger_entries: 0, license_keys: 0, license_key_instances: 0, payments: 0, payment_items: 0, refunds: 0 };
 
 const phase1 = performance.now();
-const writeCustomers = sqlite.transaction((from: number, to: number) => {
+// Indexes of the tables filled here, rebuilt after the load when it is large. The unique index on
+// `id` stays: it is the parent key foreign keys are checked against on every insert.
+const SEEDED_TABLES = ["customers", "subscriptions", "wallet_ledger_entries", "wallets", "license_keys", "license_key_instances", "payments", "payment_items", "refunds"];
+const existingRows = sqlite.prepare("select count(*) from customers").pluck().get() as number;
+const deferred: { name: string; sql: string }[] = [];
+const rebuild = values["rebuild-indexes"] ?? (values["no-rebuild-indexes"] ? false : N >= 50_000 && N >= existingRows);
+if (rebuild) {
+  const indexes = sqlite.prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${SEEDED_TABLES.map(() => "?").join(", ")})`).all(...SEEDED_TABLES) as { name: string; sql: string }[];
+  for (const index of indexes) {
+    const columns = (sqlite.pragma(`index_info("${index.name}")`) as { name: string }[]).map((c) => c.name);
+    if (/^create unique index/i.test(index.sql) && columns.length === 1 && columns[0] === "id") continue;
+    sqlite.exec(`drop index "${index.name}"`);
+    deferred.push(index);
+  }
+}
+
+const writeCustomers = (from: number, to: number) => {
   for (let i = from; i < to; i++) {
     const n = firstNumber + i;
     const c = makeCustomer(r, n);
@@ -250,10 +273,11 @@ const writeCustomers = sqlite.transaction((from: number, to: number) => {
       }
     }
   }
-});
-for (let from = 0; from < N; from += BATCH) {
-  writeCustomers.immediate(from, Math.min(N, from + BATCH));
-  if (!values.json && (from / BATCH) % 10 === 9) log(`  customers: ${Math.min(N, from + BATCH).toLocaleString("en")} of ${N.toLocaleString("en")}`);
+};
+const STEP = Math.max(10_000, Math.ceil(N / 10));
+for (let from = 0; from < N; from += STEP) {
+  writeCustomers(from, Math.min(N, from + STEP));
+  if (!values.json && N > STEP) log(`  customers: ${Math.min(N, from + STEP).toLocaleString("en")} of ${N.toLocaleString("en")}`);
 }
 const phase1Seconds = seconds(phase1);
 log(`customers: ${counts.customers.toLocaleString("en")} (+ ${counts.subscriptions.toLocaleString("en")} subscriptions, ${counts.wallet_ledger_entries.toLocaleString("en")} ledger entries, ${counts.license_keys.toLocaleString("en")} license keys) in ${phase1Seconds} s`);
@@ -325,8 +349,8 @@ const methodFor = (currency: string) => {
   return JSON.stringify({ type: "card", brand: r.pick(CARD_BRANDS), last4: String(r.int(0, 9999)).padStart(4, "0") });
 };
 
-const writePayments = sqlite.transaction((from: number, to: number) => {
-  let last = counter.get(merchantId) as number;
+let last = counter.get(merchantId) as number;
+const writePayments = (from: number, to: number) => {
   for (let q = from; q < to; q++) {
     const i = keys[q] % SHIFT;
     const t = T0 + dayOf(q) * DAY + Math.floor(keys[q] / SHIFT);
@@ -378,8 +402,7 @@ const writePayments = sqlite.transaction((from: number, to: number) => {
       counts.refunds++;
     }
   }
-  saveCounter.run(last, merchantId);
-});
+};
 
 // keys[] is ordered by day bucket; the day of position q is found by a moving pointer.
 let dayPointer = 0;
@@ -387,20 +410,29 @@ function dayOf(q: number) {
   while (perDay[dayPointer + 1] <= q) dayPointer++;
   return dayPointer;
 }
-const PAYMENT_BATCH = BATCH * 5;
-for (let from = 0; from < total; from += PAYMENT_BATCH) {
-  writePayments.immediate(from, Math.min(total, from + PAYMENT_BATCH));
-  if (!values.json && (from / PAYMENT_BATCH) % 10 === 9) log(`  payments: ${Math.min(total, from + PAYMENT_BATCH).toLocaleString("en")} of ${total.toLocaleString("en")}`);
+const PAYMENT_STEP = STEP * PPC || 1;
+for (let from = 0; from < total; from += PAYMENT_STEP) {
+  writePayments(from, Math.min(total, from + PAYMENT_STEP));
+  if (!values.json && total > PAYMENT_STEP) log(`  payments: ${Math.min(total, from + PAYMENT_STEP).toLocaleString("en")} of ${total.toLocaleString("en")}`);
 }
+saveCounter.run(last, merchantId);
 const phase2Seconds = seconds(phase2);
 log(`payments: ${counts.payments.toLocaleString("en")} (${counts.payment_items.toLocaleString("en")} items, ${counts.refunds.toLocaleString("en")} refunds) in ${phase2Seconds} s`);
 
+const phase3 = performance.now();
+for (const index of deferred) sqlite.exec(index.sql);
+const indexSeconds = seconds(phase3);
+if (deferred.length > 0) log(`indexes: ${deferred.length} rebuilt in ${indexSeconds} s`);
+const commit = performance.now();
+sqlite.exec("commit");
 sqlite.pragma("wal_checkpoint(TRUNCATE)");
+const commitSeconds = seconds(commit);
+log(`commit and checkpoint: ${commitSeconds} s`);
 const summary = {
   merchant: { id: merchantId, slug: merchant.slug },
   api_key: apiKey,
   ...counts,
-  seconds: { customers: phase1Seconds, payments: phase2Seconds, total: seconds(started) },
+  seconds: { customers: phase1Seconds, payments: phase2Seconds, indexes: indexSeconds, commit: commitSeconds, total: seconds(started) },
 };
 if (values.json) {
   process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -112,6 +112,17 @@ describe("npm run seed:scale", () => {
     expect(one<{ n: number }>("select count(*) n from subscriptions where (status = 'cancelled') <> (cancelled_at is not null)").n).toBe(0);
   });
 
+  it("rebuilds the indexes it drops for a large load, in the same transaction", () => {
+    const other = tempDbFile("seed-scale-rebuild");
+    const summary = seed(other, ["--customers", "300", "--merchant", "rebuilt", "--rebuild-indexes"]);
+    const rebuilt = new Database(other, { readonly: true });
+    const indexes = (d: Database.Database) => d.prepare("select name, sql from sqlite_master where type = 'index' order by name").all();
+    expect(indexes(rebuilt)).toEqual(indexes(db));
+    expect(rebuilt.pragma("integrity_check", { simple: true })).toBe("ok");
+    expect(rebuilt.prepare("select count(*) from payments").pluck().get()).toBe(summary.payments);
+    rebuilt.close();
+  });
+
   it("refuses bad flags with a clear message", () => {
     const zero = runCli("seed-scale", ["--customers", "0"], tempDbFile("seed-scale-bad"));
     expect(zero.status).toBe(2);
