@@ -121,6 +121,22 @@ export function cpuSeconds(pids: number[]): number {
 }
 
 /**
+ * Waits until a process tree is idle (under 2 % of a core over 200 ms, at most `timeoutMs`), so
+ * that work still in flight when the load generator stops is counted in the scenario it belongs
+ * to and the next scenario starts on a quiet server.
+ */
+export async function settle(pids: () => number[], timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let before = cpuSeconds(pids());
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = cpuSeconds(pids());
+    if (now - before < 0.004) return;
+    before = now;
+  }
+}
+
+/**
  * Samples a process tree's resident memory every `intervalMs` (the tree is re-listed every
  * second), and keeps the peak: the whole run's, and a resettable one per scenario.
  */
@@ -158,6 +174,7 @@ export type MemorySampler = ReturnType<typeof memorySampler>;
 // ── Server time from the request log ──────────────────────────────────────────────────────────
 
 export type ServerTimes = { n: number; p50: number; p95: number; p99: number; max: number };
+export type LoggedRequests = ServerTimes & { /** every matching request, errors included */ all: number };
 
 export function percentile(sorted: number[], p: number) {
   if (sorted.length === 0) return NaN;
@@ -182,8 +199,8 @@ export function requestLog(file: string) {
       offset = fs.statSync(file).size;
       partial = "";
     },
-    /** Server times of the requests logged since the last read that match method and path. */
-    read(match: { method: string; path: string }): ServerTimes {
+    /** Server times of the successful requests logged since the last read that match method and path. */
+    read(match: { method: string; path: string }): LoggedRequests {
       const size = fs.statSync(file).size;
       const fd = fs.openSync(file, "r");
       const buffer = Buffer.alloc(size - offset);
@@ -193,12 +210,15 @@ export function requestLog(file: string) {
       const lines = (partial + buffer.toString("utf8")).split("\n");
       partial = lines.pop() ?? "";
       const durations: number[] = [];
+      let all = 0;
       for (const line of lines) {
         if (!line.includes('"msg":"request"')) continue;
         const entry = JSON.parse(line) as { method: string; path: string; status: number; duration_ms: number };
-        if (entry.method === match.method && entry.path === match.path && entry.status < 400) durations.push(entry.duration_ms);
+        if (entry.method !== match.method || entry.path !== match.path) continue;
+        all++;
+        if (entry.status < 400) durations.push(entry.duration_ms);
       }
-      return summarize(durations);
+      return { ...summarize(durations), all };
     },
   };
 }

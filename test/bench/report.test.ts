@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { percentile, requestLog, streamOnce, summarize } from "./measure";
-import { check, compareRuns, displayWidth, formatComparison, formatRatios, formatTable, ratiosOf, targetsSummary, type BenchResult, type ScenarioResult } from "./report";
+import { check, compareRuns, cpuRatiosOf, displayWidth, formatComparison, formatRatios, formatTable, ratiosOf, targetsSummary, type BenchResult, type ScenarioResult } from "./report";
 
 const times = { n: 100, p50: 5, p95: 40, p99: 60, max: 80 };
 const scenario = (over: Partial<ScenarioResult>): ScenarioResult => ({
@@ -40,6 +40,7 @@ const result = (customers: number, scenarios: ScenarioResult[]): BenchResult => 
   scenarios,
   rss: { start_mb: 180, peak_mb: 320, target_mb: 300, ok: false },
   ratios: {},
+  cpu_ratios: {},
 });
 
 describe("targets", () => {
@@ -75,6 +76,8 @@ describe("targets", () => {
     expect(new Set(lines.map(displayWidth)).size).toBe(1);
     expect(targetsSummary(r)).toEqual({ met: 1, total: 3, allMet: false });
     expect(formatRatios(ratiosOf(r))).toBe("ratios: api_read=0.30 page=0.04 rss_mb=320");
+    // Floor A spends 0.2 ms of CPU per request, the app 1 ms: 0.2.
+    expect(cpuRatiosOf(r)).toEqual({ api_read: 0.2, page: 0.5 });
   });
 });
 
@@ -109,7 +112,7 @@ describe("instruments", () => {
     log.skip();
     fs.appendFileSync(file, line("GET", "/portal/billing", 200, 10) + line("GET", "/portal/billing", 200, 30) + line("POST", "/portal/billing", 200, 1) + line("GET", "/portal", 200, 1) + line("GET", "/portal/billing", 500, 1) + '{"msg":"other"}\n');
     fs.appendFileSync(file, line("GET", "/portal/billing", 200, 20).slice(0, 20));
-    expect(log.read({ method: "GET", path: "/portal/billing" })).toEqual({ n: 2, p50: 10, p95: 30, p99: 30, max: 30 });
+    expect(log.read({ method: "GET", path: "/portal/billing" })).toEqual({ n: 2, p50: 10, p95: 30, p99: 30, max: 30, all: 3 });
     // The line cut in half is read whole next time.
     fs.appendFileSync(file, line("GET", "/portal/billing", 200, 20).slice(20));
     expect(log.read({ method: "GET", path: "/portal/billing" }).n).toBe(1);

@@ -29,7 +29,7 @@ export type ScenarioResult = {
   p99: number;
   errors: number;
   /** Server time from the request log. */
-  server: ServerTimes;
+  server: ServerTimes & { all?: number };
   cpu_pct: number;
   cpu_ms_per_req: number;
   bytes_per_response: number | null;
@@ -55,6 +55,7 @@ export type BenchResult = {
   scenarios: ScenarioResult[];
   rss: { start_mb: number; peak_mb: number; target_mb: number; ok: boolean };
   ratios: Record<string, number>;
+  cpu_ratios: Record<string, number>;
 };
 
 const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
@@ -103,13 +104,19 @@ export function markdownTable(header: string[], rows: string[][], rightAligned: 
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
+/**
+ * Server CPU per request, floor ÷ app: the same comparison as the req/s ratio but independent of
+ * the load generator, which shares the two cores and can cap a fast floor before its server does.
+ */
+export const cpuRatio = (floor: FloorResult, s: ScenarioResult) => (floor.cpu_ms_per_req ?? NaN) / s.cpu_ms_per_req;
+
 /** The one table: each app scenario beside its floor, then the whole run's peak RSS. */
 export function formatTable(result: BenchResult): string {
-  const header = ["scenario", "floor", "floor req/s", "app req/s", "ratio", "p50 ms", "p99 ms", "server p95 ms", "CPU ms/req", "errors", "targets"];
+  const header = ["scenario", "floor", "floor req/s", "app req/s", "ratio", "p50 ms", "p99 ms", "server p95 ms", "CPU ms/req", "CPU ratio", "errors", "targets"];
   const rows = result.scenarios.map((s) => {
     const floor = s.floor ? result.floors[s.floor] : undefined;
     return s.kind === "stream"
-      ? [s.title, "—", "—", `${int(s.rows_per_s ?? NaN)} rows/s`, "—", "—", "—", "—", "—", String(s.errors), s.checks.map(mark).join("; ") || `RSS +${fixed(s.rss_growth_mb ?? NaN, 0)} MB`]
+      ? [s.title, "—", "—", `${int(s.rows_per_s ?? NaN)} rows/s`, "—", "—", "—", ms(s.server.p95), "—", "—", String(s.errors), [`RSS +${fixed(s.rss_growth_mb ?? NaN, 0)} MB`, ...s.checks.map(mark)].join("; ")]
       : [
           s.title,
           s.floor ?? "—",
@@ -120,17 +127,22 @@ export function formatTable(result: BenchResult): string {
           ms(s.p99),
           ms(s.server.p95),
           fixed(s.cpu_ms_per_req, 2),
+          floor?.cpu_ms_per_req ? fixed(cpuRatio(floor, s), 3) : "—",
           String(s.errors),
           s.checks.map(mark).join("; "),
         ];
   });
-  rows.push(["peak server RSS (whole bench)", "", "", "", "", "", "", "", "", "", `${fixed(result.rss.peak_mb, 0)} MB ≤ ${result.rss.target_mb} MB ${result.rss.ok ? "✓" : "✗"}`]);
-  return markdownTable(header, rows, new Set([2, 3, 4, 5, 6, 7, 8, 9]));
+  rows.push(["peak server RSS (whole bench)", "", "", "", "", "", "", "", "", "", "", `${fixed(result.rss.peak_mb, 0)} MB ≤ ${result.rss.target_mb} MB ${result.rss.ok ? "✓" : "✗"}`]);
+  return markdownTable(header, rows, new Set([2, 3, 4, 5, 6, 7, 8, 9, 10]));
 }
 
 export function formatFloors(result: BenchResult): string {
   return (Object.values(result.floors) as FloorResult[])
-    .map((f) => `floor ${f.key}: ${f.title}: ${int(f.rps)} ${f.key === "C" ? "commits/s" : "req/s"}, p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms${f.cpu_ms_per_req === null ? "" : `, CPU ${fixed(f.cpu_ms_per_req, 3)} ms/req`}`)
+    .map(
+      (f) =>
+        `floor ${f.key}: ${f.title}: ${int(f.rps)} ${f.key === "C" ? "commits/s" : "req/s"}, p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms` +
+        (f.cpu_ms_per_req === null ? "" : `, CPU ${fixed(f.cpu_ms_per_req, 3)} ms/req (${fixed(f.cpu_pct ?? NaN, 0)} % of a core)`),
+    )
     .join("\n");
 }
 
@@ -140,6 +152,20 @@ export function ratiosOf(result: Pick<BenchResult, "scenarios" | "rss">): Record
   ratios.rss_mb = Math.round(result.rss.peak_mb);
   return ratios;
 }
+
+export function cpuRatiosOf(result: Pick<BenchResult, "scenarios" | "floors">): Record<string, number> {
+  const ratios: Record<string, number> = {};
+  for (const s of result.scenarios) {
+    const floor = s.floor ? result.floors[s.floor] : undefined;
+    if (floor?.cpu_ms_per_req && Number.isFinite(s.cpu_ms_per_req)) ratios[s.key] = Number(cpuRatio(floor, s).toFixed(3));
+  }
+  return ratios;
+}
+
+export const formatCpuRatios = (ratios: Record<string, number>) =>
+  `CPU ratios (floor CPU per request ÷ app's): ${Object.entries(ratios)
+    .map(([k, v]) => `${k}=${v.toFixed(3)}`)
+    .join(" ")}`;
 
 export const formatRatios = (ratios: Record<string, number>) =>
   `ratios: ${Object.entries(ratios)

@@ -24,9 +24,11 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { prepareFixtures } from "./fixtures";
-import { cpuSeconds, dropResponseBodies, load, memorySampler, requestLog, streamOnce, type MemorySampler } from "./measure";
+import { cpuSeconds, dropResponseBodies, load, memorySampler, requestLog, settle, streamOnce, type MemorySampler } from "./measure";
 import {
   check,
+  cpuRatiosOf,
+  formatCpuRatios,
   formatFloors,
   formatRatios,
   formatTable,
@@ -195,6 +197,7 @@ async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, ru
     const target = { A: `/customers/${ctx.customerId}`, B: `/billing/${ctx.portalCustomerId}`, D: "/static-30k.bin" }[key];
     const cpuBefore = cpuSeconds([child.pid!]);
     const r = await load({ url: `http://127.0.0.1:${message.port}${target}` }, { connections: CONNECTIONS, duration: DURATION });
+    await settle(() => [child.pid!]);
     const cpu = cpuSeconds([child.pid!]) - cpuBefore;
     if (r.non2xx + r.errors > 0) throw new Error(`floor ${key}: ${r.non2xx} non-2xx, ${r.errors} errors`);
     return { key, title: floors[key], rps: r.rps, p50: r.p50, p99: r.p99, cpu_pct: (100 * cpu) / r.seconds, cpu_ms_per_req: (1000 * cpu) / r.requests };
@@ -216,6 +219,7 @@ async function measureScenario(
   let result: ScenarioResult;
   if (s.kind === "stream") {
     const r = await streamOnce(`${ctx.url}${s.path(ctx)}`, s.headers?.(ctx));
+    await settle(() => env.memory.pids);
     const cpu = cpuSeconds(env.memory.pids) - cpuBefore;
     const peak = env.memory.windowPeakMb();
     result = {
@@ -237,13 +241,15 @@ async function measureScenario(
       checks: [],
     };
   } else {
-    const started = performance.now();
     const r = await load(
       { url: `${ctx.url}${s.path(ctx)}`, method: s.method, headers: s.headers?.(ctx), body: s.body },
       { connections: CONNECTIONS, duration: DURATION },
     );
+    await settle(() => env.memory.pids);
     const cpu = cpuSeconds(env.memory.pids) - cpuBefore;
-    const wall = (performance.now() - started) / 1000;
+    // Requests the server finished (its log), which includes those still in flight when the load stopped.
+    const server = env.log.read({ method: s.method ?? "GET", path: s.logPath(ctx) });
+    const served = server.all || r.requests;
     result = {
       ...base,
       floor: s.floor,
@@ -251,9 +257,9 @@ async function measureScenario(
       p50: r.p50,
       p99: r.p99,
       errors: r.non2xx + r.errors,
-      server: env.log.read({ method: s.method ?? "GET", path: s.logPath(ctx) }),
-      cpu_pct: (100 * cpu) / wall,
-      cpu_ms_per_req: r.requests > 0 ? (1000 * cpu) / r.requests : NaN,
+      server,
+      cpu_pct: (100 * cpu) / r.seconds,
+      cpu_ms_per_req: served > 0 ? (1000 * cpu) / served : NaN,
       bytes_per_response: null,
       rss_peak_mb: env.memory.windowPeakMb(),
       ratio: env.floor ? r.rps / env.floor.rps : null,
@@ -341,6 +347,7 @@ async function main() {
       scenarios: results,
       rss,
       ratios: ratiosOf({ scenarios: results, rss }),
+      cpu_ratios: cpuRatiosOf({ scenarios: results, floors: floorResults }),
     };
     const out = path.resolve(flags.out);
     fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -354,6 +361,7 @@ async function main() {
     console.log(formatFloors(result));
     console.log(`\n${formatTable(result)}\n`);
     console.log(`targets met: ${summary.met} of ${summary.total}`);
+    console.log(formatCpuRatios(result.cpu_ratios));
     console.log(formatRatios(result.ratios));
     log(`results: ${path.relative(ROOT, out)}`);
   } finally {
