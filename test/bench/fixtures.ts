@@ -16,7 +16,7 @@ async function call<T = any>(ctx: { url: string; apiKey: string }, method: strin
   return res.json() as Promise<T>;
 }
 
-export async function prepareFixtures(base: { url: string; apiKey: string; customerId: string }): Promise<BenchContext> {
+export async function prepareFixtures(base: { url: string; apiKey: string; customerId: string; searchTerm: string }): Promise<BenchContext> {
   const customer = await call(base, "POST", "/customers", {
     email: `minji.bench.${Date.now()}@example.kr`,
     name: "김민지",

@@ -123,17 +123,18 @@ export function cpuSeconds(pids: number[]): number {
 /**
  * Waits until a process tree is idle (under 2 % of a core over 200 ms, at most `timeoutMs`), so
  * that work still in flight when the load generator stops is counted in the scenario it belongs
- * to and the next scenario starts on a quiet server.
+ * to and the next scenario starts on a quiet server. Returns the seconds it waited.
  */
-export async function settle(pids: () => number[], timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
+export async function settle(pids: () => number[], timeoutMs = 300_000) {
+  const started = Date.now();
   let before = cpuSeconds(pids());
-  while (Date.now() < deadline) {
+  while (Date.now() - started < timeoutMs) {
     await new Promise((r) => setTimeout(r, 200));
     const now = cpuSeconds(pids());
-    if (now - before < 0.004) return;
+    if (now - before < 0.004) break;
     before = now;
   }
+  return (Date.now() - started) / 1000;
 }
 
 /**

@@ -27,11 +27,16 @@ export type ScenarioResult = {
   rps: number;
   p50: number;
   p99: number;
+  /** non-2xx responses + connection errors (timeouts included) */
   errors: number;
+  non2xx: number;
+  timeouts: number;
   /** Server time from the request log. */
   server: ServerTimes & { all?: number };
   cpu_pct: number;
   cpu_ms_per_req: number;
+  /** Seconds the server kept working on accepted requests after the load generator stopped. */
+  drain_s: number;
   bytes_per_response: number | null;
   rss_start_mb: number;
   rss_peak_mb: number;
@@ -59,7 +64,7 @@ export type BenchResult = {
 };
 
 const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
-const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en") : "—");
+const int = (n: number) => (!Number.isFinite(n) ? "—" : n > 0 && n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString("en"));
 const ms = (n: number) => (!Number.isFinite(n) ? "—" : n < 10 ? n.toFixed(1) : Math.round(n).toLocaleString("en"));
 
 /** One target judged against one scenario's figures. */

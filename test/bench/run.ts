@@ -129,6 +129,9 @@ function seededDatabase(runDir: string): { file: string; seedSeconds: number | n
   const cached = path.join(CACHE, `seed-${CUSTOMERS}x${PPC}-${hash.digest("hex").slice(0, 12)}.db`);
   const fresh = !fs.existsSync(cached);
   if (fresh) {
+    // Databases of this size from an older seeder or schema are stale: they are gigabytes at 1M.
+    const prefix = `seed-${CUSTOMERS}x${PPC}-`;
+    for (const old of fs.readdirSync(CACHE).filter((f) => f.startsWith(prefix))) fs.rmSync(path.join(CACHE, old), { force: true });
     log(`seeding ${CUSTOMERS.toLocaleString("en")} customers (npm run seed:scale) into ${path.relative(ROOT, cached)} …`);
     const tmp = `${cached}.tmp`;
     for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(tmp + suffix, { force: true });
@@ -228,7 +231,10 @@ async function measureScenario(
       rps: 1 / r.seconds,
       p50: r.seconds * 1000,
       p99: r.seconds * 1000,
+      drain_s: 0,
       errors: r.status === 200 ? 0 : 1,
+      non2xx: r.status === 200 ? 0 : 1,
+      timeouts: 0,
       server: env.log.read({ method: "GET", path: s.path(ctx).split("?")[0] }),
       cpu_pct: (100 * cpu) / r.seconds,
       cpu_ms_per_req: 1000 * cpu,
@@ -245,7 +251,8 @@ async function measureScenario(
       { url: `${ctx.url}${s.path(ctx)}`, method: s.method, headers: s.headers?.(ctx), body: s.body },
       { connections: CONNECTIONS, duration: DURATION },
     );
-    await settle(() => env.memory.pids);
+    const drain = await settle(() => env.memory.pids);
+    if (drain > 2) log(`  the server stayed busy for ${drain.toFixed(0)} s after the load stopped (requests already accepted)`);
     const cpu = cpuSeconds(env.memory.pids) - cpuBefore;
     // Requests the server finished (its log), which includes those still in flight when the load stopped.
     const server = env.log.read({ method: s.method ?? "GET", path: s.logPath(ctx) });
@@ -257,9 +264,12 @@ async function measureScenario(
       p50: r.p50,
       p99: r.p99,
       errors: r.non2xx + r.errors,
+      non2xx: r.non2xx,
+      timeouts: r.timeouts,
       server,
-      cpu_pct: (100 * cpu) / r.seconds,
+      cpu_pct: (100 * cpu) / (r.seconds + drain),
       cpu_ms_per_req: served > 0 ? (1000 * cpu) / served : NaN,
+      drain_s: drain,
       bytes_per_response: null,
       rss_peak_mb: env.memory.windowPeakMb(),
       ratio: env.floor ? r.rps / env.floor.rps : null,
@@ -280,10 +290,9 @@ async function main() {
     const db = seededDatabase(runDir);
     // A seeded, live customer from the middle of the table: reads and mints use it.
     const sqlite = new Database(db.file, { readonly: true });
-    const customerId = sqlite
-      .prepare("select id from customers where deleted_at is null and merchant_id = (select id from merchants where slug = ?) order by seq limit 1 offset ?")
-      .pluck()
-      .get(MERCHANT, Math.floor(CUSTOMERS / 2)) as string;
+    const picked = sqlite
+      .prepare("select id, email from customers where deleted_at is null and merchant_id = (select id from merchants where slug = ?) order by seq limit 1 offset ?")
+      .get(MERCHANT, Math.floor(CUSTOMERS / 2)) as { id: string; email: string };
     sqlite.close();
 
     const port = await freePort();
@@ -313,7 +322,7 @@ async function main() {
     const requests = requestLog(logFile);
 
     log("fixtures through the API …");
-    const ctx = await prepareFixtures({ url, apiKey, customerId });
+    const ctx = await prepareFixtures({ url, apiKey, customerId: picked.id, searchTerm: picked.email.split("@")[0] });
     const bodiesDropped = flags["decode-bodies"] ? false : dropResponseBodies();
     const rssStart = memory.nowMb();
     log(

@@ -19,6 +19,8 @@ export type BenchContext = {
   apiKey: string;
   /** A seeded customer from the middle of the table (reads, mints). */
   customerId: string;
+  /** The local part of that customer's email: a search that matches one customer. */
+  searchTerm: string;
   /** The fixture customer: 25 payments, a refund, a subscription, a signed-in portal session. */
   portalCustomerId: string;
   portalCookie: string;
@@ -104,7 +106,17 @@ export const scenarios: Scenario[] = [
   {
     kind: "load",
     key: "search",
-    title: "GET /api/v1/customers?q=müller (accent-folded substring)",
+    title: "GET /api/v1/customers?q=<an email> (1 match)",
+    floor: "A",
+    path: (ctx) => `/api/v1/customers?q=${encodeURIComponent(ctx.searchTerm)}&limit=20`,
+    logPath: fixed("/api/v1/customers"),
+    headers: auth,
+    flatCost: true,
+  },
+  {
+    kind: "load",
+    key: "search_name",
+    title: "GET /api/v1/customers?q=müller (accent-folded, many matches)",
     floor: "A",
     path: fixed(`/api/v1/customers?q=${encodeURIComponent("müller")}&limit=20`),
     logPath: fixed("/api/v1/customers"),
