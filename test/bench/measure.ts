@@ -138,6 +138,28 @@ export async function settle(pids: () => number[], timeoutMs = 300_000) {
 }
 
 /**
+ * Waits until the app has worked through every request it had accepted when the load generator
+ * stopped. Idle CPU alone is not proof (a query waiting on the disk uses none), so a probe
+ * request goes in behind them: connections are accepted in order, and the probe answers only
+ * once the backlog is served. Done when a probe answers within 200 ms and the process tree then
+ * stays idle for 200 ms. Returns the seconds it waited.
+ */
+export async function drain(probeUrl: string, pids: () => number[], timeoutMs = 600_000) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const sent = performance.now();
+    await fetch(probeUrl)
+      .then((res) => res.arrayBuffer())
+      .catch(() => undefined);
+    const answeredIn = performance.now() - sent;
+    const cpu = cpuSeconds(pids());
+    await new Promise((r) => setTimeout(r, 200));
+    if (answeredIn < 200 && cpuSeconds(pids()) - cpu < 0.004) break;
+  }
+  return (Date.now() - started) / 1000;
+}
+
+/**
  * Samples a process tree's resident memory every `intervalMs` (the tree is re-listed every
  * second), and keeps the peak: the whole run's, and a resettable one per scenario.
  */

@@ -24,7 +24,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { prepareFixtures } from "./fixtures";
-import { cpuSeconds, dropResponseBodies, load, memorySampler, requestLog, settle, streamOnce, type MemorySampler } from "./measure";
+import { cpuSeconds, drain, dropResponseBodies, load, memorySampler, requestLog, settle, streamOnce, type MemorySampler } from "./measure";
 import {
   check,
   cpuRatiosOf,
@@ -96,8 +96,10 @@ const selected = scenarios.filter((s) => !only || only.includes(s.key));
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const children = new Set<ChildProcess>();
+let runDirToRemove: string | null = null;
 process.on("exit", () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  if (runDirToRemove) fs.rmSync(runDirToRemove, { recursive: true, force: true });
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
@@ -209,6 +211,9 @@ async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, ru
   }
 }
 
+/** An unknown API URL: a cheap 404 that no scenario's log filter matches, used to probe for a backlog. */
+const probeUrl = (ctx: BenchContext) => `${ctx.url}/api/v1/__bench_drain_probe`;
+
 async function measureScenario(
   s: Scenario,
   ctx: BenchContext,
@@ -222,7 +227,7 @@ async function measureScenario(
   let result: ScenarioResult;
   if (s.kind === "stream") {
     const r = await streamOnce(`${ctx.url}${s.path(ctx)}`, s.headers?.(ctx));
-    await settle(() => env.memory.pids);
+    await drain(probeUrl(ctx), () => env.memory.pids);
     const cpu = cpuSeconds(env.memory.pids) - cpuBefore;
     const peak = env.memory.windowPeakMb();
     result = {
@@ -251,8 +256,8 @@ async function measureScenario(
       { url: `${ctx.url}${s.path(ctx)}`, method: s.method, headers: s.headers?.(ctx), body: s.body },
       { connections: CONNECTIONS, duration: DURATION },
     );
-    const drain = await settle(() => env.memory.pids);
-    if (drain > 2) log(`  the server stayed busy for ${drain.toFixed(0)} s after the load stopped (requests already accepted)`);
+    const drained = await drain(probeUrl(ctx), () => env.memory.pids);
+    if (drained > 2) log(`  the server stayed busy for ${drained.toFixed(0)} s after the load stopped (requests already accepted)`);
     const cpu = cpuSeconds(env.memory.pids) - cpuBefore;
     // Requests the server finished (its log), which includes those still in flight when the load stopped.
     const server = env.log.read({ method: s.method ?? "GET", path: s.logPath(ctx) });
@@ -267,9 +272,9 @@ async function measureScenario(
       non2xx: r.non2xx,
       timeouts: r.timeouts,
       server,
-      cpu_pct: (100 * cpu) / (r.seconds + drain),
+      cpu_pct: (100 * cpu) / (r.seconds + drained),
       cpu_ms_per_req: served > 0 ? (1000 * cpu) / served : NaN,
-      drain_s: drain,
+      drain_s: drained,
       bytes_per_response: null,
       rss_peak_mb: env.memory.windowPeakMb(),
       ratio: env.floor ? r.rps / env.floor.rps : null,
@@ -286,6 +291,7 @@ async function main() {
   const loadStart = os.loadavg();
   if (!flags["no-build"] || !fs.existsSync(path.join(BUILD, "index.js"))) build();
   const runDir = fs.mkdtempSync(path.join(CACHE, "run-"));
+  if (!flags.keep) runDirToRemove = runDir;
   try {
     const db = seededDatabase(runDir);
     // A seeded, live customer from the middle of the table: reads and mints use it.
