@@ -85,13 +85,14 @@ describe("targets", () => {
 });
 
 describe("flat cost", () => {
-  it("compares the flat-cost scenarios of two runs against 0.9", () => {
-    const base = result(1000, [scenario({ rps: 1000 }), scenario({ key: "page", rps: 100 }), scenario({ key: "mint", flat_cost: false, rps: 50 })]);
-    const scaled = result(1_000_000, [scenario({ rps: 950 }), scenario({ key: "page", rps: 80 }), scenario({ key: "mint", flat_cost: false, rps: 10 })]);
+  it("compares the flat-cost scenarios of two runs, each against its own floor, with 0.9", () => {
+    const base = result(1000, [scenario({ rps: 1000, ratio: 0.25, cpu_ms_per_req: 1 }), scenario({ key: "page", rps: 100, ratio: 0.05 }), scenario({ key: "mint", flat_cost: false, rps: 50 })]);
+    // The machine was busier during the scaled run: floor A (and everything) at 80 %.
+    const scaled = result(1_000_000, [scenario({ rps: 760, ratio: 0.2375, cpu_ms_per_req: 1.25 }), scenario({ key: "page", rps: 64, ratio: 0.04 }), scenario({ key: "mint", flat_cost: false, rps: 10 })]);
     const rows = compareRuns(base, scaled);
-    expect(rows.map((r) => [r.key, Number(r.ratio.toFixed(2)), r.ok])).toEqual([
-      ["api_read", 0.95, true],
-      ["page", 0.8, false],
+    expect(rows.map((r) => [r.key, Number(r.raw.toFixed(2)), Number(r.normalized.toFixed(2)), Number(r.cpu.toFixed(2)), r.ok])).toEqual([
+      ["api_read", 0.76, 0.95, 0.8, true],
+      ["page", 0.64, 0.8, 1, false],
     ]);
     const printed = formatComparison(base, scaled, rows);
     expect(printed).toContain("req/s at 1,000,000");

@@ -185,7 +185,21 @@ export function targetsSummary(result: BenchResult) {
 
 // ── Flat cost: the same scenarios at two database sizes ──────────────────────────────────────
 
-export type Comparison = { key: string; title: string; base_rps: number; scaled_rps: number; ratio: number; base_server_p95: number; scaled_server_p95: number; ok: boolean };
+export type Comparison = {
+  key: string;
+  title: string;
+  base_rps: number;
+  scaled_rps: number;
+  /** scaled req/s ÷ base req/s */
+  raw: number;
+  /** the same with each run's req/s divided by its own floor: the machine's load on the day cancels out */
+  normalized: number;
+  /** base CPU ms per request ÷ scaled CPU ms per request */
+  cpu: number;
+  base_server_p95: number;
+  scaled_server_p95: number;
+  ok: boolean;
+};
 
 export function compareRuns(base: BenchResult, scaled: BenchResult): Comparison[] {
   return scaled.scenarios
@@ -193,18 +207,32 @@ export function compareRuns(base: BenchResult, scaled: BenchResult): Comparison[
     .flatMap((s) => {
       const b = base.scenarios.find((x) => x.key === s.key);
       if (!b) return [];
-      const ratio = b.rps > 0 ? s.rps / b.rps : NaN;
-      return [{ key: s.key, title: s.title, base_rps: b.rps, scaled_rps: s.rps, ratio, base_server_p95: b.server.p95, scaled_server_p95: s.server.p95, ok: ratio >= FLAT_COST_MIN }];
+      const raw = b.rps > 0 ? s.rps / b.rps : NaN;
+      const normalized = b.ratio && s.ratio !== null ? s.ratio / b.ratio : raw;
+      return [
+        {
+          key: s.key,
+          title: s.title,
+          base_rps: b.rps,
+          scaled_rps: s.rps,
+          raw,
+          normalized,
+          cpu: b.cpu_ms_per_req / s.cpu_ms_per_req,
+          base_server_p95: b.server.p95,
+          scaled_server_p95: s.server.p95,
+          ok: normalized >= FLAT_COST_MIN,
+        },
+      ];
     });
 }
 
 export function formatComparison(base: BenchResult, scaled: BenchResult, rows: Comparison[]): string {
   const n = (r: BenchResult) => int(r.options.customers);
-  const header = ["scenario", `req/s at ${n(base)}`, `req/s at ${n(scaled)}`, "ratio", `server p95 ms at ${n(base)}`, `server p95 ms at ${n(scaled)}`, "target"];
+  const header = ["scenario", `req/s at ${n(base)}`, `req/s at ${n(scaled)}`, "raw", "vs floors", "CPU", `server p95 ms at ${n(base)}`, `at ${n(scaled)}`, "target (vs floors)"];
   const table = markdownTable(
     header,
-    rows.map((c) => [c.title, int(c.base_rps), int(c.scaled_rps), fixed(c.ratio, 2), ms(c.base_server_p95), ms(c.scaled_server_p95), `≥ ${FLAT_COST_MIN} ${c.ok ? "✓" : "✗"}`]),
-    new Set([1, 2, 3, 4, 5]),
+    rows.map((c) => [c.title, int(c.base_rps), int(c.scaled_rps), fixed(c.raw, 2), fixed(c.normalized, 2), fixed(c.cpu, 2), ms(c.base_server_p95), ms(c.scaled_server_p95), `≥ ${FLAT_COST_MIN} ${c.ok ? "✓" : "✗"}`]),
+    new Set([1, 2, 3, 4, 5, 6, 7]),
   );
-  return `${table}\nflat: ${rows.map((c) => `${c.key}=${fixed(c.ratio, 2)}`).join(" ")}`;
+  return `${table}\nflat: ${rows.map((c) => `${c.key}=${fixed(c.normalized, 2)}`).join(" ")}`;
 }
