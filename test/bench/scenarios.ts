@@ -184,7 +184,7 @@ export const scenarios: Scenario[] = [
   // HOOK dashboard pages (DASHBOARD.md "Speed", at 100,000 customers): the customers page's
   // first page, a search, a filter and a sort, and the customer page, each a load scenario on
   // floor B with `targets: [{ kind: "server_p95_ms", below: 50 }]` and a staff session cookie
-  // made by a fixture in run.ts (`prepareFixtures`) once staff sign-in exists on this branch.
+  // that `prepareFixtures` (fixtures.ts) makes once staff sign-in exists (add it to BenchContext).
 
   // Floor D: cached invoice PDFs.
   {
