@@ -4,7 +4,7 @@ import { findActiveApiKey, touchApiKey } from "~/models/api-keys.server";
 import { logger } from "~/utils/logger.server";
 import { TokenBucketLimiter } from "~/utils/rate-limit.server";
 import { writeTransaction } from "~/utils/db.server";
-import { ApiError, badRequest, unauthenticated } from "./errors.server";
+import { ApiError, asApiError, badRequest, unauthenticated } from "./errors.server";
 import { requestFingerprint, runIdempotent } from "./idempotency.server";
 import { errorResponse, internalErrorResponse, jsonResponse, type ApiResult } from "./respond.server";
 import { queryObject, readJsonObject } from "./validation.server";
@@ -125,7 +125,8 @@ async function dispatch<C extends ApiContext>(
 }
 
 function handleFailure(error: unknown, requestId: string): Response {
-  if (error instanceof ApiError) return errorResponse(error);
+  const apiError = asApiError(error);
+  if (apiError) return errorResponse(apiError);
   if (error instanceof Response) return error;
   logger.error({ err: error, request_id: requestId }, "API handler failed");
   return internalErrorResponse(requestId);

@@ -3,8 +3,8 @@ import { customers, type Customer } from "#db/schema/index";
 import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
-import { conflict, notFound, invalidParam } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { conflict, notFound, invalidField } from "./errors.server";
+import { paginate } from "./pagination.server";
 import { LIMITS, mergeMetadata } from "~/utils/fields";
 import { audit, type Actor } from "./audit.server";
 import { emitEvent } from "./events.server";
@@ -157,7 +157,7 @@ export function updateCustomer(opts: { merchantId: string; id: string; patch: Cu
   assertUnique(merchantId, { email: patch.email, externalId: patch.external_id }, id);
   const metadata = patch.metadata === undefined ? current.metadata : mergeMetadata(current.metadata, patch.metadata);
   if (Object.keys(metadata).length > LIMITS.metadataKeys) {
-    throw invalidParam("metadata", `metadata must have at most ${LIMITS.metadataKeys} keys after the update`);
+    throw invalidField("metadata", `metadata must have at most ${LIMITS.metadataKeys} keys after the update`);
   }
   const updated = db
     .update(customers)

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { customers, invoiceDocuments, merchants, payments } from "#db/schema/index";
 import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
-import { notFound } from "~/api/errors.server";
+import { notFound } from "./errors.server";
 import { matchLocale, fallbackLocale, type Locale } from "~/i18n/index";
 import type { InvoiceData } from "~/pdf/invoice-data";
 import { invoiceDocumentVersion } from "~/pdf/labels";

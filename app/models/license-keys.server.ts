@@ -3,10 +3,9 @@ import { and, count, eq, inArray, isNull } from "drizzle-orm";
 import { licenseKeyInstances, licenseKeys, type LicenseKey, type LicenseKeyInstance } from "#db/schema/index";
 import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
-import { newId, sha256Hex } from "~/utils/ids.server";
-import { TokenBucketLimiter } from "~/utils/rate-limit.server";
-import { ApiError, conflict, notFound, unprocessable } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { newId } from "~/utils/ids.server";
+import { DomainError, conflict, invalid, limitReached, notFound } from "./errors.server";
+import { paginate } from "./pagination.server";
 import { formatLicenseKey } from "~/billing/license-key-format";
 import { audit, type Actor } from "./audit.server";
 import { emitEvent } from "./events.server";
@@ -180,35 +179,10 @@ export function listInstances(opts: { merchantId: string; customerId?: string; l
 // ---- The public endpoints: the license key itself is the credential.
 
 const unknownKey = () =>
-  new ApiError({ status: 404, type: "not_found_error", code: "license_key_not_found", message: "No such license key.", param: "license_key" });
+  new DomainError({ kind: "not_found", code: "license_key_not_found", message: "No such license key.", field: "license_key" });
 
 function findByKey(key: string) {
   return db.select().from(licenseKeys).where(eq(licenseKeys.key, key)).get();
-}
-
-// 120 requests a minute per IP and 60 per license key, shared by activate, deactivate and validate.
-const perIp = new TokenBucketLimiter({ rate: 120, per: "minute" });
-const perKey = new TokenBucketLimiter({ rate: 60, per: "minute" });
-
-function tooMany(retryAfter: number, what: string) {
-  return new ApiError({
-    status: 429,
-    type: "rate_limit_error",
-    code: "rate_limited",
-    message: `Too many license requests ${what}. Retry later.`,
-    headers: { "Retry-After": String(retryAfter) },
-  });
-}
-
-export function limitLicenseRequestByIp(ip: string) {
-  const wait = perIp.take(ip);
-  if (wait > 0) throw tooMany(wait, "from this address");
-}
-
-/** The key is hashed so the limiter's memory never holds a usable secret. */
-export function limitLicenseRequestByKey(key: string) {
-  const wait = perKey.take(sha256Hex(key));
-  if (wait > 0) throw tooMany(wait, "for this license key");
 }
 
 /**
@@ -219,12 +193,12 @@ export function activateLicense({ key, name }: { key: string; name: string }) {
   const licenseKey = findByKey(key);
   if (!licenseKey) throw unknownKey();
   const status = licenseStatus(licenseKey);
-  if (status === "disabled") throw unprocessable("license_disabled", "This license key is disabled.", "license_key");
-  if (status === "expired") throw unprocessable("license_expired", "This license key has expired.", "license_key");
+  if (status === "disabled") throw invalid("license_disabled", "This license key is disabled.", "license_key");
+  if (status === "expired") throw invalid("license_expired", "This license key has expired.", "license_key");
   if (licenseKey.activationsLimit !== null) {
     const used = db.select({ n: count() }).from(licenseKeyInstances).where(liveInstances(licenseKey.id)).get()!.n;
     if (used >= licenseKey.activationsLimit) {
-      throw unprocessable("activation_limit_reached", `This license key is already activated ${used} of ${licenseKey.activationsLimit} times.`, "license_key");
+      throw limitReached("activation_limit_reached", `This license key is already activated ${used} of ${licenseKey.activationsLimit} times.`, "license_key");
     }
   }
   const instance = db

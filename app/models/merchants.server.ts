@@ -4,7 +4,7 @@ import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId, randomBase62 } from "~/utils/ids.server";
 import { createApiKey } from "./api-keys.server";
-import { invalidParam } from "~/api/errors.server";
+import { invalidField } from "./errors.server";
 import { audit, type Actor } from "./audit.server";
 
 export function defaultPortalSettings(displayName: string | null = null): PortalSettings {
@@ -112,7 +112,7 @@ export function updatePortalSettings({ merchantId, patch, actor }: { merchantId:
   const next: PortalSettings = { branding: { ...current.branding, ...patch.branding }, features };
   const { default_return_url: returnUrl, allowed_return_hosts: hosts } = next.branding;
   if (returnUrl && hosts.length > 0 && !hosts.includes(new URL(returnUrl).hostname)) {
-    throw invalidParam("branding.default_return_url", "must be on one of branding.allowed_return_hosts");
+    throw invalidField("branding.default_return_url", "must be on one of branding.allowed_return_hosts");
   }
   db.update(merchants).set({ portalSettings: next, updatedAt: now() }).where(eq(merchants.id, merchantId)).run();
   audit({ merchantId, actor, action: "portal_settings.updated", objectType: "portal_settings", data: { patch } });

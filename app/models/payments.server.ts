@@ -3,8 +3,8 @@ import { paymentItems, payments, refunds, type Payment, type PaymentItem, type P
 import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
-import { conflict, invalidParam, notFound, unprocessable } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { conflict, invalidField, notFound, invalid } from "./errors.server";
+import { paginate } from "./pagination.server";
 import { formatInvoiceNumber } from "~/billing/invoice-number";
 import { AmountOverflowError, priceLines, refundableAmount, statusAfterRefund, type LineInput } from "~/billing/money";
 import { audit, type Actor } from "./audit.server";
@@ -133,18 +133,18 @@ export function createPayment({ merchantId, input, actor }: { merchantId: string
     getSubscription({ merchantId, customerId: customer.id, id: input.subscription_id, param: "subscription_id" });
   }
   if (input.failure_reason && input.status !== "failed") {
-    throw invalidParam("failure_reason", "failure_reason is only for failed payments.");
+    throw invalidField("failure_reason", "failure_reason is only for failed payments.");
   }
   const at = now();
   const createdAt = input.created_at ?? at;
   if (createdAt.getTime() > at.getTime() + FUTURE_TOLERANCE_MS) {
-    throw invalidParam("created_at", "created_at must not be in the future.");
+    throw invalidField("created_at", "created_at must not be in the future.");
   }
   let totals;
   try {
     totals = priceLines(input.items);
   } catch (error) {
-    if (error instanceof AmountOverflowError) throw invalidParam("items", "The payment total is too large.");
+    if (error instanceof AmountOverflowError) throw invalidField("items", "The payment total is too large.");
     throw error;
   }
   const succeeded = input.status === "succeeded";
@@ -222,13 +222,13 @@ export function listRefunds({ paymentId }: { paymentId: string }) {
 export function refundPayment(opts: { merchantId: string; paymentId: string; amount?: number; reason?: string | null; actor: Actor }) {
   const { payment } = getPayment({ merchantId: opts.merchantId, id: opts.paymentId });
   if (!["succeeded", "partially_refunded", "refunded"].includes(payment.status)) {
-    throw unprocessable("payment_not_refundable", `A ${payment.status} payment cannot be refunded.`);
+    throw invalid("payment_not_refundable", `A ${payment.status} payment cannot be refunded.`);
   }
   const remaining = refundableAmount({ amount: payment.amount, amount_refunded: payment.amountRefunded });
-  if (remaining === 0) throw unprocessable("payment_fully_refunded", "This payment is already fully refunded.", "amount");
+  if (remaining === 0) throw invalid("payment_fully_refunded", "This payment is already fully refunded.", "amount");
   const amount = opts.amount ?? remaining;
   if (amount > remaining) {
-    throw unprocessable("refund_exceeds_remaining", `At most ${remaining} can still be refunded on this payment.`, "amount");
+    throw invalid("refund_exceeds_remaining", `At most ${remaining} can still be refunded on this payment.`, "amount");
   }
   const at = now();
   const refund = db

@@ -1,8 +1,9 @@
 import { json, redirect } from "@remix-run/node";
 import type { PortalSettings } from "#db/schema/index";
-import { ApiError } from "~/api/errors.server";
 import { assertSameOrigin } from "~/portal/csrf.server";
-import { NO_STORE, requireCustomerSession, type CustomerSession } from "~/portal/guards.server";
+import { forbiddenResponse, notFoundResponse } from "~/portal/errors.server";
+import { requireCustomerSession, type CustomerSession } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
 import { TokenBucketLimiter } from "~/utils/rate-limit.server";
 import type { Actor } from "./audit.server";
 
@@ -28,15 +29,6 @@ export function enabledPages(settings: PortalSettings): PortalPage[] {
     .map(([page]) => page);
 }
 
-export type PortalErrorData = { portalError: "not_found" | "forbidden" | "rate_limited" };
-
-const portalError = (status: number, kind: PortalErrorData["portalError"], headers: Record<string, string> = {}) =>
-  json<PortalErrorData>({ portalError: kind }, { status, headers: { ...NO_STORE, ...headers } });
-
-/** A missing object, another customer's object and a switched-off page all look the same. */
-export const notFoundResponse = () => portalError(404, "not_found");
-export const forbiddenResponse = () => portalError(403, "forbidden");
-
 /** A page the merchant switched off is a 404, exactly like a page that does not exist. */
 export async function requirePage(request: Request, page: PortalPage): Promise<CustomerSession> {
   const session = await requireCustomerSession(request);
@@ -55,7 +47,7 @@ export async function requirePortalAction(request: Request, page: PortalPage): P
   assertSameOrigin(request);
   const session = await requirePage(request, page);
   const wait = actionsPerSession.take(session.portalSessionId);
-  if (wait > 0) throw portalError(429, "rate_limited", { "Retry-After": String(wait) });
+  if (wait > 0) throw json({ portalError: "rate_limited" }, { status: 429, headers: { ...NO_STORE, "Retry-After": String(wait) } });
   return session;
 }
 
@@ -65,16 +57,6 @@ export function requireAllowed(allowed: boolean) {
 }
 
 export const customerActor = (s: CustomerSession): Actor => ({ type: "customer", id: s.customer.id, portalSessionId: s.portalSessionId });
-
-/** Runs a model call; its 404 (another customer's or merchant's id) becomes the portal's 404. */
-export function ownedOr404<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw notFoundResponse();
-    throw error;
-  }
-}
 
 export const NOTICES = [
   "cancellation_scheduled",

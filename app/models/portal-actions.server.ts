@@ -9,7 +9,8 @@ import { updateCustomer, type CustomerPatch } from "./customers.server";
 import { prepareEmailChange, requestEmailChange } from "./email-changes.server";
 import { deactivateInstance } from "./license-keys.server";
 import { enqueueMail } from "./mail.server";
-import { customerActor, ownedOr404, requireAllowed, type Notice } from "./portal-access.server";
+import { orPortalError } from "~/portal/errors.server";
+import { customerActor, requireAllowed, type Notice } from "./portal-access.server";
 import { emailBranding, signInPageUrl } from "./portal-sessions.server";
 import { getSubscription, resumeSubscription, scheduleCancellation } from "./subscriptions.server";
 
@@ -61,7 +62,7 @@ export function parseCancelForm(s: CustomerSession, form: FormData) {
  */
 export async function cancelFromPortal(s: CustomerSession, opts: { subscriptionId: string; atPeriodEnd: boolean; reason: CancelReason | null; feedback: string | null }): Promise<Notice> {
   const scope = { merchantId: s.merchant.id, customerId: s.customer.id };
-  const { subscription, product } = ownedOr404(() => getSubscription({ ...scope, id: opts.subscriptionId }));
+  const { subscription, product } = orPortalError(() => getSubscription({ ...scope, id: opts.subscriptionId }));
   const mail = await renderEmail("cancellation-confirmation", {
     locale: s.uiLocale,
     merchant: emailBranding(s.merchant),
@@ -84,7 +85,7 @@ export async function cancelFromPortal(s: CustomerSession, opts: { subscriptionI
 export function resumeFromPortal(s: CustomerSession, { subscriptionId }: { subscriptionId: string }): Notice {
   const scope = { merchantId: s.merchant.id, customerId: s.customer.id };
   return writeTransaction((): Notice => {
-    const { subscription } = ownedOr404(() => getSubscription({ ...scope, id: subscriptionId }));
+    const { subscription } = orPortalError(() => getSubscription({ ...scope, id: subscriptionId }));
     if (subscription.status === "cancelled" || !subscription.cancelAtPeriodEnd) return "unchanged";
     resumeSubscription({ ...scope, id: subscription.id, actor: customerActor(s) });
     return "resumed";
@@ -94,7 +95,7 @@ export function resumeFromPortal(s: CustomerSession, { subscriptionId }: { subsc
 export function deactivateFromPortal(s: CustomerSession, { instanceId }: { instanceId: string }): Notice {
   requireAllowed(s.merchant.portalSettings.features.license_keys.allow_deactivate);
   return writeTransaction(() => {
-    ownedOr404(() => deactivateInstance({ merchantId: s.merchant.id, customerId: s.customer.id, instanceId, actor: customerActor(s) }));
+    orPortalError(() => deactivateInstance({ merchantId: s.merchant.id, customerId: s.customer.id, instanceId, actor: customerActor(s) }));
     return "deactivated" as const;
   });
 }

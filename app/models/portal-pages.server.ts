@@ -1,13 +1,13 @@
 import { and, eq, gt, inArray, isNull } from "drizzle-orm";
 import { emailChanges, products, type Payment, type PaymentItem, type Subscription, type Product } from "#db/schema/index";
-import { ApiError } from "~/api/errors.server";
 import { formatMoney } from "~/billing/currency";
 import type { CustomerSession } from "~/portal/guards.server";
 import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { licenseStatus, listInstances, listLicenseKeys } from "./license-keys.server";
 import { listPayments } from "./payments.server";
-import { notFoundResponse, displayFormat } from "./portal-access.server";
+import { orPortalError } from "~/portal/errors.server";
+import { displayFormat } from "./portal-access.server";
 import { listSubscriptions } from "./subscriptions.server";
 import { listLedgerEntries, listWallets } from "./wallets.server";
 
@@ -17,16 +17,6 @@ import { listLedgerEntries, listWallets } from "./wallets.server";
 export const PAGE_SIZE = 20;
 const INVOICED: Payment["status"][] = ["succeeded", "refunded", "partially_refunded"];
 const LIVE_SUBSCRIPTION: Subscription["status"][] = ["trialing", "active", "past_due"];
-
-/** A cursor that is not one of this customer's objects is a 404, never another page. */
-function cursorOr404<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 422 || error.status === 404)) throw notFoundResponse();
-    throw error;
-  }
-}
 
 const scope = (s: CustomerSession) => ({ merchantId: s.merchant.id, customerId: s.customer.id });
 
@@ -84,7 +74,7 @@ export function overviewData(s: CustomerSession) {
 }
 
 export function billingData(s: CustomerSession, startingAfter: string | undefined) {
-  const page = cursorOr404(() => listPayments({ ...scope(s), limit: PAGE_SIZE, startingAfter }));
+  const page = orPortalError(() => listPayments({ ...scope(s), limit: PAGE_SIZE, startingAfter }));
   const rows = page.rows.map((r) => paymentRow(s, r));
   return { payments: rows, nextCursor: page.hasMore ? rows[rows.length - 1].id : null, isFirstPage: !startingAfter };
 }
@@ -134,7 +124,7 @@ export function licensesData(s: CustomerSession, reveal: string | null) {
 
 export function walletData(s: CustomerSession, startingAfter: string | undefined) {
   const f = displayFormat(s.uiLocale);
-  const page = cursorOr404(() => listLedgerEntries({ ...scope(s), limit: PAGE_SIZE, startingAfter }));
+  const page = orPortalError(() => listLedgerEntries({ ...scope(s), limit: PAGE_SIZE, startingAfter }));
   const entries = page.rows.map((e) => ({
     id: e.id,
     date: f.dateTime(e.createdAt)!,

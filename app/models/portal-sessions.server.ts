@@ -14,7 +14,7 @@ import {
   type PortalSession,
 } from "#db/schema/index";
 import { renderEmail, type RenderedEmail } from "#emails/render";
-import { invalidParam, notFound } from "~/api/errors.server";
+import { invalidField, notFound } from "./errors.server";
 import { fallbackLocale, matchLocale, type Locale } from "~/i18n/index";
 import { getKeyring } from "~/portal/signing-keys.server";
 import { signPortalToken, type PortalClaims } from "~/portal/tokens.server";
@@ -88,15 +88,15 @@ function resolveReturnUrl(merchant: Merchant, returnUrl: string | null | undefin
   try {
     url = new URL(returnUrl);
   } catch {
-    throw invalidParam("return_url", "Invalid return_url: must be an absolute http(s) URL.");
+    throw invalidField("return_url", "Invalid return_url: must be an absolute http(s) URL.");
   }
   const allowedProtocols = env.production ? ["https:"] : ["https:", "http:"];
   if (!allowedProtocols.includes(url.protocol) || url.username || url.password) {
-    throw invalidParam("return_url", `Invalid return_url: must be an ${env.production ? "https" : "http(s)"} URL without credentials.`);
+    throw invalidField("return_url", `Invalid return_url: must be an ${env.production ? "https" : "http(s)"} URL without credentials.`);
   }
   const hosts = branding.allowed_return_hosts.map((h) => h.toLowerCase());
   if (hosts.length > 0 && !hosts.includes(url.hostname.toLowerCase())) {
-    throw invalidParam("return_url", "Invalid return_url: its host is not in the merchant's allowed_return_hosts.");
+    throw invalidField("return_url", "Invalid return_url: its host is not in the merchant's allowed_return_hosts.");
   }
   return url.toString();
 }

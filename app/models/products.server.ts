@@ -3,8 +3,8 @@ import { products, type Product } from "#db/schema/index";
 import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
-import { invalidParam, notFound } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { invalidField, notFound } from "./errors.server";
+import { paginate } from "./pagination.server";
 import { MAX_INTERVAL_COUNT, type Interval } from "~/billing/periods";
 import { audit, type Actor } from "./audit.server";
 
@@ -49,14 +49,14 @@ export function createProduct({ merchantId, input, actor }: { merchantId: string
   let interval: Interval | null = null;
   let intervalCount = 1;
   if (input.type === "subscription") {
-    if (!input.interval) throw invalidParam("interval", "Missing required param: interval (required for subscription products).", "parameter_missing");
+    if (!input.interval) throw invalidField("interval", "Missing required param: interval (required for subscription products).", "parameter_missing");
     interval = input.interval;
     intervalCount = input.interval_count ?? 1;
     if (intervalCount > MAX_INTERVAL_COUNT[interval]) {
-      throw invalidParam("interval_count", `A billing period is at most one year: at most ${MAX_INTERVAL_COUNT[interval]} for interval '${interval}'.`);
+      throw invalidField("interval_count", `A billing period is at most one year: at most ${MAX_INTERVAL_COUNT[interval]} for interval '${interval}'.`);
     }
   } else if (input.interval !== undefined || input.interval_count !== undefined) {
-    throw invalidParam(input.interval !== undefined ? "interval" : "interval_count", "One-time products have no interval.");
+    throw invalidField(input.interval !== undefined ? "interval" : "interval_count", "One-time products have no interval.");
   }
   const at = now();
   const product = db

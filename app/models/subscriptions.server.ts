@@ -3,8 +3,8 @@ import { products, subscriptions, type Product, type Subscription } from "#db/sc
 import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
-import { conflict, invalidParam, notFound, unprocessable } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { conflict, invalidField, notFound, invalid } from "./errors.server";
+import { paginate } from "./pagination.server";
 import { addInterval, type Interval } from "~/billing/periods";
 import { audit, type Actor } from "./audit.server";
 import { getCustomer } from "./customers.server";
@@ -145,13 +145,13 @@ export function createSubscription(opts: {
   const customer = requireCustomer({ merchantId, id: input.customer_id, param: "customer_id" });
   const product = getProduct({ merchantId, id: input.product_id, param: "product_id" });
   if (product.type !== "subscription") {
-    throw unprocessable("product_not_recurring", "Subscriptions need a product of type 'subscription'.", "product_id");
+    throw invalid("product_not_recurring", "Subscriptions need a product of type 'subscription'.", "product_id");
   }
   const at = now();
   const start = input.current_period_start ?? at;
   const end = input.current_period_end ?? periodEnd(start, product);
   if (end.getTime() <= start.getTime()) {
-    throw invalidParam("current_period_end", "current_period_end must be after current_period_start.");
+    throw invalidField("current_period_end", "current_period_end must be after current_period_start.");
   }
   const subscription = db
     .insert(subscriptions)
@@ -190,7 +190,7 @@ export function updateSubscription(opts: {
   const end =
     patch.current_period_end ?? (patch.current_period_start ? periodEnd(start, product) : current.currentPeriodEnd);
   if (end.getTime() <= start.getTime()) {
-    throw invalidParam(
+    throw invalidField(
       patch.current_period_end ? "current_period_end" : "current_period_start",
       "current_period_end must be after current_period_start.",
     );

@@ -3,8 +3,8 @@ import { walletLedgerEntries, wallets, type Wallet, type WalletLedgerEntry } fro
 import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
-import { unprocessable } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { invalid } from "./errors.server";
+import { paginate } from "./pagination.server";
 import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./subscriptions.server";
 
@@ -85,9 +85,9 @@ export function bookLedgerEntry(opts: {
   const balance = wallet?.balance ?? 0;
   const balanceAfter = input.entry_type === "credit" ? balance + input.amount : balance - input.amount;
   if (balanceAfter < 0) {
-    throw unprocessable("insufficient_balance", `The ${input.currency} wallet holds ${balance}; a debit of ${input.amount} would make it negative.`, "amount");
+    throw invalid("insufficient_balance", `The ${input.currency} wallet holds ${balance}; a debit of ${input.amount} would make it negative.`, "amount");
   }
-  if (!Number.isSafeInteger(balanceAfter)) throw unprocessable("balance_too_large", "The wallet balance would be too large.", "amount");
+  if (!Number.isSafeInteger(balanceAfter)) throw invalid("balance_too_large", "The wallet balance would be too large.", "amount");
   const at = now();
   const entry = db
     .insert(walletLedgerEntries)

@@ -11,8 +11,8 @@ import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
-import { invalidParam, notFound, unprocessable } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { invalidField, limitReached, notFound } from "./errors.server";
+import { paginate } from "./pagination.server";
 import { generateSecret } from "~/webhooks/signing.server";
 import { ForbiddenAddressError, assertPublicHost } from "~/webhooks/ssrf.server";
 import { audit, type Actor } from "./audit.server";
@@ -61,9 +61,9 @@ export async function assertWebhookUrlAllowed(url: string) {
     await assertPublicHost(new URL(url).hostname);
   } catch (error) {
     if (error instanceof ForbiddenAddressError) {
-      throw invalidParam("url", "Webhook URLs must not point to loopback, private, link-local or metadata addresses.", "url_not_allowed");
+      throw invalidField("url", "Webhook URLs must not point to loopback, private, link-local or metadata addresses.", "url_not_allowed");
     }
-    throw invalidParam("url", "The webhook URL's host could not be resolved.", "url_not_resolvable");
+    throw invalidField("url", "The webhook URL's host could not be resolved.", "url_not_resolvable");
   }
 }
 
@@ -77,7 +77,7 @@ export function createWebhookEndpoint(opts: {
   const { merchantId, input, actor } = opts;
   const existing = db.select({ n: count() }).from(webhookEndpoints).where(live(merchantId)).get()?.n ?? 0;
   if (existing >= MAX_ENDPOINTS_PER_MERCHANT) {
-    throw unprocessable(
+    throw limitReached(
       "endpoint_limit_reached",
       `A merchant can have at most ${MAX_ENDPOINTS_PER_MERCHANT} webhook endpoints; delete one first.`,
     );

@@ -4,6 +4,7 @@ import { customers, merchants, type Customer, type Merchant } from "#db/schema/i
 import { negotiateLocale } from "~/i18n/negotiate.server";
 import type { Locale } from "~/i18n/index";
 import { db } from "~/utils/db.server";
+import { NO_STORE } from "./http.server";
 import { merchantIdOfCookie, sessionStorage, type BrowserSessionData } from "./session.server";
 
 export type CustomerSession = BrowserSessionData & {
@@ -12,8 +13,6 @@ export type CustomerSession = BrowserSessionData & {
   /** The page language: the session's locale, else Accept-Language, else the merchant's default. */
   uiLocale: Locale;
 };
-
-export const NO_STORE = { "Cache-Control": "no-store" };
 
 /**
  * The signed-in customer, or null. Every portal loader and action calls this (or the require

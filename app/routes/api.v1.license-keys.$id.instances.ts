@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
+import { listBody } from "~/api/lists.server";
 import { parseInput } from "~/api/validation.server";
 import { ListInstancesQuerySchema } from "~/api/schemas/billing";
 import { listInstances, serializeInstance } from "~/models/license-keys.server";

@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
+import { listBody } from "~/api/lists.server";
 import { parseInput } from "~/api/validation.server";
 import { CreateLicenseKeySchema, ListLicenseKeysQuerySchema } from "~/api/schemas/billing";
 import { createLicenseKey, listLicenseKeys, serializeLicenseKey } from "~/models/license-keys.server";

@@ -1,7 +1,8 @@
 import { publicApiRoute } from "~/api/route.server";
 import { parseInput } from "~/api/validation.server";
 import { ActivateLicenseSchema } from "~/api/schemas/billing";
-import { activateLicense, limitLicenseRequestByIp, limitLicenseRequestByKey, serializeInstance } from "~/models/license-keys.server";
+import { limitLicenseRequestByIp, limitLicenseRequestByKey } from "~/api/license-limits.server";
+import { activateLicense, serializeInstance } from "~/models/license-keys.server";
 
 const route = publicApiRoute({
   POST: ({ clientIp, body }) => {

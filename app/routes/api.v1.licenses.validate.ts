@@ -1,7 +1,8 @@
 import { publicApiRoute } from "~/api/route.server";
 import { parseInput } from "~/api/validation.server";
 import { ValidateLicenseSchema } from "~/api/schemas/billing";
-import { limitLicenseRequestByIp, limitLicenseRequestByKey, validateLicense } from "~/models/license-keys.server";
+import { limitLicenseRequestByIp, limitLicenseRequestByKey } from "~/api/license-limits.server";
+import { validateLicense } from "~/models/license-keys.server";
 
 const route = publicApiRoute({
   POST: ({ clientIp, body }) => {

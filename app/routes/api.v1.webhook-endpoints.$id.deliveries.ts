@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
+import { listBody } from "~/api/lists.server";
 import { parseInput } from "~/api/validation.server";
 import { ListWebhookDeliveriesQuerySchema } from "~/api/schemas/webhooks";
 import { listDeliveryAttempts, serializeDeliveryAttempt } from "~/models/webhook-endpoints.server";

@@ -7,7 +7,7 @@ import { PortalErrorView } from "~/components/portal/error-view";
 import { Balances, Section, StatusBadge } from "~/components/portal/ui";
 import { requirePage } from "~/models/portal-access.server";
 import { overviewData } from "~/models/portal-pages.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 

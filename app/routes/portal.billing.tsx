@@ -7,7 +7,7 @@ import { PaymentList } from "~/components/portal/payments";
 import { Pager } from "~/components/portal/ui";
 import { requirePage } from "~/models/portal-access.server";
 import { billingData } from "~/models/portal-pages.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 

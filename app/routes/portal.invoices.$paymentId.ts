@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { ApiError } from "~/api/errors.server";
+import { DomainError } from "~/models/errors.server";
 import { getInvoicePdf } from "~/models/invoices.server";
 import { requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
 import { invoiceFilename, invoiceHeaders } from "~/pdf/filename";
@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const filename = invoiceFilename({ invoiceNumber, merchantSlug });
     return new Response(pdf, { status: 200, headers: invoiceHeaders({ filename, byteLength: pdf.byteLength }) });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw notFound();
+    if (error instanceof DomainError && error.kind === "not_found") throw notFound();
     throw error;
   }
 }

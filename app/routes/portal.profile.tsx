@@ -7,7 +7,7 @@ import { Notice, SubmitButton } from "~/components/portal/ui";
 import { noticeOf, redirectWithNotice, requirePage, requirePortalAction } from "~/models/portal-access.server";
 import { parseProfileForm, saveProfile } from "~/models/portal-actions.server";
 import { profileData } from "~/models/portal-pages.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 

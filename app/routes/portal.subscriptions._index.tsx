@@ -4,10 +4,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { ActionForm, Notice, StatusBadge, SubmitButton } from "~/components/portal/ui";
-import { noticeOf, notFoundResponse, redirectWithNotice, requirePage, requirePortalAction } from "~/models/portal-access.server";
+import { noticeOf, redirectWithNotice, requirePage, requirePortalAction } from "~/models/portal-access.server";
+import { notFoundResponse } from "~/portal/errors.server";
 import { resumeFromPortal } from "~/models/portal-actions.server";
 import { subscriptionsData } from "~/models/portal-pages.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 

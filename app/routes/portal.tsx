@@ -7,7 +7,8 @@ import { brandVariables } from "~/components/portal/contrast";
 import { getI18n, supportedLocales } from "~/i18n/index";
 import { enabledPages, type PortalPage } from "~/models/portal-access.server";
 import { BrandedCard } from "~/portal/branded-page";
-import { NO_STORE, requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
+import { requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
 import { merchantDisplay } from "~/portal/links.server";
 import portalStyles from "~/styles/portal.css";
 

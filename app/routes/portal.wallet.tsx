@@ -6,7 +6,7 @@ import { PortalErrorView } from "~/components/portal/error-view";
 import { Balances, Pager, Section } from "~/components/portal/ui";
 import { requirePage } from "~/models/portal-access.server";
 import { walletData } from "~/models/portal-pages.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 

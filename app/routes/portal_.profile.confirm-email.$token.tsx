@@ -8,12 +8,11 @@ import { confirmEmailChange, findLiveEmailChange } from "~/models/email-changes.
 import { redirectWithNotice } from "~/models/portal-access.server";
 import { BrandedCard, type Branding } from "~/portal/branded-page";
 import { assertSameOrigin } from "~/portal/csrf.server";
+import { TOKEN_PAGE_HEADERS } from "~/portal/http.server";
 import { getCustomerSession } from "~/portal/guards.server";
 import { merchantDisplay } from "~/portal/links.server";
 import { matchLocale } from "~/i18n/index";
 
-// Like the sign-in token pages: the token never leaks through Referer, caches or indexes.
-const TOKEN_PAGE_HEADERS = { "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
 
 type View =
   | { state: "confirm" | "done" | "in_use"; locale: Locale; branding: Branding; email: string; signedIn: boolean }

@@ -7,6 +7,7 @@ import { negotiateLocale } from "~/i18n/negotiate.server";
 import { sendSignInLink } from "~/models/portal-sessions.server";
 import { BrandedCard, type Branding } from "~/portal/branded-page";
 import { assertSameOrigin } from "~/portal/csrf.server";
+import { TOKEN_PAGE_HEADERS } from "~/portal/http.server";
 import { checkPortalLink, exchangeLink, findMerchantById, liveSessionFromLink, merchantDisplay } from "~/portal/links.server";
 import { getKeyring } from "~/portal/signing-keys.server";
 import { limits, RateLimited, takeAll } from "~/portal/rate-limits.server";
@@ -14,8 +15,6 @@ import { verifyPortalToken, type PortalClaims } from "~/portal/tokens.server";
 import { env } from "~/utils/env.server";
 import { now } from "~/utils/clock.server";
 
-// Token pages never leak the token: no Referer to anything they link, no caching, no indexing.
-const TOKEN_PAGE_HEADERS = { "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
 
 type View =
   | { state: "continue"; locale: Locale; branding: Branding }
