@@ -1,4 +1,5 @@
 import { DomainError, type DomainErrorKind } from "~/models/errors.server";
+import { RateLimitedError } from "~/utils/rate-limit.server";
 
 export const apiErrorTypes = [
   "invalid_request_error",
@@ -75,6 +76,15 @@ export function fromDomainError(error: DomainError): ApiError {
 export function asApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof DomainError) return fromDomainError(error);
+  if (error instanceof RateLimitedError) {
+    return new ApiError({
+      status: 429,
+      type: "rate_limit_error",
+      code: "rate_limited",
+      message: error.message,
+      headers: { "Retry-After": String(error.retryAfterS) },
+    });
+  }
   return null;
 }
 

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ApiKey, Merchant } from "#db/schema/index";
 import { findActiveApiKey, touchApiKey } from "~/models/api-keys.server";
 import { logger } from "~/utils/logger.server";
-import { TokenBucketLimiter } from "~/utils/rate-limit.server";
+import { rateLimiter } from "~/utils/rate-limit.server";
 import { writeTransaction } from "~/utils/db.server";
 import { ApiError, asApiError, badRequest, unauthenticated } from "./errors.server";
 import { requestFingerprint, runIdempotent } from "./idempotency.server";
@@ -36,8 +36,6 @@ type Handlers<C> = {
   DELETE?: WriteHandler<C, any>;
 };
 
-// 100 requests a second per key with bursts of 200 (API.md).
-const perKeyLimiter = new TokenBucketLimiter({ rate: 100, per: "second", burst: 200 });
 const MAX_IDEMPOTENCY_KEY = 255;
 
 function baseContext(args: LoaderFunctionArgs | ActionFunctionArgs): ApiContext {
@@ -61,19 +59,6 @@ export function authenticate(request: Request): { merchant: Merchant; apiKey: Ap
   if (!found) throw unauthenticated("Invalid API key provided.");
   touchApiKey(found.apiKey.id);
   return found;
-}
-
-function rateLimit(apiKeyId: string) {
-  const retryAfter = perKeyLimiter.take(apiKeyId);
-  if (retryAfter > 0) {
-    throw new ApiError({
-      status: 429,
-      type: "rate_limit_error",
-      code: "rate_limited",
-      message: "Too many requests with this API key. Retry later.",
-      headers: { "Retry-After": String(retryAfter) },
-    });
-  }
 }
 
 async function runWrite<C extends ApiContext>(
@@ -142,7 +127,7 @@ export function merchantApiRoute(handlers: Handlers<MerchantContext>) {
     const base = baseContext(args);
     try {
       const auth = authenticate(args.request);
-      rateLimit(auth.apiKey.id);
+      rateLimiter.enforce("api.key", auth.apiKey.id);
       return await dispatch(handlers, { ...base, ...auth }, { merchantId: auth.merchant.id });
     } catch (error) {
       return handleFailure(error, base.requestId);

@@ -1,10 +1,10 @@
-import { json, redirect } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import type { PortalSettings } from "#db/schema/index";
 import { assertSameOrigin } from "~/portal/csrf.server";
-import { forbiddenResponse, notFoundResponse } from "~/portal/errors.server";
+import { forbiddenResponse, notFoundResponse, orPortalError } from "~/portal/errors.server";
 import { requireCustomerSession, type CustomerSession } from "~/portal/guards.server";
 import { NO_STORE } from "~/portal/http.server";
-import { TokenBucketLimiter } from "~/utils/rate-limit.server";
+import { rateLimiter } from "~/utils/rate-limit.server";
 import type { Actor } from "./audit.server";
 
 export type PortalPage = "overview" | "billing" | "subscriptions" | "licenses" | "wallet" | "profile";
@@ -36,9 +36,6 @@ export async function requirePage(request: Request, page: PortalPage): Promise<C
   return session;
 }
 
-// Portal writes per browser session: generous for a person, a wall for a script.
-const actionsPerSession = new TokenBucketLimiter({ rate: 30, per: "minute" });
-
 /**
  * The start of every portal action: same-origin post, a live session, the page switched on, and
  * the per-session rate limit (429, nothing changed).
@@ -46,8 +43,7 @@ const actionsPerSession = new TokenBucketLimiter({ rate: 30, per: "minute" });
 export async function requirePortalAction(request: Request, page: PortalPage): Promise<CustomerSession> {
   assertSameOrigin(request);
   const session = await requirePage(request, page);
-  const wait = actionsPerSession.take(session.portalSessionId);
-  if (wait > 0) throw json({ portalError: "rate_limited" }, { status: 429, headers: { ...NO_STORE, "Retry-After": String(wait) } });
+  orPortalError(() => rateLimiter.enforce("portal.action.session", session.portalSessionId));
   return session;
 }
 

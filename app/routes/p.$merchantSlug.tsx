@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,11 +8,12 @@ import { negotiateLocale } from "~/i18n/negotiate.server";
 import { BrandedCard, type Branding } from "~/portal/branded-page";
 import { assertSameOrigin } from "~/portal/csrf.server";
 import { exchangeLink, findMerchantBySlug, merchantDisplay } from "~/portal/links.server";
-import { limits, RateLimited, takeAll } from "~/portal/rate-limits.server";
+import { withRouteHeaders } from "~/portal/http.server";
 import { redeemCodeForLink, sendSignInLink } from "~/portal/sign-in.server";
+import { rateLimiter, RateLimitedError } from "~/utils/rate-limit.server";
 
 const HEADERS = { "Cache-Control": "no-store" };
-export const headers: HeadersFunction = () => HEADERS;
+export const headers = withRouteHeaders(HEADERS);
 export const meta: MetaFunction = () => [{ title: "Sign in" }];
 
 type ActionData = { step: "email" | "code"; email: string; error: "email" | "code" | "rate_limited" | null };
@@ -40,23 +41,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   try {
     if (form.get("intent") === "code") {
-      takeAll([[limits.codeTriesPerIp, context.clientIp]]);
+      rateLimiter.enforce("portal.code.ip", context.clientIp);
       const link = redeemCodeForLink({ merchantId: merchant.id, email, code: String(form.get("code") ?? "").slice(0, 32) });
       const exchanged = link ? await exchangeLink(link) : null;
       if (!exchanged) return json<ActionData>({ step: "code", email, error: "code" }, { status: 422, headers: HEADERS });
       return redirect(exchanged.location, { status: 303, headers: { ...HEADERS, "Set-Cookie": exchanged.cookie } });
     }
-    takeAll([
-      [limits.signInPerAddress, `${merchant.id}:${email}`],
-      [limits.signInPerIp, context.clientIp],
-    ]);
+    // Per IP first: a request it refuses never creates or charges the address's counter.
+    rateLimiter.enforceInOrder(["portal.sign_in.ip", context.clientIp], ["portal.sign_in.address", `${merchant.id}:${email}`]);
     const locale = negotiateLocale({ request, merchantDefault: merchant.portalSettings.branding.default_locale });
     await sendSignInLink({ merchant, email, locale });
   } catch (error) {
-    if (!(error instanceof RateLimited)) throw error;
+    if (!(error instanceof RateLimitedError)) throw error;
     return json<ActionData>(
       { step: form.get("intent") === "code" ? "code" : "email", email, error: "rate_limited" },
-      { status: 429, headers: { ...HEADERS, "Retry-After": String(error.retryAfter) } },
+      { status: 429, headers: { ...HEADERS, "Retry-After": String(error.retryAfterS) } },
     );
   }
   // The same answer whether or not the address belongs to a customer.

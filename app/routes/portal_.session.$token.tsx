@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,12 +7,12 @@ import { negotiateLocale } from "~/i18n/negotiate.server";
 import { sendSignInLink } from "~/models/portal-sessions.server";
 import { BrandedCard, type Branding } from "~/portal/branded-page";
 import { assertSameOrigin } from "~/portal/csrf.server";
-import { TOKEN_PAGE_HEADERS } from "~/portal/http.server";
+import { TOKEN_PAGE_HEADERS, withRouteHeaders } from "~/portal/http.server";
 import { checkPortalLink, exchangeLink, findMerchantById, liveSessionFromLink, merchantDisplay } from "~/portal/links.server";
 import { getKeyring } from "~/portal/signing-keys.server";
-import { limits, RateLimited, takeAll } from "~/portal/rate-limits.server";
 import { verifyPortalToken, type PortalClaims } from "~/portal/tokens.server";
 import { env } from "~/utils/env.server";
+import { rateLimiter, RateLimitedError } from "~/utils/rate-limit.server";
 import { now } from "~/utils/clock.server";
 
 
@@ -23,11 +23,7 @@ type View =
   | { state: "rate_limited"; locale: Locale; branding: null };
 
 export const meta: MetaFunction = () => [{ title: "Billing portal" }, { name: "robots", content: "noindex" }];
-export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
-  const out = new Headers(TOKEN_PAGE_HEADERS);
-  for (const h of [loaderHeaders, actionHeaders]) h.forEach((v, k) => out.set(k, v));
-  return out;
-};
+export const headers = withRouteHeaders(TOKEN_PAGE_HEADERS);
 
 const view = (data: View, status = 200, extra: Record<string, string> = {}) =>
   json(data, { status, headers: { ...TOKEN_PAGE_HEADERS, ...extra } });
@@ -50,17 +46,20 @@ function invalidLink(request: Request, claims: PortalClaims | null) {
   );
 }
 
-function rateLimited(request: Request, error: RateLimited) {
-  return view({ state: "rate_limited", locale: negotiateLocale({ request }), branding: null }, 429, { "Retry-After": String(error.retryAfter) });
+/** The per-IP limit of token pages; a refusal is the page's own 429 view, with Retry-After. */
+function refusedByIpLimit(request: Request, clientIp: string) {
+  try {
+    rateLimiter.enforce("portal.token_page.ip", clientIp);
+    return null;
+  } catch (error) {
+    if (!(error instanceof RateLimitedError)) throw error;
+    return view({ state: "rate_limited", locale: negotiateLocale({ request }), branding: null }, 429, { "Retry-After": String(error.retryAfterS) });
+  }
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  try {
-    takeAll([[limits.tokenPagePerIp, context.clientIp]]);
-  } catch (error) {
-    if (error instanceof RateLimited) return rateLimited(request, error);
-    throw error;
-  }
+  const refused = refusedByIpLimit(request, context.clientIp);
+  if (refused) return refused;
   const check = await checkPortalLink(params.token ?? "");
   if (!check.ok) {
     if (await liveSessionFromLink(request, check.claims)) return redirect("/portal", { status: 303, headers: TOKEN_PAGE_HEADERS });
@@ -87,12 +86,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const form = await request.formData().catch(() => new FormData());
   const intent = form.get("intent");
-  try {
-    takeAll([[limits.tokenPagePerIp, context.clientIp]]);
-  } catch (error) {
-    if (error instanceof RateLimited) return rateLimited(request, error);
-    throw error;
-  }
+  const refused = refusedByIpLimit(request, context.clientIp);
+  if (refused) return refused;
   const token = params.token ?? "";
 
   if (intent === "resend") {
@@ -102,14 +97,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const merchant = merchantOf(claims);
     if (claims && merchant) {
       try {
-        takeAll([
-          [limits.signInPerAddress, `${claims.mid}:${claims.sub}`],
-          [limits.signInPerIp, context.clientIp],
-        ]);
+        rateLimiter.enforceInOrder(["portal.sign_in.ip", context.clientIp], ["portal.sign_in.address", `${claims.mid}:${claims.sub}`]);
         await sendSignInLink({ merchant, customerId: claims.sub, locale: null });
       } catch (error) {
         // Same answer whether or not a mail went out, limited or not.
-        if (!(error instanceof RateLimited)) throw error;
+        if (!(error instanceof RateLimitedError)) throw error;
       }
     }
     const locale = negotiateLocale({ request, merchantDefault: merchant?.portalSettings.branding.default_locale });
