@@ -119,7 +119,7 @@ export function deleteWebhookEndpoint({ merchantId, id, actor }: { merchantId: s
   const at = now();
   db.update(webhookEndpoints).set({ deletedAt: at }).where(eq(webhookEndpoints.id, endpoint.id)).run();
   db.update(webhookDeliveries)
-    .set({ status: "failed", lockedUntil: null, updatedAt: at })
+    .set({ status: "failed", lockedUntil: null, leaseOwner: null, updatedAt: at })
     .where(and(eq(webhookDeliveries.endpointId, endpoint.id), eq(webhookDeliveries.status, "pending")))
     .run();
   audit({ merchantId, actor, action: "webhook_endpoint.deleted", objectType: "webhook_endpoint", objectId: id });
