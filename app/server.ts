@@ -13,7 +13,7 @@ import { closeDatabase, sqlite } from "~/utils/db.server";
 import { setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler } from "~/server/remix-adapter.server";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
-import { bootstrap } from "~/server/bootstrap.server";
+import { bootstrap } from "~/dev/demo.server";
 import { crossSiteGuard } from "~/portal/csrf.server";
 import { pdfWarmup } from "~/pdf/warmup.server";
 import { mailWorker } from "~/workers/mail.server";

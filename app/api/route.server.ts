@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ApiKey, Merchant } from "#db/schema/index";
-import { findActiveApiKey, touchApiKey } from "~/models/api-keys.server";
+import { getActiveApiKey, touchApiKey } from "~/models/api-keys.server";
+import type { Actor } from "~/models/audit.server";
 import { logger } from "~/utils/logger.server";
 import { rateLimiter } from "~/utils/rate-limit.server";
 import { writeTransaction } from "~/utils/db.server";
@@ -17,7 +18,8 @@ export type ApiContext = {
   requestId: string;
   clientIp: string;
 };
-export type MerchantContext = ApiContext & { merchant: Merchant; apiKey: ApiKey };
+/** A request made with a secret key: its merchant, the key, and the key as the actor of what it changes. */
+export type MerchantContext = ApiContext & { merchant: Merchant; apiKey: ApiKey; actor: Actor };
 export type WriteContext<C> = C & { body: Record<string, unknown> };
 
 /**
@@ -55,7 +57,7 @@ export function authenticate(request: Request): { merchant: Merchant; apiKey: Ap
   if (!header) throw unauthenticated("No API key provided. Send 'Authorization: Bearer sk_…'.");
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthenticated("Malformed Authorization header. Use 'Authorization: Bearer sk_…'.");
-  const found = findActiveApiKey(match[1]);
+  const found = getActiveApiKey(match[1]);
   if (!found) throw unauthenticated("Invalid API key provided.");
   touchApiKey(found.apiKey.id);
   return found;
@@ -128,7 +130,8 @@ export function merchantApiRoute(handlers: Handlers<MerchantContext>) {
     try {
       const auth = authenticate(args.request);
       rateLimiter.enforce("api.key", auth.apiKey.id);
-      return await dispatch(handlers, { ...base, ...auth }, { merchantId: auth.merchant.id });
+      const actor: Actor = { type: "api_key", id: auth.apiKey.id };
+      return await dispatch(handlers, { ...base, ...auth, actor }, { merchantId: auth.merchant.id });
     } catch (error) {
       return handleFailure(error, base.requestId);
     }

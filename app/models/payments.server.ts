@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { paymentItems, payments, refunds, type Payment, type PaymentItem, type PaymentMethod, type Refund } from "#db/schema/index";
+import { isInvoiced, paymentItems, payments, refunds, type newPaymentStatuses, type Payment, type PaymentItem, type PaymentMethod, type Refund } from "#db/schema/index";
 import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
@@ -8,12 +8,14 @@ import { paginate } from "./pagination.server";
 import { formatInvoiceNumber } from "~/billing/invoice-number";
 import { AmountOverflowError, priceLines, refundableAmount, statusAfterRefund, type LineInput } from "~/billing/money";
 import { audit, type Actor } from "./audit.server";
-import { getSubscription, requireCustomer } from "./subscriptions.server";
+import { owned } from "./ownership.server";
+import { requireCustomer } from "./customers.server";
+import { requireSubscription } from "./subscriptions.server";
 
 export type PaymentInput = {
   customer_id: string;
   subscription_id?: string | null;
-  status: "succeeded" | "failed" | "pending";
+  status: (typeof newPaymentStatuses)[number];
   currency: string;
   items: (LineInput & { description: string })[];
   payment_method?: PaymentMethod | null;
@@ -80,20 +82,17 @@ function itemsOf(paymentIds: string[]) {
   return byPayment;
 }
 
-/** One payment of this merchant (and of this customer, when given). Deleted customers' payments stay readable. */
-export function getPayment(opts: { merchantId: string; customerId?: string; id: string }): PaymentWithItems {
+/**
+ * One payment of this merchant (and of this customer, when given); otherwise not found. Deleted
+ * customers' payments stay readable.
+ */
+export function requirePayment(opts: { merchantId: string; customerId?: string; id: string; field?: string }): PaymentWithItems {
   const payment = db
     .select()
     .from(payments)
-    .where(
-      and(
-        eq(payments.id, opts.id),
-        eq(payments.merchantId, opts.merchantId),
-        opts.customerId ? eq(payments.customerId, opts.customerId) : undefined,
-      ),
-    )
+    .where(owned(payments, opts))
     .get();
-  if (!payment) throw notFound("payment", opts.id);
+  if (!payment) throw notFound("payment", opts.id, opts.field);
   return { payment, items: itemsOf([payment.id]).get(payment.id) ?? [] };
 }
 
@@ -128,9 +127,9 @@ export function nextInvoiceNumber(merchantId: string): string {
 }
 
 export function createPayment({ merchantId, input, actor }: { merchantId: string; input: PaymentInput; actor: Actor }) {
-  const customer = requireCustomer({ merchantId, id: input.customer_id, param: "customer_id" });
+  const customer = requireCustomer({ merchantId, id: input.customer_id, field: "customer_id" });
   if (input.subscription_id) {
-    getSubscription({ merchantId, customerId: customer.id, id: input.subscription_id, param: "subscription_id" });
+    requireSubscription({ merchantId, customerId: customer.id, id: input.subscription_id, field: "subscription_id" });
   }
   if (input.failure_reason && input.status !== "failed") {
     throw invalidField("failure_reason", "failure_reason is only for failed payments.");
@@ -191,7 +190,7 @@ export function createPayment({ merchantId, input, actor }: { merchantId: string
 
 /** pending → succeeded | failed, nothing else. Success assigns the invoice number, once. */
 export function settlePayment(opts: { merchantId: string; id: string; status: "succeeded" | "failed"; actor: Actor }) {
-  const current = getPayment({ merchantId: opts.merchantId, id: opts.id });
+  const current = requirePayment({ merchantId: opts.merchantId, id: opts.id });
   if (current.payment.status !== "pending") {
     throw conflict("payment_not_pending", `Only a pending payment can change status; this one is ${current.payment.status}.`, "status");
   }
@@ -220,8 +219,8 @@ export function listRefunds({ paymentId }: { paymentId: string }) {
  * of one payment; the payments_refund_bounds check constraint is the last guard.
  */
 export function refundPayment(opts: { merchantId: string; paymentId: string; amount?: number; reason?: string | null; actor: Actor }) {
-  const { payment } = getPayment({ merchantId: opts.merchantId, id: opts.paymentId });
-  if (!["succeeded", "partially_refunded", "refunded"].includes(payment.status)) {
+  const { payment } = requirePayment({ merchantId: opts.merchantId, id: opts.paymentId });
+  if (!isInvoiced(payment.status)) {
     throw invalid("payment_not_refundable", `A ${payment.status} payment cannot be refunded.`);
   }
   const remaining = refundableAmount({ amount: payment.amount, amount_refunded: payment.amountRefunded });

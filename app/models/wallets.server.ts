@@ -6,7 +6,7 @@ import { newId } from "~/utils/ids.server";
 import { invalid } from "./errors.server";
 import { paginate } from "./pagination.server";
 import { audit, type Actor } from "./audit.server";
-import { requireCustomer } from "./subscriptions.server";
+import { requireCustomer } from "./customers.server";
 
 export function serializeWallet(w: Wallet) {
   return { object: "wallet" as const, currency: w.currency, balance: w.balance, updated_at: w.updatedAt.toISOString() };
@@ -29,7 +29,7 @@ export function serializeLedgerEntry(e: WalletLedgerEntry) {
 
 /** One wallet per currency that has entries, for a live customer of this merchant. */
 export function listWallets({ merchantId, customerId }: { merchantId: string; customerId: string }) {
-  const customer = requireCustomer({ merchantId, id: customerId, param: "id" });
+  const customer = requireCustomer({ merchantId, id: customerId, field: "id" });
   return db.select().from(wallets).where(eq(wallets.customerId, customer.id)).orderBy(asc(wallets.currency)).all();
 }
 
@@ -40,7 +40,7 @@ export function listLedgerEntries(opts: {
   limit: number;
   startingAfter?: string;
 }) {
-  const customer = requireCustomer({ merchantId: opts.merchantId, id: opts.customerId, param: "id" });
+  const customer = requireCustomer({ merchantId: opts.merchantId, id: opts.customerId, field: "id" });
   const where = and(
     eq(walletLedgerEntries.merchantId, opts.merchantId),
     eq(walletLedgerEntries.customerId, customer.id),
@@ -62,7 +62,7 @@ export function bookLedgerEntry(opts: {
   actor: Actor;
 }): { entry: WalletLedgerEntry; replayed: boolean } {
   const { merchantId, input } = opts;
-  const customer = requireCustomer({ merchantId, id: opts.customerId, param: "id" });
+  const customer = requireCustomer({ merchantId, id: opts.customerId, field: "id" });
   if (input.idempotency_key) {
     const first = db
       .select()

@@ -99,7 +99,8 @@ export function createWebhookEndpoint(opts: {
   return endpoint;
 }
 
-export function getWebhookEndpoint({ merchantId, id }: { merchantId: string; id: string }) {
+/** One live webhook endpoint of this merchant; otherwise not found. */
+export function requireWebhookEndpoint({ merchantId, id }: { merchantId: string; id: string }) {
   const endpoint = db
     .select()
     .from(webhookEndpoints)
@@ -115,7 +116,7 @@ export function listWebhookEndpoints(opts: { merchantId: string; limit: number; 
 
 /** Deletes an endpoint: nothing more is sent to it, including retries already queued. */
 export function deleteWebhookEndpoint({ merchantId, id, actor }: { merchantId: string; id: string; actor: Actor }) {
-  const endpoint = getWebhookEndpoint({ merchantId, id });
+  const endpoint = requireWebhookEndpoint({ merchantId, id });
   const at = now();
   db.update(webhookEndpoints).set({ deletedAt: at }).where(eq(webhookEndpoints.id, endpoint.id)).run();
   db.update(webhookDeliveries)
@@ -134,7 +135,7 @@ export function listDeliveryAttempts(opts: {
   limit: number;
   startingAfter?: string;
 }) {
-  const endpoint = getWebhookEndpoint({ merchantId: opts.merchantId, id: opts.endpointId });
+  const endpoint = requireWebhookEndpoint({ merchantId: opts.merchantId, id: opts.endpointId });
   const where = and(
     eq(webhookDeliveryAttempts.endpointId, endpoint.id),
     opts.eventId ? eq(webhookDeliveryAttempts.eventId, opts.eventId) : undefined,

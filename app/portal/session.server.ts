@@ -7,7 +7,7 @@ import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { env } from "~/utils/env.server";
 import { sha256Hex } from "~/utils/ids.server";
-import { signingSecrets } from "./signing-keys.server";
+import { signingSecrets } from "~/utils/signing-keys.server";
 
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
 export const ABSOLUTE_TIMEOUT_MS = 8 * 60 * 60_000;

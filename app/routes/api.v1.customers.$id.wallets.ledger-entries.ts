@@ -10,7 +10,7 @@ const route = merchantApiRoute({
     const page = listLedgerEntries({ merchantId: merchant.id, customerId: params.id!, currency, limit, startingAfter: starting_after });
     return { status: 200, body: listBody(page, serializeLedgerEntry) };
   },
-  POST: ({ merchant, apiKey, params, body, request }) => {
+  POST: ({ merchant, actor, params, body, request }) => {
     const input = parseInput(CreateLedgerEntrySchema, body);
     // The Idempotency-Key header doubles as the entry's key when the body names none.
     const idempotencyKey = input.idempotency_key ?? request.headers.get("idempotency-key") ?? undefined;
@@ -18,7 +18,7 @@ const route = merchantApiRoute({
       merchantId: merchant.id,
       customerId: params.id!,
       input: { ...input, idempotency_key: idempotencyKey },
-      actor: { type: "api_key", id: apiKey.id },
+      actor,
     });
     return { status: 201, body: serializeLedgerEntry(entry), headers: replayed ? { "Idempotent-Replayed": "true" } : undefined };
   },

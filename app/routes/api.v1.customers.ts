@@ -10,9 +10,9 @@ const route = merchantApiRoute({
     const page = listCustomers({ merchantId: merchant.id, filters, limit, startingAfter: starting_after });
     return { status: 200, body: listBody(page, serializeCustomer) };
   },
-  POST: ({ merchant, apiKey, body }) => {
+  POST: ({ merchant, actor, body }) => {
     const input = parseInput(CreateCustomerSchema, body);
-    const customer = createCustomer({ merchantId: merchant.id, input, actor: { type: "api_key", id: apiKey.id } });
+    const customer = createCustomer({ merchantId: merchant.id, input, actor });
     return { status: 201, body: serializeCustomer(customer) };
   },
 });

@@ -5,9 +5,9 @@ import { serializePortalSettings, updatePortalSettings } from "~/models/merchant
 
 const route = merchantApiRoute({
   GET: ({ merchant }) => ({ status: 200, body: serializePortalSettings(merchant.portalSettings) }),
-  PATCH: ({ merchant, apiKey, body }) => {
+  PATCH: ({ merchant, actor, body }) => {
     const patch = parseInput(PortalSettingsPatchSchema, body);
-    const settings = updatePortalSettings({ merchantId: merchant.id, patch, actor: { type: "api_key", id: apiKey.id } });
+    const settings = updatePortalSettings({ merchantId: merchant.id, patch, actor });
     return { status: 200, body: serializePortalSettings(settings) };
   },
 });

@@ -22,8 +22,8 @@ const route = merchantApiRoute({
       await assertWebhookUrlAllowed(input.url);
       return input;
     },
-    run: ({ merchant, apiKey }, input) => {
-      const endpoint = createWebhookEndpoint({ merchantId: merchant.id, input, actor: { type: "api_key", id: apiKey.id } });
+    run: ({ merchant, actor }, input) => {
+      const endpoint = createWebhookEndpoint({ merchantId: merchant.id, input, actor });
       return { status: 201, body: serializeWebhookEndpoint(endpoint, { withSecret: true }) };
     },
   },

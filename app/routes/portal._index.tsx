@@ -5,9 +5,9 @@ import { useTranslation } from "react-i18next";
 import { PaymentList } from "~/components/portal/payments";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { Balances, Section, StatusBadge } from "~/components/portal/ui";
-import { requirePage } from "~/models/portal-access.server";
-import { overviewData } from "~/models/portal-pages.server";
 import { NO_STORE } from "~/portal/http.server";
+import { requirePage } from "~/portal/guards.server";
+import { overviewData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 

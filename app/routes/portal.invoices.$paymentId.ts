@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { DomainError } from "~/models/errors.server";
-import { getInvoicePdf } from "~/models/invoices.server";
+import { requireInvoicePdf } from "~/models/invoices.server";
 import { requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
 import { invoiceFilename, invoiceHeaders } from "~/pdf/filename";
 
@@ -30,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   if (!session.merchant.portalSettings.features.billing_history.enabled) throw notFound();
   try {
-    const { invoiceNumber, merchantSlug, pdf } = await getInvoicePdf({
+    const { invoiceNumber, merchantSlug, pdf } = await requireInvoicePdf({
       merchantId: session.merchant.id,
       customerId: session.customer.id,
       paymentId: params.paymentId ?? "",

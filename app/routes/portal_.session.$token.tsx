@@ -1,19 +1,20 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/index";
 import { negotiateLocale } from "~/i18n/negotiate.server";
-import { sendSignInLink } from "~/models/portal-sessions.server";
-import { BrandedCard, type Branding } from "~/portal/branded-page";
+import { BrandedCard, CardHeading, IntentButton, type Branding } from "~/portal/branded-page";
 import { assertSameOrigin } from "~/portal/csrf.server";
-import { TOKEN_PAGE_HEADERS, withRouteHeaders } from "~/portal/http.server";
-import { checkPortalLink, exchangeLink, findMerchantById, liveSessionFromLink, merchantDisplay } from "~/portal/links.server";
-import { getKeyring } from "~/portal/signing-keys.server";
-import { verifyPortalToken, type PortalClaims } from "~/portal/tokens.server";
+import { routeHeaders, TOKEN_PAGE_HEADERS } from "~/portal/http.server";
+import { checkPortalLink, exchangeLink, liveSessionFromLink } from "~/portal/links.server";
 import { env } from "~/utils/env.server";
 import { rateLimiter, RateLimitedError } from "~/utils/rate-limit.server";
 import { now } from "~/utils/clock.server";
+import { sendSignInLink } from "~/models/sign-in.server";
+import { getMerchantById, merchantBranding, signInPath } from "~/models/merchants.server";
+import { getKeyring } from "~/utils/signing-keys.server";
+import { type PortalClaims, verifyPortalToken } from "~/utils/portal-tokens.server";
 
 
 type View =
@@ -23,12 +24,12 @@ type View =
   | { state: "rate_limited"; locale: Locale; branding: null };
 
 export const meta: MetaFunction = () => [{ title: "Billing portal" }, { name: "robots", content: "noindex" }];
-export const headers = withRouteHeaders(TOKEN_PAGE_HEADERS);
+export const headers: HeadersFunction = (args) => routeHeaders(TOKEN_PAGE_HEADERS, args);
 
 const view = (data: View, status = 200, extra: Record<string, string> = {}) =>
   json(data, { status, headers: { ...TOKEN_PAGE_HEADERS, ...extra } });
 
-const merchantOf = (claims: PortalClaims | null) => (claims ? findMerchantById(claims.mid) : undefined);
+const merchantOf = (claims: PortalClaims | null) => (claims ? getMerchantById(claims.mid) : undefined);
 
 /** The one page every failure shows: 401, branded only from verified claims, no reason given. */
 function invalidLink(request: Request, claims: PortalClaims | null) {
@@ -38,9 +39,9 @@ function invalidLink(request: Request, claims: PortalClaims | null) {
     {
       state: "invalid",
       locale,
-      branding: merchant ? merchantDisplay(merchant) : null,
+      branding: merchant ? merchantBranding(merchant) : null,
       canResend: Boolean(merchant),
-      signInPath: merchant ? `/p/${merchant.slug}` : null,
+      signInPath: merchant ? signInPath(merchant) : null,
     },
     401,
   );
@@ -79,7 +80,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     request,
     merchantDefault: link.merchant.portalSettings.branding.default_locale,
   });
-  return view({ state: "continue", locale, branding: merchantDisplay(link.merchant) });
+  return view({ state: "continue", locale, branding: merchantBranding(link.merchant) });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -105,7 +106,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       }
     }
     const locale = negotiateLocale({ request, merchantDefault: merchant?.portalSettings.branding.default_locale });
-    return view({ state: "resent", locale, branding: merchant ? merchantDisplay(merchant) : null });
+    return view({ state: "resent", locale, branding: merchant ? merchantBranding(merchant) : null });
   }
 
   const check = await checkPortalLink(token);
@@ -140,28 +141,16 @@ function PageBody({ data }: { data: View }) {
       // A plain form, no script: a scanner that renders the page never clicks it.
       return (
         <>
-          <h1>{t("token.continueTitle", { merchant })}</h1>
-          <p className="muted">{t("token.continueBody", { merchant })}</p>
-          <form method="post">
-            <input type="hidden" name="intent" value="continue" />
-            <button type="submit" className="button">
-              {t("token.continueButton")}
-            </button>
-          </form>
+          <CardHeading title={t("token.continueTitle", { merchant })} body={t("token.continueBody", { merchant })} />
+          <IntentButton intent="continue" label={t("token.continueButton")} />
         </>
       );
     case "invalid":
       return (
         <>
-          <h1>{t("token.expiredTitle")}</h1>
-          <p className="muted">{t("token.expiredBody")}</p>
+          <CardHeading title={t("token.expiredTitle")} body={t("token.expiredBody")} />
           {data.canResend ? (
-            <form method="post">
-              <input type="hidden" name="intent" value="resend" />
-              <button type="submit" className="button">
-                {t("token.emailMeButton")}
-              </button>
-            </form>
+            <IntentButton intent="resend" label={t("token.emailMeButton")} />
           ) : (
             <p className="muted">{t("token.openFromMerchant")}</p>
           )}
@@ -173,18 +162,8 @@ function PageBody({ data }: { data: View }) {
         </>
       );
     case "resent":
-      return (
-        <>
-          <h1>{t("token.emailSentTitle")}</h1>
-          <p className="muted">{t("token.emailSentBody")}</p>
-        </>
-      );
+      return <CardHeading title={t("token.emailSentTitle")} body={t("token.emailSentBody")} />;
     case "rate_limited":
-      return (
-        <>
-          <h1>{t("token.expiredTitle")}</h1>
-          <p className="muted">{t("token.tooMany")}</p>
-        </>
-      );
+      return <CardHeading title={t("token.expiredTitle")} body={t("token.tooMany")} />;
   }
 }
