@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { apiKeys, merchants, type ApiKey, type Merchant } from "#db/schema/index";
-import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db, writeTransaction } from "~/utils/db.server";
 import { newId, randomBase62, sha256Hex } from "~/utils/ids.server";
 
 // 43 base62 characters carry 256 bits: as much as 32 random bytes, never guessable.

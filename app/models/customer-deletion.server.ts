@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { customers } from "#db/schema/index";
-import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
 import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./customers.server";
 import { endPortalAccessForCustomer } from "./portal-sessions.server";

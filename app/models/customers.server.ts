@@ -1,13 +1,13 @@
 import { and, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
 import { customers, merchants, type Customer, type Merchant } from "#db/schema/index";
-import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
-import { newId } from "~/utils/ids.server";
-import { conflict, notFound, invalidField } from "./errors.server";
-import { paginate } from "./pagination.server";
+import { db } from "~/utils/db.server";
 import { LIMITS, mergeMetadata } from "~/utils/fields";
+import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
+import { conflict, notFound, invalidField } from "./errors.server";
 import { emitEvent } from "./events.server";
+import { paginate } from "./pagination.server";
 
 export type CustomerInput = {
   email: string;

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEventType } from "#db/schema/index";
-import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import type { Actor } from "./audit.server";
 import { webhookDeliveryQueue } from "./webhook-deliveries.server";

@@ -1,14 +1,14 @@
 import { and, eq, sql } from "drizzle-orm";
 import { invoiceDocuments, isInvoiced, merchants, payments } from "#db/schema/index";
-import { db, writeTransaction } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { notFound } from "./errors.server";
 import { matchLocale, fallbackLocale, type Locale } from "~/i18n/index";
 import type { InvoiceData } from "~/pdf/invoice-data";
 import { invoiceDocumentVersion } from "~/pdf/labels";
 import { logoFromUrl } from "~/pdf/logo";
 import { renderInvoicePdf } from "~/pdf/render.server";
+import { now } from "~/utils/clock.server";
+import { db, writeTransaction } from "~/utils/db.server";
 import { getCustomerOfRecord } from "./customers.server";
+import { notFound } from "./errors.server";
 import { getMerchantById, merchantDisplayName } from "./merchants.server";
 import { listRefunds, requirePayment } from "./payments.server";
 

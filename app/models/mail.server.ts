@@ -1,8 +1,8 @@
 import { desc, eq, inArray } from "drizzle-orm";
 import { mailOutbox, type MailMessage } from "#db/schema/index";
 import type { RenderedEmail } from "#emails/render";
-import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { defineOutbox } from "~/utils/outbox.server";
 

@@ -1,12 +1,12 @@
 import { count, eq, or } from "drizzle-orm";
 import { invoiceCounters, merchants, type Merchant, type PortalSettings } from "#db/schema/index";
+import { now } from "~/utils/clock.server";
 import { db, writeTransaction } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { now } from "~/utils/clock.server";
 import { newId, randomBase62 } from "~/utils/ids.server";
 import { createApiKey } from "./api-keys.server";
-import { invalidField } from "./errors.server";
 import { audit, type Actor } from "./audit.server";
+import { invalidField } from "./errors.server";
 
 export function defaultPortalSettings(displayName: string | null = null): PortalSettings {
   return {

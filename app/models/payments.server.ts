@@ -1,15 +1,15 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { isInvoiced, paymentItems, payments, refunds, type newPaymentStatuses, type Payment, type PaymentItem, type PaymentMethod, type Refund } from "#db/schema/index";
-import { db } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { newId } from "~/utils/ids.server";
-import { conflict, invalidField, notFound, invalid } from "./errors.server";
-import { paginate } from "./pagination.server";
 import { formatInvoiceNumber } from "~/billing/invoice-number";
 import { AmountOverflowError, priceLines, refundableAmount, statusAfterRefund, type LineInput } from "~/billing/money";
+import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
-import { owned } from "./ownership.server";
 import { requireCustomer } from "./customers.server";
+import { conflict, invalidField, notFound, invalid } from "./errors.server";
+import { owned } from "./ownership.server";
+import { paginate } from "./pagination.server";
 import { requireSubscription } from "./subscriptions.server";
 
 export type PaymentInput = {

@@ -1,5 +1,5 @@
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import {
   browserSessions,
   customers,
@@ -14,20 +14,20 @@ import {
   type PortalSession,
 } from "#db/schema/index";
 import { renderEmail, type RenderedEmail } from "#emails/render";
-import { invalidField, notFound } from "./errors.server";
 import { fallbackLocale, matchLocale, type Locale } from "~/i18n/index";
-import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { newId, randomBase62, sha256Hex } from "~/utils/ids.server";
+import { newId, sha256Hex } from "~/utils/ids.server";
+import { signPortalToken, type PortalClaims } from "~/utils/portal-tokens.server";
+import { getKeyring } from "~/utils/signing-keys.server";
 import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./customers.server";
+import { invalidField, notFound } from "./errors.server";
 import { emitEvent } from "./events.server";
 import { enqueueMail } from "./mail.server";
 import { merchantBranding } from "./merchants.server";
 import { owned } from "./ownership.server";
-import { getKeyring } from "~/utils/signing-keys.server";
-import { type PortalClaims, signPortalToken } from "~/utils/portal-tokens.server";
 
 export const LINK_LIFETIME_S = { redirect: 3600, email: 86_400, invite: 86_400, signIn: 900 };
 const CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

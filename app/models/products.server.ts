@@ -1,13 +1,13 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { products, type Product } from "#db/schema/index";
-import { db } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { newId } from "~/utils/ids.server";
-import { invalidField, notFound } from "./errors.server";
-import { paginate } from "./pagination.server";
 import { MAX_INTERVAL_COUNT, type Interval } from "~/billing/periods";
+import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
+import { invalidField, notFound } from "./errors.server";
 import { owned } from "./ownership.server";
+import { paginate } from "./pagination.server";
 
 export type ProductInput = {
   name: string;

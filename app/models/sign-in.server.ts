@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { portalSessions, signInCodes, type Merchant, type PortalSession } from "#db/schema/index";
-import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db, writeTransaction } from "~/utils/db.server";
 import { randomBase62 } from "~/utils/ids.server";
 import { audit } from "./audit.server";
 import { getCustomer, getCustomerByEmail } from "./customers.server";

@@ -1,16 +1,16 @@
 import { and, eq, inArray, lte, ne } from "drizzle-orm";
 import { liveSubscriptionStatuses, products, subscriptions, type LiveSubscriptionStatus, type Product, type Subscription } from "#db/schema/index";
-import { db, writeTransaction } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { newId } from "~/utils/ids.server";
-import { conflict, invalidField, notFound, invalid } from "./errors.server";
-import { paginate } from "./pagination.server";
 import { AmountOverflowError, subscriptionAmount } from "~/billing/money";
 import { addInterval, type Interval } from "~/billing/periods";
+import { now } from "~/utils/clock.server";
+import { db, writeTransaction } from "~/utils/db.server";
+import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./customers.server";
+import { conflict, invalidField, notFound, invalid } from "./errors.server";
 import { emitEvent } from "./events.server";
 import { owned } from "./ownership.server";
+import { paginate } from "./pagination.server";
 import { requireProduct } from "./products.server";
 
 type CancelReason = NonNullable<Subscription["cancelReason"]>;

@@ -1,12 +1,12 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import { walletLedgerEntries, wallets, type Wallet, type WalletLedgerEntry } from "#db/schema/index";
-import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
-import { invalid } from "./errors.server";
-import { paginate } from "./pagination.server";
 import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./customers.server";
+import { invalid } from "./errors.server";
+import { paginate } from "./pagination.server";
 
 export function serializeWallet(w: Wallet) {
   return { object: "wallet" as const, currency: w.currency, balance: w.balance, updated_at: w.updatedAt.toISOString() };

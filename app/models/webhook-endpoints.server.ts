@@ -7,15 +7,15 @@ import {
   type WebhookEndpoint,
   type WebhookEventType,
 } from "#db/schema/index";
+import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
-import { invalidField, limitReached, notFound } from "./errors.server";
-import { paginate } from "./pagination.server";
 import { generateSecret } from "~/webhooks/signing.server";
 import { ForbiddenAddressError, assertPublicHost } from "~/webhooks/ssrf.server";
 import { audit, type Actor } from "./audit.server";
+import { invalidField, limitReached, notFound } from "./errors.server";
+import { paginate } from "./pagination.server";
 
 // Every queued event fans out to each endpoint: a bound keeps one merchant from multiplying work.
 export const MAX_ENDPOINTS_PER_MERCHANT = 16;

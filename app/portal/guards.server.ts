@@ -1,7 +1,7 @@
 import { json } from "@remix-run/node";
 import type { Customer, Merchant, PortalSettings } from "#db/schema/index";
-import { negotiateLocale } from "~/i18n/negotiate.server";
 import type { Locale } from "~/i18n/index";
+import { negotiateLocale } from "~/i18n/negotiate.server";
 import { getCustomerWithMerchant } from "~/models/customers.server";
 import { getMerchantById, merchantDisplayName, signInPath } from "~/models/merchants.server";
 import { rateLimiter } from "~/utils/rate-limit.server";

@@ -1,11 +1,11 @@
 import type { PortalFlow } from "#db/schema/index";
 import { getLiveLink, type LiveLink } from "~/models/portal-sessions.server";
-import { env } from "~/utils/env.server";
 import { now } from "~/utils/clock.server";
-import { startBrowserSession } from "./session.server";
-import { getCustomerSession } from "./guards.server";
-import { getKeyring } from "~/utils/signing-keys.server";
+import { env } from "~/utils/env.server";
 import { type PortalClaims, verifyPortalToken } from "~/utils/portal-tokens.server";
+import { getKeyring } from "~/utils/signing-keys.server";
+import { getCustomerSession } from "./guards.server";
+import { startBrowserSession } from "./session.server";
 
 export type LinkCheck =
   | { ok: true; link: LiveLink; claims: PortalClaims }

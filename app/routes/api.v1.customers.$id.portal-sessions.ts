@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { CreatePortalSessionSchema } from "~/api/schemas/portal-sessions";
+import { parseInput } from "~/api/validation.server";
 import { createPortalSession, preparePortalSession } from "~/models/portal-sessions.server";
 
 const route = merchantApiRoute({

@@ -1,8 +1,8 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { UpdateCustomerSchema } from "~/api/schemas/customers";
-import { requireCustomer, serializeCustomer, updateCustomer } from "~/models/customers.server";
+import { parseInput } from "~/api/validation.server";
 import { deleteCustomer } from "~/models/customer-deletion.server";
+import { requireCustomer, serializeCustomer, updateCustomer } from "~/models/customers.server";
 
 const route = merchantApiRoute({
   GET: ({ merchant, params }) => ({

@@ -1,7 +1,7 @@
-import { merchantApiRoute } from "~/api/route.server";
 import { listBody } from "~/api/lists.server";
-import { parseInput } from "~/api/validation.server";
+import { merchantApiRoute } from "~/api/route.server";
 import { CreateLedgerEntrySchema, ListLedgerEntriesQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { bookLedgerEntry, listLedgerEntries, serializeLedgerEntry } from "~/models/wallets.server";
 
 const route = merchantApiRoute({

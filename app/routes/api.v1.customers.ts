@@ -1,7 +1,7 @@
-import { merchantApiRoute } from "~/api/route.server";
 import { listBody } from "~/api/lists.server";
-import { parseInput } from "~/api/validation.server";
+import { merchantApiRoute } from "~/api/route.server";
 import { CreateCustomerSchema, ListCustomersQuerySchema as ListQuerySchema } from "~/api/schemas/customers";
+import { parseInput } from "~/api/validation.server";
 import { createCustomer, listCustomers, serializeCustomer } from "~/models/customers.server";
 
 const route = merchantApiRoute({

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { UpdateLicenseKeySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { requireLicenseKey, serializeLicenseKey, updateLicenseKey } from "~/models/license-keys.server";
 
 const route = merchantApiRoute({

@@ -1,7 +1,7 @@
-import { merchantApiRoute } from "~/api/route.server";
 import { listBody } from "~/api/lists.server";
-import { parseInput } from "~/api/validation.server";
+import { merchantApiRoute } from "~/api/route.server";
 import { CreateLicenseKeySchema, ListLicenseKeysQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { createLicenseKey, listLicenseKeys, serializeLicenseKey } from "~/models/license-keys.server";
 
 const route = merchantApiRoute({

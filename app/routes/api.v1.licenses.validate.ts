@@ -1,6 +1,6 @@
 import { publicApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { ValidateLicenseSchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { validateLicense } from "~/models/license-keys.server";
 import { rateLimiter } from "~/utils/rate-limit.server";
 

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { InvoiceQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { requireInvoicePdf } from "~/models/invoices.server";
 import { invoiceFilename, invoiceHeaders } from "~/pdf/filename";
 

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { CreateRefundSchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { refundPayment, serializeRefund } from "~/models/payments.server";
 
 const route = merchantApiRoute({

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { UpdatePaymentSchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { requirePayment, serializePayment, settlePayment } from "~/models/payments.server";
 
 const route = merchantApiRoute({

@@ -1,7 +1,7 @@
-import { merchantApiRoute } from "~/api/route.server";
 import { listBody } from "~/api/lists.server";
-import { parseInput } from "~/api/validation.server";
+import { merchantApiRoute } from "~/api/route.server";
 import { CreatePaymentSchema, ListPaymentsQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { createPayment, listPayments, serializePayment } from "~/models/payments.server";
 
 const route = merchantApiRoute({

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { PortalSettingsPatchSchema } from "~/api/schemas/portal-settings";
+import { parseInput } from "~/api/validation.server";
 import { serializePortalSettings, updatePortalSettings } from "~/models/merchants.server";
 
 const route = merchantApiRoute({

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { UpdateProductSchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { requireProduct, serializeProduct, updateProduct } from "~/models/products.server";
 
 const route = merchantApiRoute({

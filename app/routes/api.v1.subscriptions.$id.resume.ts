@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { ResumeSubscriptionSchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { resumeSubscription, serializeSubscriptionWithProduct as serialize } from "~/models/subscriptions.server";
 
 const route = merchantApiRoute({

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { UpdateSubscriptionSchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { requireSubscription, serializeSubscriptionWithProduct as serialize, updateSubscription } from "~/models/subscriptions.server";
 
 const route = merchantApiRoute({

@@ -1,7 +1,7 @@
-import { merchantApiRoute } from "~/api/route.server";
 import { listBody } from "~/api/lists.server";
-import { parseInput } from "~/api/validation.server";
+import { merchantApiRoute } from "~/api/route.server";
 import { CreateWebhookEndpointSchema, ListWebhookEndpointsQuerySchema } from "~/api/schemas/webhooks";
+import { parseInput } from "~/api/validation.server";
 import {
   assertWebhookUrlAllowed,
   createWebhookEndpoint,

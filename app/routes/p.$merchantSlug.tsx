@@ -2,16 +2,16 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { EmailSchema } from "~/utils/fields";
 import type { Locale } from "~/i18n/index";
 import { negotiateLocale } from "~/i18n/negotiate.server";
-import { BrandedCard, CardHeading, type Branding } from "~/portal/branded-page";
-import { assertSameOrigin } from "~/portal/csrf.server";
-import { exchangeLink } from "~/portal/links.server";
-import { routeHeaders } from "~/portal/http.server";
-import { rateLimiter, RateLimitedError } from "~/utils/rate-limit.server";
 import { getMerchantBySlug, merchantBranding } from "~/models/merchants.server";
 import { redeemCodeForLink, sendSignInLink } from "~/models/sign-in.server";
+import { BrandedCard, CardHeading, type Branding } from "~/portal/branded-page";
+import { assertSameOrigin } from "~/portal/csrf.server";
+import { routeHeaders } from "~/portal/http.server";
+import { exchangeLink } from "~/portal/links.server";
+import { EmailSchema } from "~/utils/fields";
+import { rateLimiter, RateLimitedError } from "~/utils/rate-limit.server";
 
 const HEADERS = { "Cache-Control": "no-store" };
 export const headers: HeadersFunction = (args) => routeHeaders(HEADERS, args);

@@ -5,8 +5,8 @@ import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { PaymentList } from "~/components/portal/payments";
 import { Pager } from "~/components/portal/ui";
-import { NO_STORE } from "~/portal/http.server";
 import { requirePage } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
 import { billingData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;

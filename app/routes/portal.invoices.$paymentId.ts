@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { DomainError } from "~/models/errors.server";
 import { requireInvoicePdf } from "~/models/invoices.server";
-import { requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
 import { invoiceFilename, invoiceHeaders } from "~/pdf/filename";
+import { requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
 
 const notFound = () =>
   new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });

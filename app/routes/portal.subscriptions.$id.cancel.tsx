@@ -5,14 +5,14 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { SubmitButton } from "~/components/portal/ui";
+import { requireSubscription } from "~/models/subscriptions.server";
+import { cancelFromPortal } from "~/portal/actions.server";
 import { orPortalError } from "~/portal/errors.server";
+import { CANCEL_REASONS, parseCancelForm } from "~/portal/forms.server";
+import { requireAllowed, requirePage, requirePortalAction } from "~/portal/guards.server";
 import { NO_STORE } from "~/portal/http.server";
 import { redirectWithNotice } from "~/portal/notices.server";
-import { requireAllowed, requirePage, requirePortalAction } from "~/portal/guards.server";
-import { CANCEL_REASONS, parseCancelForm } from "~/portal/forms.server";
-import { cancelFromPortal } from "~/portal/actions.server";
 import { subscriptionForCancel } from "~/portal/view-models.server";
-import { requireSubscription } from "~/models/subscriptions.server";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 

@@ -4,11 +4,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { ActionForm, Notice, StatusBadge, SubmitButton } from "~/components/portal/ui";
+import { resumeFromPortal } from "~/portal/actions.server";
 import { notFoundResponse } from "~/portal/errors.server";
+import { requirePage, requirePortalAction } from "~/portal/guards.server";
 import { NO_STORE } from "~/portal/http.server";
 import { noticeOf, redirectWithNotice } from "~/portal/notices.server";
-import { requirePage, requirePortalAction } from "~/portal/guards.server";
-import { resumeFromPortal } from "~/portal/actions.server";
 import { subscriptionsData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;

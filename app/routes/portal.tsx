@@ -5,11 +5,11 @@ import type { CSSProperties } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { brandVariables } from "~/components/portal/contrast";
 import { getI18n, supportedLocales } from "~/i18n/index";
+import { merchantBranding } from "~/models/merchants.server";
 import { BrandedCard } from "~/portal/branded-page";
 import { enabledPages, type PortalPage, requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
 import { NO_STORE } from "~/portal/http.server";
 import portalStyles from "~/styles/portal.css";
-import { merchantBranding } from "~/models/merchants.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: portalStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.branding.name}` : "Billing portal" }];

@@ -4,8 +4,8 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { Balances, Pager, Section } from "~/components/portal/ui";
-import { NO_STORE } from "~/portal/http.server";
 import { requirePage } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
 import { walletData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;

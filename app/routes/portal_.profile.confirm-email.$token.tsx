@@ -1,17 +1,17 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/index";
+import { matchLocale } from "~/i18n/index";
 import { negotiateLocale } from "~/i18n/negotiate.server";
 import { confirmEmailChange, getLiveEmailChange } from "~/models/email-changes.server";
+import { merchantBranding, signInPath } from "~/models/merchants.server";
 import { BrandedCard, type Branding } from "~/portal/branded-page";
 import { assertSameOrigin } from "~/portal/csrf.server";
-import { TOKEN_PAGE_HEADERS } from "~/portal/http.server";
 import { getCustomerSession } from "~/portal/guards.server";
-import { matchLocale } from "~/i18n/index";
+import { TOKEN_PAGE_HEADERS } from "~/portal/http.server";
 import { redirectWithNotice } from "~/portal/notices.server";
-import { merchantBranding, signInPath } from "~/models/merchants.server";
 
 
 type View =

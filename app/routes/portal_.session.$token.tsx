@@ -4,17 +4,17 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/index";
 import { negotiateLocale } from "~/i18n/negotiate.server";
+import { getMerchantById, merchantBranding, signInPath } from "~/models/merchants.server";
+import { sendSignInLink } from "~/models/sign-in.server";
 import { BrandedCard, CardHeading, IntentButton, type Branding } from "~/portal/branded-page";
 import { assertSameOrigin } from "~/portal/csrf.server";
 import { routeHeaders, TOKEN_PAGE_HEADERS } from "~/portal/http.server";
 import { checkPortalLink, exchangeLink, liveSessionFromLink } from "~/portal/links.server";
-import { env } from "~/utils/env.server";
-import { rateLimiter, RateLimitedError } from "~/utils/rate-limit.server";
 import { now } from "~/utils/clock.server";
-import { sendSignInLink } from "~/models/sign-in.server";
-import { getMerchantById, merchantBranding, signInPath } from "~/models/merchants.server";
-import { getKeyring } from "~/utils/signing-keys.server";
+import { env } from "~/utils/env.server";
 import { type PortalClaims, verifyPortalToken } from "~/utils/portal-tokens.server";
+import { rateLimiter, RateLimitedError } from "~/utils/rate-limit.server";
+import { getKeyring } from "~/utils/signing-keys.server";
 
 
 type View =
