@@ -14,7 +14,7 @@ export default defineConfig({
     include: ["app/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
     exclude: ["test/e2e/**", "node_modules/**"],
     globalSetup: ["test/setup/global-setup.ts"],
-    setupFiles: ["test/setup/fail-on-console-error.ts"],
+    setupFiles: ["test/setup/fail-on-console-error.ts", "test/setup/check-api-responses.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

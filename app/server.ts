@@ -12,12 +12,12 @@ import { logger, redactPath } from "~/utils/logger.server";
 import { closeDatabase, sqlite } from "~/utils/db.server";
 import { setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler } from "~/server/remix-adapter.server";
-import { startBackgroundTasks, stopBackgroundTasks } from "~/server/background.server";
-import { bootstrap } from "~/server/bootstrap.server";
-import "~/utils/mail.server";
+import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
+import { bootstrap } from "~/dev/demo.server";
 import { crossSiteGuard } from "~/portal/csrf.server";
-import "~/webhooks/delivery.server";
-import "~/pdf/warmup.server";
+import { pdfWarmup } from "~/pdf/warmup.server";
+import { mailWorker } from "~/workers/mail.server";
+import { webhookWorker } from "~/workers/webhooks.server";
 
 const BODY_LIMIT = "1mb";
 const buildDir = path.dirname(fileURLToPath(import.meta.url));
@@ -147,7 +147,7 @@ server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
   logger.info({ msg: "listening", port, public_url: env.PUBLIC_URL, database: env.DATABASE_PATH });
-  startBackgroundTasks();
+  startBackgroundTasks([mailWorker, webhookWorker, pdfWarmup]);
 });
 
 async function shutdown(signal: string) {

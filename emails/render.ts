@@ -6,7 +6,7 @@ import EmailChangedNotice, * as emailChanged from "./templates/email-changed-not
 import PortalInvite, * as invite from "./templates/portal-invite";
 import SignInLink, * as signIn from "./templates/sign-in-link";
 
-// Import from *.server.ts modules only (STYLE.md): e-mails never reach the browser bundle.
+// Import from *.server.ts modules only: e-mails never reach the browser bundle.
 const templates = {
   "sign-in-link": { component: SignInLink, subject: signIn.subject },
   "portal-invite": { component: PortalInvite, subject: invite.subject },

@@ -1,15 +1,22 @@
-export type ApiErrorType =
-  | "invalid_request_error"
-  | "authentication_error"
-  | "permission_error"
-  | "not_found_error"
-  | "idempotency_error"
-  | "rate_limit_error"
-  | "api_error";
+import { DomainError, type DomainErrorKind } from "~/models/errors.server";
+import { RateLimitedError } from "~/utils/rate-limit.server";
+
+export const apiErrorTypes = [
+  "invalid_request_error",
+  "authentication_error",
+  "permission_error",
+  "not_found_error",
+  "idempotency_error",
+  "rate_limit_error",
+  "api_error",
+] as const;
+export type ApiErrorType = (typeof apiErrorTypes)[number];
 
 /**
- * An expected API failure. Thrown from models and routes alike (it rolls back the surrounding
- * transaction) and turned into the JSON error object of API.md in exactly one place.
+ * An API failure: an HTTP status, a type and a code, rendered as the JSON error object
+ * `{"error":{"type","code","message","param"?}}` by `respond.server.ts`. Thrown by the API's own
+ * conventions (authentication, parsing, idempotency); every other expected failure becomes one
+ * in `asApiError`.
  */
 export class ApiError extends Error {
   readonly status: number;
@@ -51,29 +58,41 @@ export class ApiError extends Error {
   }
 }
 
+/** How each kind of domain failure answers on the API. */
+const byKind: Record<DomainErrorKind, { status: number; type: ApiErrorType }> = {
+  not_found: { status: 404, type: "not_found_error" },
+  conflict: { status: 409, type: "invalid_request_error" },
+  invalid: { status: 422, type: "invalid_request_error" },
+  limit_reached: { status: 422, type: "invalid_request_error" },
+  forbidden: { status: 403, type: "permission_error" },
+};
+
+/** The API's answer to a domain failure: the one mapping from `DomainError` to HTTP. */
+export function fromDomainError(error: DomainError): ApiError {
+  return new ApiError({ ...byKind[error.kind], code: error.code, message: error.message, param: error.field });
+}
+
+/** The API error an expected failure answers with, or null for a bug (a 500). */
+export function asApiError(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DomainError) return fromDomainError(error);
+  if (error instanceof RateLimitedError) {
+    return new ApiError({
+      status: 429,
+      type: "rate_limit_error",
+      code: "rate_limited",
+      message: error.message,
+      headers: { "Retry-After": String(error.retryAfterS) },
+    });
+  }
+  return null;
+}
+
 export const badRequest = (code: string, message: string, param?: string) =>
   new ApiError({ status: 400, type: "invalid_request_error", code, message, param });
 
 export const invalidParam = (param: string, message: string, code = "parameter_invalid") =>
   new ApiError({ status: 422, type: "invalid_request_error", code, message, param });
 
-export const unprocessable = (code: string, message: string, param?: string) =>
-  new ApiError({ status: 422, type: "invalid_request_error", code, message, param });
-
-export const notFound = (what: string, id?: string, param?: string) =>
-  new ApiError({
-    status: 404,
-    type: "not_found_error",
-    code: "resource_missing",
-    message: id ? `No such ${what}: '${id}'` : `No such ${what}.`,
-    param,
-  });
-
-export const conflict = (code: string, message: string, param?: string) =>
-  new ApiError({ status: 409, type: "invalid_request_error", code, message, param });
-
 export const unauthenticated = (message: string) =>
   new ApiError({ status: 401, type: "authentication_error", code: "invalid_api_key", message });
-
-export const forbidden = (code: string, message: string) =>
-  new ApiError({ status: 403, type: "permission_error", code, message });

@@ -3,7 +3,7 @@ import { idempotencyRecords } from "#db/schema/index";
 import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { sha256Hex } from "~/utils/ids.server";
-import { ApiError } from "./errors.server";
+import { ApiError, asApiError } from "./errors.server";
 import type { ApiResult } from "./respond.server";
 
 const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -72,10 +72,11 @@ export function runIdempotent(opts: {
       return { status: result.status, body, replayed: false };
     });
   } catch (error) {
-    if (!(error instanceof ApiError) || error.isValidation || error.type === "idempotency_error") throw error;
-    const body = JSON.stringify(error.toJSON());
+    const apiError = asApiError(error);
+    if (!apiError || apiError.isValidation || apiError.type === "idempotency_error") throw error;
+    const body = JSON.stringify(apiError.toJSON());
     writeTransaction(() => {
-      if (!findLive(merchantId, key)) store(merchantId, key, requestHash, error.status, body);
+      if (!findLive(merchantId, key)) store(merchantId, key, requestHash, apiError.status, body);
     });
     throw error;
   }

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import type { ApiKey, Merchant } from "#db/schema/index";
-import { findActiveApiKey, touchApiKey } from "~/models/api-keys.server";
+import { getActiveApiKey, touchApiKey } from "~/models/api-keys.server";
+import type { Actor } from "~/models/audit.server";
 import { logger } from "~/utils/logger.server";
-import { TokenBucketLimiter } from "~/utils/rate-limit.server";
+import { rateLimiter } from "~/utils/rate-limit.server";
 import { writeTransaction } from "~/utils/db.server";
-import { ApiError, badRequest, unauthenticated } from "./errors.server";
+import { ApiError, asApiError, badRequest, unauthenticated } from "./errors.server";
 import { requestFingerprint, runIdempotent } from "./idempotency.server";
 import { errorResponse, internalErrorResponse, jsonResponse, type ApiResult } from "./respond.server";
 import { queryObject, readJsonObject } from "./validation.server";
@@ -17,7 +18,8 @@ export type ApiContext = {
   requestId: string;
   clientIp: string;
 };
-export type MerchantContext = ApiContext & { merchant: Merchant; apiKey: ApiKey };
+/** A request made with a secret key: its merchant, the key, and the key as the actor of what it changes. */
+export type MerchantContext = ApiContext & { merchant: Merchant; apiKey: ApiKey; actor: Actor };
 export type WriteContext<C> = C & { body: Record<string, unknown> };
 
 /**
@@ -36,8 +38,6 @@ type Handlers<C> = {
   DELETE?: WriteHandler<C, any>;
 };
 
-// 100 requests a second per key with bursts of 200 (API.md).
-const perKeyLimiter = new TokenBucketLimiter({ rate: 100, per: "second", burst: 200 });
 const MAX_IDEMPOTENCY_KEY = 255;
 
 function baseContext(args: LoaderFunctionArgs | ActionFunctionArgs): ApiContext {
@@ -57,23 +57,10 @@ export function authenticate(request: Request): { merchant: Merchant; apiKey: Ap
   if (!header) throw unauthenticated("No API key provided. Send 'Authorization: Bearer sk_…'.");
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthenticated("Malformed Authorization header. Use 'Authorization: Bearer sk_…'.");
-  const found = findActiveApiKey(match[1]);
+  const found = getActiveApiKey(match[1]);
   if (!found) throw unauthenticated("Invalid API key provided.");
   touchApiKey(found.apiKey.id);
   return found;
-}
-
-function rateLimit(apiKeyId: string) {
-  const retryAfter = perKeyLimiter.take(apiKeyId);
-  if (retryAfter > 0) {
-    throw new ApiError({
-      status: 429,
-      type: "rate_limit_error",
-      code: "rate_limited",
-      message: "Too many requests with this API key. Retry later.",
-      headers: { "Retry-After": String(retryAfter) },
-    });
-  }
 }
 
 async function runWrite<C extends ApiContext>(
@@ -125,7 +112,8 @@ async function dispatch<C extends ApiContext>(
 }
 
 function handleFailure(error: unknown, requestId: string): Response {
-  if (error instanceof ApiError) return errorResponse(error);
+  const apiError = asApiError(error);
+  if (apiError) return errorResponse(apiError);
   if (error instanceof Response) return error;
   logger.error({ err: error, request_id: requestId }, "API handler failed");
   return internalErrorResponse(requestId);
@@ -141,8 +129,9 @@ export function merchantApiRoute(handlers: Handlers<MerchantContext>) {
     const base = baseContext(args);
     try {
       const auth = authenticate(args.request);
-      rateLimit(auth.apiKey.id);
-      return await dispatch(handlers, { ...base, ...auth }, { merchantId: auth.merchant.id });
+      rateLimiter.enforce("api.key", auth.apiKey.id);
+      const actor: Actor = { type: "api_key", id: auth.apiKey.id };
+      return await dispatch(handlers, { ...base, ...auth, actor }, { merchantId: auth.merchant.id });
     } catch (error) {
       return handleFailure(error, base.requestId);
     }

@@ -18,7 +18,7 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /**
- * Maps zod's first issue to the status rules of API.md: an unknown field is 400, a missing
+ * Maps zod's first issue to the API's status rules (README, "Conventions"): an unknown field is 400, a missing
  * required one 422 `parameter_missing`, any other bad value 422 `parameter_invalid`, each with
  * the offending `param`.
  */

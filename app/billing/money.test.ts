@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AmountOverflowError, divideRoundHalfAwayFromZero, lineTax, priceLines, refundableAmount, statusAfterRefund } from "./money";
+import { AmountOverflowError, divideRoundHalfAwayFromZero, lineTax, priceLines, refundableAmount, statusAfterRefund, subscriptionAmount } from "./money";
 
 describe("divideRoundHalfAwayFromZero", () => {
   it.each([
@@ -84,5 +84,20 @@ describe("refunds", () => {
   ] as const)("amount %s refunded %s → %s left, %s", (amount, refunded, left, status) => {
     expect(refundableAmount({ amount, amount_refunded: refunded })).toBe(left);
     expect(statusAfterRefund(amount, refunded)).toBe(status);
+  });
+});
+
+describe("subscriptionAmount", () => {
+  it.each([
+    [1500, 1, 1500],
+    [1500, 3, 4500],
+    [0, 10, 0],
+    [1_000_000_000, 9_007, 9_007_000_000_000],
+  ])("%d × %d = %d", (price, quantity, amount) => {
+    expect(subscriptionAmount(price, quantity)).toBe(amount);
+  });
+
+  it("refuses a product past 2^53 instead of rounding it", () => {
+    expect(() => subscriptionAmount(1_000_000_000_000, 1_000_000)).toThrow(AmountOverflowError);
   });
 });

@@ -47,6 +47,11 @@ export function priceLines(items: LineInput[]): Totals {
   return { lines, subtotal: toSafe(subtotal), tax: toSafe(tax), amount: toSafe(subtotal + tax) };
 }
 
+/** A subscription's amount per period: the product's price × quantity, range-checked. */
+export function subscriptionAmount(price: number, quantity: number): number {
+  return toSafe(BigInt(price) * BigInt(quantity));
+}
+
 /** What a refund may take: the rest by default, never more than what remains. */
 export function refundableAmount(payment: { amount: number; amount_refunded: number }): number {
   return Math.max(0, payment.amount - payment.amount_refunded);

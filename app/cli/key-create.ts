@@ -9,9 +9,9 @@ const { values } = parseCli(usage, {
 });
 if (!values.merchant) fail(`--merchant is required\nUsage: ${usage}`, 2);
 
-const { findMerchant } = await import("~/models/merchants.server");
+const { getMerchant } = await import("~/models/merchants.server");
 const { createApiKey } = await import("~/models/api-keys.server");
-const merchant = findMerchant(values.merchant);
+const merchant = getMerchant(values.merchant);
 if (!merchant) fail(`No merchant with id or slug '${values.merchant}'`);
 const { apiKey, secret } = createApiKey({ merchantId: merchant.id, mode: values.live ? "live" : "test" });
 if (values.json) {

@@ -16,7 +16,7 @@ export function parseAcceptLanguage(header: string | null): string[] {
     .map((e) => e.tag);
 }
 
-/** PRODUCT.md's order: the session's locale, else the browser's, else the merchant's default. */
+/** The page language: the session's locale, else the browser's, else the merchant's default. */
 export function negotiateLocale(opts: {
   sessionLocale?: string | null;
   request?: Request;

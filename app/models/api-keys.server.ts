@@ -1,10 +1,10 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { apiKeys, merchants, type ApiKey, type Merchant } from "#db/schema/index";
-import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db, writeTransaction } from "~/utils/db.server";
 import { newId, randomBase62, sha256Hex } from "~/utils/ids.server";
 
-// 43 base62 characters carry 256 bits: at least the 32 random bytes API.md asks for.
+// 43 base62 characters carry 256 bits: as much as 32 random bytes, never guessable.
 const SECRET_RANDOM_LENGTH = 43;
 export const API_KEY_PATTERN = /^sk_(test|live)_[0-9A-Za-z]{43,}$/;
 
@@ -51,7 +51,7 @@ const findByHash = db
   .prepare();
 
 /** The live key and its merchant for a presented secret, or null (unknown or revoked). */
-export function findActiveApiKey(secret: string): { apiKey: ApiKey; merchant: Merchant } | null {
+export function getActiveApiKey(secret: string): { apiKey: ApiKey; merchant: Merchant } | null {
   if (!API_KEY_PATTERN.test(secret)) return null;
   return findByHash.get({ hash: hashApiKey(secret) }) ?? null;
 }

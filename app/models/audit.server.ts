@@ -1,6 +1,6 @@
 import { auditLog } from "#db/schema/index";
-import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 
 export type Actor =

@@ -1,16 +1,13 @@
 import { and, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
-import { customers, type Customer } from "#db/schema/index";
-import { db } from "~/utils/db.server";
+import { customers, merchants, type Customer, type Merchant } from "#db/schema/index";
 import { now } from "~/utils/clock.server";
-import { newId } from "~/utils/ids.server";
-import { conflict, notFound, invalidParam } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { db } from "~/utils/db.server";
 import { LIMITS, mergeMetadata } from "~/utils/fields";
+import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
+import { conflict, notFound, invalidField } from "./errors.server";
 import { emitEvent } from "./events.server";
-import { endPortalAccessForCustomer } from "./portal-sessions.server";
-import { cancelSubscriptionsOfDeletedCustomer } from "./subscriptions.server";
-import { voidWallets } from "./wallets.server";
+import { paginate } from "./pagination.server";
 
 export type CustomerInput = {
   email: string;
@@ -80,19 +77,43 @@ const liveCustomerById = db
   )
   .prepare();
 
-/** A live customer of this merchant, or a 404 that looks the same as a missing one. */
-export function getCustomer({ merchantId, id }: { merchantId: string; id: string }): Customer {
-  const customer = liveCustomerById.get({ id, merchantId });
-  if (!customer) throw notFound("customer", id);
+/** A live customer of this merchant, or null (missing, deleted or another merchant's). */
+export function getCustomer({ merchantId, id }: { merchantId: string; id: string }): Customer | null {
+  return liveCustomerById.get({ id, merchantId }) ?? null;
+}
+
+/** A live customer of this merchant; otherwise not found, naming `field` when the id came in one. */
+export function requireCustomer({ merchantId, id, field }: { merchantId: string; id: string; field?: string }): Customer {
+  const customer = getCustomer({ merchantId, id });
+  if (!customer) throw notFound("customer", id, field);
   return customer;
 }
 
-export function findCustomerByEmail({ merchantId, email }: { merchantId: string; email: string }) {
-  return db
-    .select()
-    .from(customers)
-    .where(and(live(merchantId), eq(customers.emailNormalized, email.trim().toLowerCase())))
-    .get();
+export function getCustomerByEmail({ merchantId, email }: { merchantId: string; email: string }): Customer | null {
+  return (
+    db
+      .select()
+      .from(customers)
+      .where(and(live(merchantId), eq(customers.emailNormalized, email.trim().toLowerCase())))
+      .get() ?? null
+  );
+}
+
+/** A live customer with their merchant (a signed-in portal session's two objects), or null. */
+export function getCustomerWithMerchant({ customerId, merchantId }: { customerId: string; merchantId: string }): { customer: Customer; merchant: Merchant } | null {
+  return (
+    db
+      .select({ customer: customers, merchant: merchants })
+      .from(customers)
+      .innerJoin(merchants, eq(merchants.id, customers.merchantId))
+      .where(and(eq(customers.id, customerId), eq(customers.merchantId, merchantId), isNull(customers.deletedAt)))
+      .get() ?? null
+  );
+}
+
+/** A customer of this merchant, deleted or not (their invoices stay readable), or null. */
+export function getCustomerOfRecord({ merchantId, id }: { merchantId: string; id: string }): Customer | null {
+  return db.select().from(customers).where(and(eq(customers.id, id), eq(customers.merchantId, merchantId))).get() ?? null;
 }
 
 export function createCustomer({ merchantId, input, actor }: { merchantId: string; input: CustomerInput; actor: Actor }) {
@@ -153,11 +174,11 @@ export function listCustomers(opts: { merchantId: string; filters: CustomerFilte
 
 export function updateCustomer(opts: { merchantId: string; id: string; patch: CustomerPatch; actor: Actor }) {
   const { merchantId, id, patch, actor } = opts;
-  const current = getCustomer({ merchantId, id });
+  const current = requireCustomer({ merchantId, id });
   assertUnique(merchantId, { email: patch.email, externalId: patch.external_id }, id);
   const metadata = patch.metadata === undefined ? current.metadata : mergeMetadata(current.metadata, patch.metadata);
   if (Object.keys(metadata).length > LIMITS.metadataKeys) {
-    throw invalidParam("metadata", `metadata must have at most ${LIMITS.metadataKeys} keys after the update`);
+    throw invalidField("metadata", `metadata must have at most ${LIMITS.metadataKeys} keys after the update`);
   }
   const updated = db
     .update(customers)
@@ -177,20 +198,4 @@ export function updateCustomer(opts: { merchantId: string; id: string; patch: Cu
   audit({ merchantId, actor, action: "customer.updated", objectType: "customer", objectId: id, data: { fields: Object.keys(patch) } });
   emitEvent({ merchantId, type: "customer.updated", object: serializeCustomer(updated), actor });
   return updated;
-}
-
-/**
- * Deletes a customer (soft): ends every portal and browser session, cancels live subscriptions
- * at once, voids wallet balances, and frees the email and external_id for reuse. Payments and
- * invoices stay retrievable by id.
- */
-export function deleteCustomer({ merchantId, id, actor }: { merchantId: string; id: string; actor: Actor }) {
-  const customer = getCustomer({ merchantId, id });
-  const at = now();
-  db.update(customers).set({ deletedAt: at, updatedAt: at }).where(eq(customers.id, customer.id)).run();
-  endPortalAccessForCustomer({ customerId: customer.id });
-  cancelSubscriptionsOfDeletedCustomer({ merchantId, customerId: customer.id, actor });
-  voidWallets({ merchantId, customerId: customer.id });
-  audit({ merchantId, actor, action: "customer.deleted", objectType: "customer", objectId: id });
-  return { id: customer.id, object: "customer" as const, deleted: true as const };
 }

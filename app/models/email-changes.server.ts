@@ -1,14 +1,14 @@
-import { and, eq, gt, isNull, ne } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
 import { customers, emailChanges, merchants, type Customer, type Merchant } from "#db/schema/index";
 import { renderEmail } from "#emails/render";
 import { matchLocale, fallbackLocale, type Locale } from "~/i18n/index";
-import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db, writeTransaction } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { randomBase62, sha256Hex } from "~/utils/ids.server";
-import { findCustomerByEmail, updateCustomer } from "./customers.server";
+import { getCustomerByEmail, getCustomerOfRecord, updateCustomer } from "./customers.server";
 import { enqueueMail } from "./mail.server";
-import { emailBranding, signInPageUrl } from "./portal-sessions.server";
+import { merchantBranding, signInPageUrl } from "./merchants.server";
 
 export const EMAIL_CHANGE_LIFETIME_MS = 24 * 60 * 60_000;
 
@@ -22,7 +22,7 @@ export async function prepareEmailChange(opts: { merchant: Merchant; customer: C
   const token = randomBase62(43);
   const email = await renderEmail("email-change-confirmation", {
     locale: opts.locale,
-    merchant: emailBranding(opts.merchant),
+    merchant: merchantBranding(opts.merchant),
     customerName: opts.customer.name,
     newEmail: opts.newEmail,
     confirmUrl: confirmEmailUrl(token),
@@ -56,10 +56,10 @@ export function requestEmailChange(prepared: Awaited<ReturnType<typeof prepareEm
   enqueueMail({ merchantId: prepared.merchant.id, to: prepared.newEmail, email: prepared.email });
 }
 
-/** The live request a link names, with its customer and merchant, or undefined. */
-export function findLiveEmailChange(token: string) {
-  if (!/^[0-9A-Za-z]{20,100}$/.test(token)) return undefined;
-  return db
+/** The live request a link names, with its customer and merchant, or null. */
+export function getLiveEmailChange(token: string) {
+  if (!/^[0-9A-Za-z]{20,100}$/.test(token)) return null;
+  const found = db
     .select({ change: emailChanges, customer: customers, merchant: merchants })
     .from(emailChanges)
     .innerJoin(customers, eq(customers.id, emailChanges.customerId))
@@ -74,6 +74,27 @@ export function findLiveEmailChange(token: string) {
       ),
     )
     .get();
+  return found ?? null;
+}
+
+/** The newest unexpired, unconfirmed email change of this customer, or null. */
+export function getPendingEmailChange({ merchantId, customerId }: { merchantId: string; customerId: string }) {
+  return (
+    db
+      .select({ newEmail: emailChanges.newEmail, expiresAt: emailChanges.expiresAt })
+      .from(emailChanges)
+      .where(
+        and(
+          eq(emailChanges.customerId, customerId),
+          eq(emailChanges.merchantId, merchantId),
+          isNull(emailChanges.confirmedAt),
+          isNull(emailChanges.supersededAt),
+          gt(emailChanges.expiresAt, now()),
+        ),
+      )
+      .orderBy(desc(emailChanges.createdAt))
+      .get() ?? null
+  );
 }
 
 export type ConfirmResult =
@@ -82,7 +103,7 @@ export type ConfirmResult =
   | { state: "done"; merchant: Merchant; email: string; locale: Locale; customerId: string };
 
 const inUse = (merchantId: string, customerId: string, email: string) => {
-  const other = findCustomerByEmail({ merchantId, email });
+  const other = getCustomerByEmail({ merchantId, email });
   return Boolean(other && other.id !== customerId);
 };
 
@@ -92,14 +113,14 @@ const inUse = (merchantId: string, customerId: string, email: string) => {
  * notice to the OLD address in the same transaction.
  */
 export async function confirmEmailChange({ token }: { token: string }): Promise<ConfirmResult> {
-  const found = findLiveEmailChange(token);
+  const found = getLiveEmailChange(token);
   if (!found) return { state: "invalid" };
   const { change, customer, merchant } = found;
   const locale = matchLocale(change.locale) ?? fallbackLocale;
   if (inUse(merchant.id, customer.id, change.newEmail)) return { state: "in_use", merchant, email: change.newEmail, locale };
   const notice = await renderEmail("email-changed-notice", {
     locale,
-    merchant: emailBranding(merchant),
+    merchant: merchantBranding(merchant),
     customerName: customer.name,
     oldEmail: customer.email,
     newEmail: change.newEmail,
@@ -117,7 +138,7 @@ export async function confirmEmailChange({ token }: { token: string }): Promise<
       // Kept claimed: the address went to someone else meanwhile, so this link is done too.
       return { state: "in_use", merchant, email: change.newEmail, locale };
     }
-    const current = db.select().from(customers).where(eq(customers.id, customer.id)).get()!;
+    const current = getCustomerOfRecord({ merchantId: merchant.id, id: customer.id })!;
     updateCustomer({
       merchantId: merchant.id,
       id: customer.id,

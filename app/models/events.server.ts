@@ -1,10 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEventType } from "#db/schema/index";
-import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
-import { deliveriesQueued } from "~/webhooks/wake.server";
 import type { Actor } from "./audit.server";
+import { webhookDeliveryQueue } from "./webhook-deliveries.server";
 
 /**
  * The webhook outbox. Call inside the transaction of the change the event reports: a rolled-back
@@ -47,6 +47,6 @@ export function emitEvent(opts: {
       .values({ eventId: id, endpointId: endpoint.id, nextAttemptAt: at, createdAt: at, updatedAt: at })
       .run();
   }
-  if (endpoints.length > 0) deliveriesQueued();
+  if (endpoints.length > 0) webhookDeliveryQueue.wake();
   return id;
 }

@@ -1,34 +1,30 @@
 import { and, eq, sql } from "drizzle-orm";
-import { customers, invoiceDocuments, merchants, payments } from "#db/schema/index";
-import { db, writeTransaction } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { notFound } from "~/api/errors.server";
+import { invoiceDocuments, isInvoiced, merchants, payments } from "#db/schema/index";
 import { matchLocale, fallbackLocale, type Locale } from "~/i18n/index";
 import type { InvoiceData } from "~/pdf/invoice-data";
 import { invoiceDocumentVersion } from "~/pdf/labels";
 import { logoFromUrl } from "~/pdf/logo";
 import { renderInvoicePdf } from "~/pdf/render.server";
-import { getPayment, listRefunds } from "./payments.server";
-
-const INVOICED = ["succeeded", "refunded", "partially_refunded"] as const;
+import { now } from "~/utils/clock.server";
+import { db, writeTransaction } from "~/utils/db.server";
+import { getCustomerOfRecord } from "./customers.server";
+import { notFound } from "./errors.server";
+import { getMerchantById, merchantDisplayName } from "./merchants.server";
+import { listRefunds, requirePayment } from "./payments.server";
 
 /**
  * The invoice of a payment that succeeded (now succeeded, refunded or partially refunded).
  * With `customerId` (the portal) the payment must also be that customer's. A payment without
  * an invoice number has no invoice: 404.
  */
-export function getInvoiceData(opts: { merchantId: string; customerId?: string; paymentId: string }): InvoiceData {
-  const { payment, items } = getPayment({ merchantId: opts.merchantId, customerId: opts.customerId, id: opts.paymentId });
-  if (!payment.invoiceNumber || !payment.invoicedAt || payment.status === "pending" || payment.status === "failed") {
+export function requireInvoiceData(opts: { merchantId: string; customerId?: string; paymentId: string }): InvoiceData {
+  const { payment, items } = requirePayment({ merchantId: opts.merchantId, customerId: opts.customerId, id: opts.paymentId });
+  if (!payment.invoiceNumber || !payment.invoicedAt || !isInvoiced(payment.status)) {
     throw notFound("invoice for payment", payment.id);
   }
-  const merchant = db.select().from(merchants).where(eq(merchants.id, payment.merchantId)).get()!;
-  // Deleted customers keep their invoices: no deleted_at filter here.
-  const customer = db
-    .select()
-    .from(customers)
-    .where(and(eq(customers.id, payment.customerId), eq(customers.merchantId, payment.merchantId)))
-    .get()!;
+  const merchant = getMerchantById(payment.merchantId)!;
+  // Deleted customers keep their invoices.
+  const customer = getCustomerOfRecord({ merchantId: payment.merchantId, id: payment.customerId })!;
   const branding = merchant.portalSettings.branding;
   return {
     invoiceNumber: payment.invoiceNumber,
@@ -36,7 +32,7 @@ export function getInvoiceData(opts: { merchantId: string; customerId?: string; 
     status: payment.status,
     currency: payment.currency,
     merchant: {
-      name: branding.display_name ?? merchant.name,
+      name: merchantDisplayName(merchant),
       address: merchant.address,
       supportEmail: branding.support_email,
       logo: logoFromUrl(branding.logo_url),
@@ -105,7 +101,7 @@ const cachedDocument = db
 const rendering = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 
 async function renderAndStore(opts: { merchantId: string; paymentId: string; locale: Locale; version: string; brandColor: string | null }) {
-  const invoice = getInvoiceData({ merchantId: opts.merchantId, paymentId: opts.paymentId });
+  const invoice = requireInvoiceData({ merchantId: opts.merchantId, paymentId: opts.paymentId });
   const pdf = await renderInvoicePdf({ invoice, locale: opts.locale, brandColor: opts.brandColor });
   const row = {
     paymentId: opts.paymentId,
@@ -132,9 +128,9 @@ async function renderAndStore(opts: { merchantId: string; paymentId: string; loc
 /**
  * The invoice PDF, rendered once per (payment, locale, amount refunded, document version) and
  * then served from invoice_documents: an issued invoice only changes when a refund is added.
- * The portal and the API get the same bytes for the same locale.
+ * The portal and the API get the same bytes for the same locale. Not found without an invoice.
  */
-export async function getInvoicePdf(opts: {
+export async function requireInvoicePdf(opts: {
   merchantId: string;
   customerId?: string;
   paymentId: string;
@@ -142,7 +138,7 @@ export async function getInvoicePdf(opts: {
 }): Promise<{ invoiceNumber: string; merchantSlug: string; locale: Locale; pdf: Uint8Array<ArrayBuffer> }> {
   const payment = invoicedPayment.get({ paymentId: opts.paymentId, merchantId: opts.merchantId, customerId: opts.customerId ?? null });
   if (!payment) throw notFound("payment", opts.paymentId);
-  if (!payment.invoiceNumber || !(INVOICED as readonly string[]).includes(payment.status)) {
+  if (!payment.invoiceNumber || !isInvoiced(payment.status)) {
     throw notFound("invoice for payment", payment.id);
   }
   const branding = payment.portalSettings.branding;

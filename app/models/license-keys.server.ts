@@ -1,23 +1,22 @@
-import { randomBytes } from "node:crypto";
 import { and, count, eq, inArray, isNull } from "drizzle-orm";
-import { licenseKeyInstances, licenseKeys, type LicenseKey, type LicenseKeyInstance } from "#db/schema/index";
-import { db } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { newId, sha256Hex } from "~/utils/ids.server";
-import { TokenBucketLimiter } from "~/utils/rate-limit.server";
-import { ApiError, conflict, notFound, unprocessable } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { randomBytes } from "node:crypto";
+import { licenseKeyInstances, licenseKeys, type LicenseKey, type LicenseKeyInstance, type LicenseKeyStatus } from "#db/schema/index";
 import { formatLicenseKey } from "~/billing/license-key-format";
+import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
+import { requireCustomer } from "./customers.server";
+import { DomainError, conflict, invalid, limitReached, notFound } from "./errors.server";
 import { emitEvent } from "./events.server";
-import { getPayment } from "./payments.server";
-import { getProduct } from "./products.server";
-import { getSubscription, requireCustomer } from "./subscriptions.server";
-
-export type LicenseStatus = "active" | "disabled" | "expired";
+import { owned } from "./ownership.server";
+import { paginate } from "./pagination.server";
+import { requirePayment } from "./payments.server";
+import { requireProduct } from "./products.server";
+import { requireSubscription } from "./subscriptions.server";
 
 /** `expired` is never stored: a key is expired from the moment its expires_at has passed. */
-export function licenseStatus(key: LicenseKey, at = now()): LicenseStatus {
+export function licenseStatus(key: LicenseKey, at = now()): LicenseKeyStatus {
   if (key.status === "disabled") return "disabled";
   if (key.expiresAt && key.expiresAt.getTime() <= at.getTime()) return "expired";
   return "active";
@@ -68,17 +67,12 @@ export function generateLicenseKey(): string {
   return formatLicenseKey(randomBytes(25));
 }
 
-export function getLicenseKey(opts: { merchantId: string; customerId?: string; id: string }): LicenseKeyWithCount {
+/** One license key of this merchant (and of this customer, when given); otherwise not found. */
+export function requireLicenseKey(opts: { merchantId: string; customerId?: string; id: string }): LicenseKeyWithCount {
   const licenseKey = db
     .select()
     .from(licenseKeys)
-    .where(
-      and(
-        eq(licenseKeys.id, opts.id),
-        eq(licenseKeys.merchantId, opts.merchantId),
-        opts.customerId ? eq(licenseKeys.customerId, opts.customerId) : undefined,
-      ),
-    )
+    .where(owned(licenseKeys, opts))
     .get();
   if (!licenseKey) throw notFound("license key", opts.id);
   return { licenseKey, activationsCount: activationCounts([licenseKey.id]).get(licenseKey.id) ?? 0 };
@@ -108,17 +102,11 @@ export function createLicenseKey(opts: {
   actor: Actor;
 }) {
   const { merchantId, input, actor } = opts;
-  const customer = requireCustomer({ merchantId, id: input.customer_id, param: "customer_id" });
-  if (input.product_id) getProduct({ merchantId, id: input.product_id, param: "product_id" });
-  if (input.payment_id) {
-    try {
-      getPayment({ merchantId, customerId: customer.id, id: input.payment_id });
-    } catch {
-      throw notFound("payment", input.payment_id, "payment_id");
-    }
-  }
+  const customer = requireCustomer({ merchantId, id: input.customer_id, field: "customer_id" });
+  if (input.product_id) requireProduct({ merchantId, id: input.product_id, field: "product_id" });
+  if (input.payment_id) requirePayment({ merchantId, customerId: customer.id, id: input.payment_id, field: "payment_id" });
   if (input.subscription_id) {
-    getSubscription({ merchantId, customerId: customer.id, id: input.subscription_id, param: "subscription_id" });
+    requireSubscription({ merchantId, customerId: customer.id, id: input.subscription_id, field: "subscription_id" });
   }
   const key = input.key ?? generateLicenseKey();
   // Keys are globally unique because the public endpoints look a key up without a merchant.
@@ -151,10 +139,10 @@ export function createLicenseKey(opts: {
 export function updateLicenseKey(opts: {
   merchantId: string;
   id: string;
-  patch: { status?: "active" | "disabled"; activations_limit?: number | null; expires_at?: Date | null };
+  patch: { status?: LicenseKey["status"]; activations_limit?: number | null; expires_at?: Date | null };
   actor: Actor;
 }) {
-  const { licenseKey: current, activationsCount } = getLicenseKey({ merchantId: opts.merchantId, id: opts.id });
+  const { licenseKey: current, activationsCount } = requireLicenseKey({ merchantId: opts.merchantId, id: opts.id });
   const { patch } = opts;
   const licenseKey = db
     .update(licenseKeys)
@@ -173,42 +161,17 @@ export function updateLicenseKey(opts: {
 }
 
 export function listInstances(opts: { merchantId: string; customerId?: string; licenseKeyId: string; limit: number; startingAfter?: string }) {
-  const { licenseKey } = getLicenseKey({ merchantId: opts.merchantId, customerId: opts.customerId, id: opts.licenseKeyId });
+  const { licenseKey } = requireLicenseKey({ merchantId: opts.merchantId, customerId: opts.customerId, id: opts.licenseKeyId });
   return paginate({ table: licenseKeyInstances, where: liveInstances(licenseKey.id), limit: opts.limit, startingAfter: opts.startingAfter });
 }
 
 // ---- The public endpoints: the license key itself is the credential.
 
 const unknownKey = () =>
-  new ApiError({ status: 404, type: "not_found_error", code: "license_key_not_found", message: "No such license key.", param: "license_key" });
+  new DomainError({ kind: "not_found", code: "license_key_not_found", message: "No such license key.", field: "license_key" });
 
 function findByKey(key: string) {
   return db.select().from(licenseKeys).where(eq(licenseKeys.key, key)).get();
-}
-
-// 120 requests a minute per IP and 60 per license key, shared by activate, deactivate and validate.
-const perIp = new TokenBucketLimiter({ rate: 120, per: "minute" });
-const perKey = new TokenBucketLimiter({ rate: 60, per: "minute" });
-
-function tooMany(retryAfter: number, what: string) {
-  return new ApiError({
-    status: 429,
-    type: "rate_limit_error",
-    code: "rate_limited",
-    message: `Too many license requests ${what}. Retry later.`,
-    headers: { "Retry-After": String(retryAfter) },
-  });
-}
-
-export function limitLicenseRequestByIp(ip: string) {
-  const wait = perIp.take(ip);
-  if (wait > 0) throw tooMany(wait, "from this address");
-}
-
-/** The key is hashed so the limiter's memory never holds a usable secret. */
-export function limitLicenseRequestByKey(key: string) {
-  const wait = perKey.take(sha256Hex(key));
-  if (wait > 0) throw tooMany(wait, "for this license key");
 }
 
 /**
@@ -219,12 +182,12 @@ export function activateLicense({ key, name }: { key: string; name: string }) {
   const licenseKey = findByKey(key);
   if (!licenseKey) throw unknownKey();
   const status = licenseStatus(licenseKey);
-  if (status === "disabled") throw unprocessable("license_disabled", "This license key is disabled.", "license_key");
-  if (status === "expired") throw unprocessable("license_expired", "This license key has expired.", "license_key");
+  if (status === "disabled") throw invalid("license_disabled", "This license key is disabled.", "license_key");
+  if (status === "expired") throw invalid("license_expired", "This license key has expired.", "license_key");
   if (licenseKey.activationsLimit !== null) {
     const used = db.select({ n: count() }).from(licenseKeyInstances).where(liveInstances(licenseKey.id)).get()!.n;
     if (used >= licenseKey.activationsLimit) {
-      throw unprocessable("activation_limit_reached", `This license key is already activated ${used} of ${licenseKey.activationsLimit} times.`, "license_key");
+      throw limitReached("activation_limit_reached", `This license key is already activated ${used} of ${licenseKey.activationsLimit} times.`, "license_key");
     }
   }
   const instance = db

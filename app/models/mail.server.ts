@@ -1,17 +1,17 @@
-import { and, asc, desc, eq, lte } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import { mailOutbox, type MailMessage } from "#db/schema/index";
 import type { RenderedEmail } from "#emails/render";
-import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
+import { defineOutbox } from "~/utils/outbox.server";
 
-const listeners = new Set<() => void>();
-
-/** The sender loop subscribes so a new message goes out at once rather than at the next poll. */
-export function onMailEnqueued(listener: () => void) {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
+/** The mail outbox: rows written with the action that causes the mail, sent by the mail worker. */
+export const mailQueue = defineOutbox({
+  label: "mail",
+  table: mailOutbox,
+  statuses: { pending: "queued", done: "sent", failed: "failed" },
+});
 
 /**
  * Queues a rendered message. Call it inside the transaction of the action that causes the mail:
@@ -35,44 +35,28 @@ export function enqueueMail(opts: { merchantId: string | null; to: string; email
       createdAt: at,
     })
     .run();
-  // Woken after the surrounding transaction: the loop's claim waits for the write lock anyway.
-  queueMicrotask(() => listeners.forEach((l) => l()));
+  mailQueue.wake();
   return id;
 }
 
-/**
- * Claims due messages by pushing their next attempt past a lease. A process that dies mid-send
- * leaves the row due again once the lease ends, so a crash delays a message but never loses it.
- */
-export function claimDueMail({ limit, leaseMs }: { limit: number; leaseMs: number }): MailMessage[] {
-  return writeTransaction(() => {
-    const at = now();
-    const due = db
-      .select()
-      .from(mailOutbox)
-      .where(and(eq(mailOutbox.status, "queued"), lte(mailOutbox.nextAttemptAt, at)))
-      .orderBy(asc(mailOutbox.nextAttemptAt), asc(mailOutbox.seq))
-      .limit(limit)
-      .all();
-    for (const m of due) {
-      db.update(mailOutbox)
-        .set({ nextAttemptAt: new Date(at.getTime() + leaseMs), attempts: m.attempts + 1 })
-        .where(eq(mailOutbox.id, m.id))
-        .run();
-    }
-    return due.map((m) => ({ ...m, attempts: m.attempts + 1 }));
+/** Leases due messages to the mail worker. */
+export function claimDueMail(opts: { limit: number; leaseMs: number; skip: Set<number> }): MailMessage[] {
+  return mailQueue.claim({
+    ...opts,
+    load: (seqs) => db.select().from(mailOutbox).where(inArray(mailOutbox.seq, seqs)).all(),
   });
 }
 
-export function markMailSent({ id }: { id: string }) {
-  db.update(mailOutbox).set({ status: "sent", sentAt: now(), lastError: null }).where(eq(mailOutbox.id, id)).run();
-}
-
-export function markMailFailed({ id, error, retryAt }: { id: string; error: string; retryAt: Date | null }) {
-  db.update(mailOutbox)
-    .set(retryAt ? { lastError: error, nextAttemptAt: retryAt } : { lastError: error, status: "failed" })
-    .where(eq(mailOutbox.id, id))
-    .run();
+/** Sent, or failed with the error kept: retried after the next delay, or failed after the last. */
+export function recordMailAttempt(opts: { mail: MailMessage; error: string | null; retryDelaysS: number[] }) {
+  const delivered = opts.error === null;
+  return mailQueue.settle({
+    seq: opts.mail.seq,
+    attempt: opts.mail.attempts + 1,
+    delivered,
+    retryDelaysS: opts.retryDelaysS,
+    set: delivered ? { sentAt: now(), lastError: null } : { lastError: opts.error },
+  });
 }
 
 /** Newest first, for /dev/mailbox (never served in production). */
@@ -84,8 +68,4 @@ export function listMailbox({ limit, to }: { limit: number; to?: string }) {
     .orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.seq))
     .limit(limit)
     .all();
-}
-
-export function getMail({ id }: { id: string }) {
-  return db.select().from(mailOutbox).where(eq(mailOutbox.id, id)).get();
 }

@@ -1,11 +1,12 @@
 import { count, eq, or } from "drizzle-orm";
 import { invoiceCounters, merchants, type Merchant, type PortalSettings } from "#db/schema/index";
-import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db, writeTransaction } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
 import { newId, randomBase62 } from "~/utils/ids.server";
 import { createApiKey } from "./api-keys.server";
-import { invalidParam } from "~/api/errors.server";
 import { audit, type Actor } from "./audit.server";
+import { invalidField } from "./errors.server";
 
 export function defaultPortalSettings(displayName: string | null = null): PortalSettings {
   return {
@@ -82,14 +83,36 @@ export function createMerchant(opts: {
   });
 }
 
-/** By id (`mer_…`) or slug. */
-export function findMerchant(idOrSlug: string) {
-  return db
-    .select()
-    .from(merchants)
-    .where(or(eq(merchants.id, idOrSlug), eq(merchants.slug, idOrSlug)))
-    .get();
+/** By id (`mer_…`) or slug, for operators; null when there is none. */
+export function getMerchant(idOrSlug: string): Merchant | null {
+  return (
+    db
+      .select()
+      .from(merchants)
+      .where(or(eq(merchants.id, idOrSlug), eq(merchants.slug, idOrSlug)))
+      .get() ?? null
+  );
 }
+
+export const getMerchantById = (id: string): Merchant | null => db.select().from(merchants).where(eq(merchants.id, id)).get() ?? null;
+
+export const getMerchantBySlug = (slug: string): Merchant | null =>
+  db.select().from(merchants).where(eq(merchants.slug, slug)).get() ?? null;
+
+/** The name customers see: the branding's display name, else the merchant's own. */
+export const merchantDisplayName = (merchant: Merchant) => merchant.portalSettings.branding.display_name ?? merchant.name;
+
+export type MerchantBranding = { name: string; logoUrl: string | null; brandColor: string | null };
+
+/** What pages, e-mails and invoices show of the merchant. */
+export function merchantBranding(merchant: Merchant): MerchantBranding {
+  const b = merchant.portalSettings.branding;
+  return { name: merchantDisplayName(merchant), logoUrl: b.logo_url, brandColor: b.brand_color };
+}
+
+/** The merchant's public sign-in page, where customers ask for a link by e-mail. */
+export const signInPath = (merchant: Pick<Merchant, "slug">) => `/p/${merchant.slug}`;
+export const signInPageUrl = (merchant: Pick<Merchant, "slug">) => `${env.PUBLIC_URL}${signInPath(merchant)}`;
 
 export function serializePortalSettings(settings: PortalSettings) {
   return { object: "portal_settings" as const, branding: settings.branding, features: settings.features };
@@ -102,7 +125,7 @@ type SettingsPatch = {
 
 /** Deep-merges a settings patch; a default return URL must itself pass the allowed hosts. */
 export function updatePortalSettings({ merchantId, patch, actor }: { merchantId: string; patch: SettingsPatch; actor: Actor }) {
-  const merchant = db.select().from(merchants).where(eq(merchants.id, merchantId)).get();
+  const merchant = getMerchantById(merchantId);
   if (!merchant) throw new Error(`merchant ${merchantId} vanished`);
   const current = merchant.portalSettings;
   const features = { ...current.features };
@@ -112,7 +135,7 @@ export function updatePortalSettings({ merchantId, patch, actor }: { merchantId:
   const next: PortalSettings = { branding: { ...current.branding, ...patch.branding }, features };
   const { default_return_url: returnUrl, allowed_return_hosts: hosts } = next.branding;
   if (returnUrl && hosts.length > 0 && !hosts.includes(new URL(returnUrl).hostname)) {
-    throw invalidParam("branding.default_return_url", "must be on one of branding.allowed_return_hosts");
+    throw invalidField("branding.default_return_url", "must be on one of branding.allowed_return_hosts");
   }
   db.update(merchants).set({ portalSettings: next, updatedAt: now() }).where(eq(merchants.id, merchantId)).run();
   audit({ merchantId, actor, action: "portal_settings.updated", objectType: "portal_settings", data: { patch } });

@@ -1,19 +1,21 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { paymentItems, payments, refunds, type Payment, type PaymentItem, type PaymentMethod, type Refund } from "#db/schema/index";
-import { db } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { newId } from "~/utils/ids.server";
-import { conflict, invalidParam, notFound, unprocessable } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { isInvoiced, paymentItems, payments, refunds, type newPaymentStatuses, type Payment, type PaymentItem, type PaymentMethod, type Refund } from "#db/schema/index";
 import { formatInvoiceNumber } from "~/billing/invoice-number";
 import { AmountOverflowError, priceLines, refundableAmount, statusAfterRefund, type LineInput } from "~/billing/money";
+import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
-import { getSubscription, requireCustomer } from "./subscriptions.server";
+import { requireCustomer } from "./customers.server";
+import { conflict, invalidField, notFound, invalid } from "./errors.server";
+import { owned } from "./ownership.server";
+import { paginate } from "./pagination.server";
+import { requireSubscription } from "./subscriptions.server";
 
 export type PaymentInput = {
   customer_id: string;
   subscription_id?: string | null;
-  status: "succeeded" | "failed" | "pending";
+  status: (typeof newPaymentStatuses)[number];
   currency: string;
   items: (LineInput & { description: string })[];
   payment_method?: PaymentMethod | null;
@@ -80,20 +82,17 @@ function itemsOf(paymentIds: string[]) {
   return byPayment;
 }
 
-/** One payment of this merchant (and of this customer, when given). Deleted customers' payments stay readable. */
-export function getPayment(opts: { merchantId: string; customerId?: string; id: string }): PaymentWithItems {
+/**
+ * One payment of this merchant (and of this customer, when given); otherwise not found. Deleted
+ * customers' payments stay readable.
+ */
+export function requirePayment(opts: { merchantId: string; customerId?: string; id: string; field?: string }): PaymentWithItems {
   const payment = db
     .select()
     .from(payments)
-    .where(
-      and(
-        eq(payments.id, opts.id),
-        eq(payments.merchantId, opts.merchantId),
-        opts.customerId ? eq(payments.customerId, opts.customerId) : undefined,
-      ),
-    )
+    .where(owned(payments, opts))
     .get();
-  if (!payment) throw notFound("payment", opts.id);
+  if (!payment) throw notFound("payment", opts.id, opts.field);
   return { payment, items: itemsOf([payment.id]).get(payment.id) ?? [] };
 }
 
@@ -128,23 +127,23 @@ export function nextInvoiceNumber(merchantId: string): string {
 }
 
 export function createPayment({ merchantId, input, actor }: { merchantId: string; input: PaymentInput; actor: Actor }) {
-  const customer = requireCustomer({ merchantId, id: input.customer_id, param: "customer_id" });
+  const customer = requireCustomer({ merchantId, id: input.customer_id, field: "customer_id" });
   if (input.subscription_id) {
-    getSubscription({ merchantId, customerId: customer.id, id: input.subscription_id, param: "subscription_id" });
+    requireSubscription({ merchantId, customerId: customer.id, id: input.subscription_id, field: "subscription_id" });
   }
   if (input.failure_reason && input.status !== "failed") {
-    throw invalidParam("failure_reason", "failure_reason is only for failed payments.");
+    throw invalidField("failure_reason", "failure_reason is only for failed payments.");
   }
   const at = now();
   const createdAt = input.created_at ?? at;
   if (createdAt.getTime() > at.getTime() + FUTURE_TOLERANCE_MS) {
-    throw invalidParam("created_at", "created_at must not be in the future.");
+    throw invalidField("created_at", "created_at must not be in the future.");
   }
   let totals;
   try {
     totals = priceLines(input.items);
   } catch (error) {
-    if (error instanceof AmountOverflowError) throw invalidParam("items", "The payment total is too large.");
+    if (error instanceof AmountOverflowError) throw invalidField("items", "The payment total is too large.");
     throw error;
   }
   const succeeded = input.status === "succeeded";
@@ -191,7 +190,7 @@ export function createPayment({ merchantId, input, actor }: { merchantId: string
 
 /** pending → succeeded | failed, nothing else. Success assigns the invoice number, once. */
 export function settlePayment(opts: { merchantId: string; id: string; status: "succeeded" | "failed"; actor: Actor }) {
-  const current = getPayment({ merchantId: opts.merchantId, id: opts.id });
+  const current = requirePayment({ merchantId: opts.merchantId, id: opts.id });
   if (current.payment.status !== "pending") {
     throw conflict("payment_not_pending", `Only a pending payment can change status; this one is ${current.payment.status}.`, "status");
   }
@@ -220,15 +219,15 @@ export function listRefunds({ paymentId }: { paymentId: string }) {
  * of one payment; the payments_refund_bounds check constraint is the last guard.
  */
 export function refundPayment(opts: { merchantId: string; paymentId: string; amount?: number; reason?: string | null; actor: Actor }) {
-  const { payment } = getPayment({ merchantId: opts.merchantId, id: opts.paymentId });
-  if (!["succeeded", "partially_refunded", "refunded"].includes(payment.status)) {
-    throw unprocessable("payment_not_refundable", `A ${payment.status} payment cannot be refunded.`);
+  const { payment } = requirePayment({ merchantId: opts.merchantId, id: opts.paymentId });
+  if (!isInvoiced(payment.status)) {
+    throw invalid("payment_not_refundable", `A ${payment.status} payment cannot be refunded.`);
   }
   const remaining = refundableAmount({ amount: payment.amount, amount_refunded: payment.amountRefunded });
-  if (remaining === 0) throw unprocessable("payment_fully_refunded", "This payment is already fully refunded.", "amount");
+  if (remaining === 0) throw invalid("payment_fully_refunded", "This payment is already fully refunded.", "amount");
   const amount = opts.amount ?? remaining;
   if (amount > remaining) {
-    throw unprocessable("refund_exceeds_remaining", `At most ${remaining} can still be refunded on this payment.`, "amount");
+    throw invalid("refund_exceeds_remaining", `At most ${remaining} can still be refunded on this payment.`, "amount");
   }
   const at = now();
   const refund = db

@@ -1,5 +1,5 @@
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import {
   browserSessions,
   customers,
@@ -14,21 +14,22 @@ import {
   type PortalSession,
 } from "#db/schema/index";
 import { renderEmail, type RenderedEmail } from "#emails/render";
-import { invalidParam, notFound } from "~/api/errors.server";
 import { fallbackLocale, matchLocale, type Locale } from "~/i18n/index";
-import { getKeyring } from "~/portal/signing-keys.server";
-import { signPortalToken, type PortalClaims } from "~/portal/tokens.server";
-import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { newId, randomBase62, sha256Hex } from "~/utils/ids.server";
+import { newId, sha256Hex } from "~/utils/ids.server";
+import { signPortalToken, type PortalClaims } from "~/utils/portal-tokens.server";
+import { getKeyring } from "~/utils/signing-keys.server";
 import { audit, type Actor } from "./audit.server";
-import { getCustomer } from "./customers.server";
+import { requireCustomer } from "./customers.server";
+import { invalidField, notFound } from "./errors.server";
 import { emitEvent } from "./events.server";
 import { enqueueMail } from "./mail.server";
+import { merchantBranding } from "./merchants.server";
+import { owned } from "./ownership.server";
 
 export const LINK_LIFETIME_S = { redirect: 3600, email: 86_400, invite: 86_400, signIn: 900 };
-export const CODE_MAX_ATTEMPTS = 5;
 const CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 export type PortalSessionInput = {
@@ -55,30 +56,6 @@ export function serializePortalSession(ps: PortalSession, url: string | null) {
 }
 
 export const portalLinkUrl = (token: string) => `${env.PUBLIC_URL}/portal/session/${token}`;
-export const signInPageUrl = (merchant: Pick<Merchant, "slug">) => `${env.PUBLIC_URL}/p/${merchant.slug}`;
-
-export function emailBranding(merchant: Merchant) {
-  const b = merchant.portalSettings.branding;
-  return { name: b.display_name ?? merchant.name, logoUrl: b.logo_url, brandColor: b.brand_color };
-}
-
-/** Where a fresh browser session lands: the flow's page, else the overview. */
-export function landingPath(flow: PortalFlow | null | undefined): string {
-  switch (flow?.type) {
-    case "subscription_cancel":
-      return `/portal/subscriptions/${encodeURIComponent(flow.subscription_id)}/cancel`;
-    case "license_keys":
-      return "/portal/licenses";
-    case "invoice":
-      return `/portal/invoices/${encodeURIComponent(flow.payment_id)}`;
-    case "profile":
-      return "/portal/profile";
-    case "billing_history":
-      return "/portal/billing";
-    default:
-      return "/portal";
-  }
-}
 
 /** http(s) only (https only in production) and, when the merchant lists hosts, one of them. */
 function resolveReturnUrl(merchant: Merchant, returnUrl: string | null | undefined): string | null {
@@ -88,37 +65,30 @@ function resolveReturnUrl(merchant: Merchant, returnUrl: string | null | undefin
   try {
     url = new URL(returnUrl);
   } catch {
-    throw invalidParam("return_url", "Invalid return_url: must be an absolute http(s) URL.");
+    throw invalidField("return_url", "Invalid return_url: must be an absolute http(s) URL.");
   }
   const allowedProtocols = env.production ? ["https:"] : ["https:", "http:"];
   if (!allowedProtocols.includes(url.protocol) || url.username || url.password) {
-    throw invalidParam("return_url", `Invalid return_url: must be an ${env.production ? "https" : "http(s)"} URL without credentials.`);
+    throw invalidField("return_url", `Invalid return_url: must be an ${env.production ? "https" : "http(s)"} URL without credentials.`);
   }
   const hosts = branding.allowed_return_hosts.map((h) => h.toLowerCase());
   if (hosts.length > 0 && !hosts.includes(url.hostname.toLowerCase())) {
-    throw invalidParam("return_url", "Invalid return_url: its host is not in the merchant's allowed_return_hosts.");
+    throw invalidField("return_url", "Invalid return_url: its host is not in the merchant's allowed_return_hosts.");
   }
   return url.toString();
 }
 
-/** A flow naming another customer's (or merchant's) object is a 404 like a missing one. */
+/** A flow naming another customer's (or merchant's) object is not found, like a missing one. */
 function assertFlowTargets(merchantId: string, customerId: string, flow: PortalFlow | null | undefined) {
-  if (flow?.type === "subscription_cancel") {
-    const found = db
-      .select({ id: subscriptions.id })
-      .from(subscriptions)
-      .where(and(eq(subscriptions.id, flow.subscription_id), eq(subscriptions.merchantId, merchantId), eq(subscriptions.customerId, customerId)))
-      .get();
-    if (!found) throw notFound("subscription", flow.subscription_id, "flow.subscription_id");
-  }
-  if (flow?.type === "invoice") {
-    const found = db
-      .select({ id: payments.id })
-      .from(payments)
-      .where(and(eq(payments.id, flow.payment_id), eq(payments.merchantId, merchantId), eq(payments.customerId, customerId)))
-      .get();
-    if (!found) throw notFound("payment", flow.payment_id, "flow.payment_id");
-  }
+  const target =
+    flow?.type === "subscription_cancel"
+      ? { table: subscriptions, what: "subscription", id: flow.subscription_id, field: "flow.subscription_id" }
+      : flow?.type === "invoice"
+        ? { table: payments, what: "payment", id: flow.payment_id, field: "flow.payment_id" }
+        : null;
+  if (!target) return;
+  const found = db.select({ id: target.table.id }).from(target.table).where(owned(target.table, { id: target.id, merchantId, customerId })).get();
+  if (!found) throw notFound(target.what, target.id, target.field);
 }
 
 /** 6 characters from A–Z and 0–9, uniform (rejection sampling). */
@@ -133,9 +103,7 @@ export function newSignInCode(): string {
 }
 
 // Salted with the portal session id: equal codes never share a hash.
-const hashCode = (portalSessionId: string, code: string) => sha256Hex(`${portalSessionId}:${code}`);
-
-export const normalizeCode = (input: string) => input.toUpperCase().replace(/[\s-]/g, "");
+export const hashSignInCode = (portalSessionId: string, code: string) => sha256Hex(`${portalSessionId}:${code}`);
 
 export type PreparedLink = {
   row: typeof portalSessions.$inferInsert & { id: string; expiresAt: Date; createdAt: Date };
@@ -181,7 +149,7 @@ export async function prepareLink(opts: {
       matchLocale(opts.customer.locale) ??
       matchLocale(opts.merchant.portalSettings.branding.default_locale) ??
       fallbackLocale;
-    const common = { locale, merchant: emailBranding(opts.merchant), customerName: opts.customer.name, url, code };
+    const common = { locale, merchant: merchantBranding(opts.merchant), customerName: opts.customer.name, url, code };
     email =
       opts.purpose === "sign_in"
         ? await renderEmail("sign-in-link", { ...common, expiresInMinutes: Math.round(opts.lifetimeS / 60) })
@@ -215,7 +183,7 @@ export function storeLink(prepared: PreparedLink): PortalSession {
       .values({
         portalSessionId: row.id,
         customerId: row.customerId,
-        codeHash: hashCode(row.id, prepared.code),
+        codeHash: hashSignInCode(row.id, prepared.code),
         expiresAt: row.expiresAt,
         createdAt: row.createdAt,
       })
@@ -228,7 +196,7 @@ export function storeLink(prepared: PreparedLink): PortalSession {
 /** The API's `POST /customers/{id}/portal-sessions`, first half: reads and signing only. */
 export async function preparePortalSession(opts: { merchant: Merchant; customerId: string; input: PortalSessionInput }) {
   const { merchant, input } = opts;
-  const customer = getCustomer({ merchantId: merchant.id, id: opts.customerId });
+  const customer = requireCustomer({ merchantId: merchant.id, id: opts.customerId });
   const returnUrl = resolveReturnUrl(merchant, input.return_url);
   assertFlowTargets(merchant.id, customer.id, input.flow);
   const kind = input.send_email ? "email" : "redirect";
@@ -247,7 +215,7 @@ export async function preparePortalSession(opts: { merchant: Merchant; customerI
 /** Second half, inside the API's transaction: the row, its mail, its event. */
 export function createPortalSession(opts: { merchant: Merchant; prepared: PreparedLink; actor: Actor }) {
   const { merchant, prepared, actor } = opts;
-  getCustomer({ merchantId: merchant.id, id: prepared.row.customerId }); // deleted meanwhile → 404
+  requireCustomer({ merchantId: merchant.id, id: prepared.row.customerId }); // deleted meanwhile → not found
   const row = storeLink(prepared);
   // The webhook copy leaves out the url: events are stored and retried, a live link should not be.
   emitEvent({ merchantId: merchant.id, type: "portal_session.created", object: serializePortalSession(row, null), actor });
@@ -260,7 +228,7 @@ export function revokePortalSession({ merchantId, id, actor }: { merchantId: str
   const found = db
     .select()
     .from(portalSessions)
-    .where(and(eq(portalSessions.id, id), eq(portalSessions.merchantId, merchantId)))
+    .where(owned(portalSessions, { id, merchantId }))
     .get();
   if (!found) throw notFound("portal_session", id);
   const at = now();
@@ -279,7 +247,7 @@ export type LiveLink = { portalSession: PortalSession; customer: Customer; merch
  * The database half of verification, after the signature and claims: the session exists for
  * exactly this customer and merchant, is not revoked, spent or expired, and the customer lives.
  */
-export function findLiveLink(claims: PortalClaims): LiveLink | null {
+export function getLiveLink(claims: Pick<PortalClaims, "jti" | "mid" | "sub">): LiveLink | null {
   const row = db
     .select({ portalSession: portalSessions, customer: customers, merchant: merchants })
     .from(portalSessions)
@@ -325,100 +293,6 @@ export function spendLink({ portalSessionId, merchantId, customerId }: { portalS
   if (result.changes !== 1) return false;
   db.update(signInCodes).set({ consumedAt: at }).where(and(eq(signInCodes.portalSessionId, portalSessionId), isNull(signInCodes.consumedAt))).run();
   return true;
-}
-
-/**
- * Checks a typed code against the customer's live codes. A wrong code costs every live code one
- * of its 5 tries; a right one returns its link (spent when the browser session is made).
- */
-export function redeemSignInCode({ merchantId, email, code }: { merchantId: string; email: string; code: string }): PortalSession | null {
-  return writeTransaction(() => {
-    const customer = db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(and(eq(customers.merchantId, merchantId), eq(customers.emailNormalized, email.trim().toLowerCase()), isNull(customers.deletedAt)))
-      .get();
-    if (!customer) return null;
-    const at = now();
-    const live = db
-      .select({ code: signInCodes, portalSession: portalSessions })
-      .from(signInCodes)
-      .innerJoin(portalSessions, eq(portalSessions.id, signInCodes.portalSessionId))
-      .where(
-        and(
-          eq(signInCodes.customerId, customer.id),
-          eq(portalSessions.merchantId, merchantId),
-          isNull(signInCodes.consumedAt),
-          gt(signInCodes.expiresAt, at),
-          lt(signInCodes.attempts, CODE_MAX_ATTEMPTS),
-          isNull(portalSessions.spentAt),
-          isNull(portalSessions.revokedAt),
-        ),
-      )
-      .all();
-    const normalized = normalizeCode(code);
-    const match = /^[A-Z0-9]{6}$/.test(normalized)
-      ? live.find((l) => l.code.codeHash === hashCode(l.portalSession.id, normalized))
-      : undefined;
-    if (match) return match.portalSession;
-    for (const l of live) {
-      db.update(signInCodes).set({ attempts: sql`${signInCodes.attempts} + 1` }).where(eq(signInCodes.seq, l.code.seq)).run();
-    }
-    return null;
-  });
-}
-
-/**
- * Self sign-in: emails a 15-minute link with its code when the address belongs to a live
- * customer. Unknown addresses go through the same signing and rendering, so both answers take
- * about as long; only the final insert differs.
- */
-export async function sendSignInLink(opts: { merchant: Merchant; email?: string; customerId?: string; locale: string | null }) {
-  const { merchant } = opts;
-  const where = opts.customerId
-    ? eq(customers.id, opts.customerId)
-    : eq(customers.emailNormalized, (opts.email ?? "").trim().toLowerCase());
-  const customer = db
-    .select()
-    .from(customers)
-    .where(and(eq(customers.merchantId, merchant.id), isNull(customers.deletedAt), where))
-    .get();
-  const decoy = { id: `cus_${randomBase62(22)}`, email: opts.email ?? "", name: null, locale: null };
-  const prepared = await prepareLink({
-    merchant,
-    customer: customer ?? decoy,
-    kind: "email",
-    purpose: "sign_in",
-    lifetimeS: LINK_LIFETIME_S.signIn,
-    returnUrl: merchant.portalSettings.branding.default_return_url ?? null,
-    locale: opts.locale,
-    flow: null,
-  });
-  if (!customer) return false;
-  writeTransaction(() => {
-    storeLink(prepared);
-    audit({ merchantId: merchant.id, actor: { type: "customer", id: customer.id, portalSessionId: prepared.row.id }, action: "portal_session.sign_in_requested", objectType: "portal_session", objectId: prepared.row.id });
-  });
-  return true;
-}
-
-/** Outside production only: a ready redirect link for the demo customer, printed at start. */
-export async function mintDemoLink({ merchantId, customerId }: { merchantId: string; customerId: string }) {
-  const merchant = db.select().from(merchants).where(eq(merchants.id, merchantId)).get();
-  if (!merchant) return null;
-  const customer = getCustomer({ merchantId, id: customerId });
-  const prepared = await prepareLink({
-    merchant,
-    customer,
-    kind: "redirect",
-    purpose: "invite",
-    lifetimeS: LINK_LIFETIME_S.redirect,
-    returnUrl: merchant.portalSettings.branding.default_return_url ?? null,
-    locale: null,
-    flow: null,
-  });
-  writeTransaction(() => storeLink(prepared));
-  return prepared.url;
 }
 
 /** Revokes every portal link of a customer and ends every browser session made from them. */

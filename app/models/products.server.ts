@@ -1,12 +1,13 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { products, type Product } from "#db/schema/index";
-import { db } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { newId } from "~/utils/ids.server";
-import { invalidParam, notFound } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
 import { MAX_INTERVAL_COUNT, type Interval } from "~/billing/periods";
+import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
+import { invalidField, notFound } from "./errors.server";
+import { owned } from "./ownership.server";
+import { paginate } from "./pagination.server";
 
 export type ProductInput = {
   name: string;
@@ -35,28 +36,40 @@ export function serializeProduct(p: Product) {
   };
 }
 
-export function getProduct({ merchantId, id, param }: { merchantId: string; id: string; param?: string }): Product {
+/** One product of this merchant; otherwise not found, naming `field` when the id came in one. */
+export function requireProduct({ merchantId, id, field }: { merchantId: string; id: string; field?: string }): Product {
   const product = db
     .select()
     .from(products)
-    .where(and(eq(products.id, id), eq(products.merchantId, merchantId)))
+    .where(owned(products, { id, merchantId }))
     .get();
-  if (!product) throw notFound("product", id, param);
+  if (!product) throw notFound("product", id, field);
   return product;
+}
+
+/** The names of these products of this merchant, by id. */
+export function getProductNames({ merchantId, ids }: { merchantId: string; ids: string[] }): Map<string, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .select({ id: products.id, name: products.name })
+    .from(products)
+    .where(and(eq(products.merchantId, merchantId), inArray(products.id, ids)))
+    .all();
+  return new Map(rows.map((p) => [p.id, p.name]));
 }
 
 export function createProduct({ merchantId, input, actor }: { merchantId: string; input: ProductInput; actor: Actor }) {
   let interval: Interval | null = null;
   let intervalCount = 1;
   if (input.type === "subscription") {
-    if (!input.interval) throw invalidParam("interval", "Missing required param: interval (required for subscription products).", "parameter_missing");
+    if (!input.interval) throw invalidField("interval", "Missing required param: interval (required for subscription products).", "parameter_missing");
     interval = input.interval;
     intervalCount = input.interval_count ?? 1;
     if (intervalCount > MAX_INTERVAL_COUNT[interval]) {
-      throw invalidParam("interval_count", `A billing period is at most one year: at most ${MAX_INTERVAL_COUNT[interval]} for interval '${interval}'.`);
+      throw invalidField("interval_count", `A billing period is at most one year: at most ${MAX_INTERVAL_COUNT[interval]} for interval '${interval}'.`);
     }
   } else if (input.interval !== undefined || input.interval_count !== undefined) {
-    throw invalidParam(input.interval !== undefined ? "interval" : "interval_count", "One-time products have no interval.");
+    throw invalidField(input.interval !== undefined ? "interval" : "interval_count", "One-time products have no interval.");
   }
   const at = now();
   const product = db
@@ -91,7 +104,7 @@ export function updateProduct(opts: {
   patch: { name?: string; description?: string | null };
   actor: Actor;
 }) {
-  const current = getProduct({ merchantId: opts.merchantId, id: opts.id });
+  const current = requireProduct({ merchantId: opts.merchantId, id: opts.id });
   const updated = db
     .update(products)
     .set({

@@ -1,18 +1,19 @@
 import { and, eq, inArray, lte, ne } from "drizzle-orm";
-import { products, subscriptions, type Product, type Subscription } from "#db/schema/index";
-import { db, writeTransaction } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { newId } from "~/utils/ids.server";
-import { conflict, invalidParam, notFound, unprocessable } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
+import { liveSubscriptionStatuses, products, subscriptions, type LiveSubscriptionStatus, type Product, type Subscription } from "#db/schema/index";
+import { AmountOverflowError, subscriptionAmount } from "~/billing/money";
 import { addInterval, type Interval } from "~/billing/periods";
+import { now } from "~/utils/clock.server";
+import { db, writeTransaction } from "~/utils/db.server";
+import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
-import { getCustomer } from "./customers.server";
+import { requireCustomer } from "./customers.server";
+import { conflict, invalidField, notFound, invalid } from "./errors.server";
 import { emitEvent } from "./events.server";
-import { getProduct } from "./products.server";
+import { owned } from "./ownership.server";
+import { paginate } from "./pagination.server";
+import { requireProduct } from "./products.server";
 
 type CancelReason = NonNullable<Subscription["cancelReason"]>;
-type ReportedStatus = "active" | "trialing" | "past_due";
 
 export function serializeSubscription(s: Subscription, p: Product) {
   return {
@@ -23,8 +24,7 @@ export function serializeSubscription(s: Subscription, p: Product) {
     product_name: p.name,
     status: s.status,
     quantity: s.quantity,
-    // amount = the product's price × quantity (API.md).
-    amount: p.price * s.quantity,
+    amount: subscriptionAmount(p.price, s.quantity),
     currency: p.currency,
     interval: p.interval,
     interval_count: p.intervalCount,
@@ -41,20 +41,10 @@ export function serializeSubscription(s: Subscription, p: Product) {
 export type SubscriptionWithProduct = { subscription: Subscription; product: Product };
 export const serializeSubscriptionWithProduct = (r: SubscriptionWithProduct) => serializeSubscription(r.subscription, r.product);
 
-/** A live customer of this merchant; a 404 naming the body field otherwise. */
-export function requireCustomer({ merchantId, id, param }: { merchantId: string; id: string; param: string }) {
-  try {
-    return getCustomer({ merchantId, id });
-  } catch {
-    throw notFound("customer", id, param);
-  }
-}
-
 /**
  * Settles pending cancellations whose period has ended: they become `cancelled` as of
  * current_period_end and `subscription.cancelled` is emitted. It runs on every read and write of
- * subscriptions (see docs/readme/billing.md), so no reader ever sees a stale status and the
- * test clock needs no scheduler tick.
+ * subscriptions, so no reader ever sees a stale status and the test clock needs no scheduler tick.
  */
 export function settleDueCancellations({ merchantId, customerId }: { merchantId: string; customerId?: string }) {
   const at = now();
@@ -82,22 +72,16 @@ export function settleDueCancellations({ merchantId, customerId }: { merchantId:
   });
 }
 
-/** One subscription of this merchant (and of this customer, when given), settled. */
-export function getSubscription(opts: { merchantId: string; customerId?: string; id: string; param?: string }): SubscriptionWithProduct {
+/** One subscription of this merchant (and of this customer, when given), settled; otherwise not found. */
+export function requireSubscription(opts: { merchantId: string; customerId?: string; id: string; field?: string }): SubscriptionWithProduct {
   settleDueCancellations({ merchantId: opts.merchantId, customerId: opts.customerId });
   const row = db
     .select({ subscription: subscriptions, product: products })
     .from(subscriptions)
     .innerJoin(products, eq(products.id, subscriptions.productId))
-    .where(
-      and(
-        eq(subscriptions.id, opts.id),
-        eq(subscriptions.merchantId, opts.merchantId),
-        opts.customerId ? eq(subscriptions.customerId, opts.customerId) : undefined,
-      ),
-    )
+    .where(owned(subscriptions, opts))
     .get();
-  if (!row) throw notFound("subscription", opts.id, opts.param);
+  if (!row) throw notFound("subscription", opts.id, opts.field);
   return row;
 }
 
@@ -125,6 +109,16 @@ export function listSubscriptions(opts: {
   return { rows: attachProducts(page.rows), hasMore: page.hasMore };
 }
 
+/** price × quantity must stay an exact integer: past 2^53 the amount would be rounded. */
+function assertAmountFits(product: Product, quantity: number) {
+  try {
+    subscriptionAmount(product.price, quantity);
+  } catch (error) {
+    if (error instanceof AmountOverflowError) throw invalidField("quantity", "The subscription amount (price × quantity) is too large.");
+    throw error;
+  }
+}
+
 function periodEnd(start: Date, product: Product) {
   return addInterval(start, (product.interval ?? "month") as Interval, product.intervalCount);
 }
@@ -135,23 +129,24 @@ export function createSubscription(opts: {
     customer_id: string;
     product_id: string;
     quantity?: number;
-    status?: ReportedStatus;
+    status?: LiveSubscriptionStatus;
     current_period_start?: Date;
     current_period_end?: Date;
   };
   actor: Actor;
 }) {
   const { merchantId, input, actor } = opts;
-  const customer = requireCustomer({ merchantId, id: input.customer_id, param: "customer_id" });
-  const product = getProduct({ merchantId, id: input.product_id, param: "product_id" });
+  const customer = requireCustomer({ merchantId, id: input.customer_id, field: "customer_id" });
+  const product = requireProduct({ merchantId, id: input.product_id, field: "product_id" });
   if (product.type !== "subscription") {
-    throw unprocessable("product_not_recurring", "Subscriptions need a product of type 'subscription'.", "product_id");
+    throw invalid("product_not_recurring", "Subscriptions need a product of type 'subscription'.", "product_id");
   }
+  assertAmountFits(product, input.quantity ?? 1);
   const at = now();
   const start = input.current_period_start ?? at;
   const end = input.current_period_end ?? periodEnd(start, product);
   if (end.getTime() <= start.getTime()) {
-    throw invalidParam("current_period_end", "current_period_end must be after current_period_start.");
+    throw invalidField("current_period_end", "current_period_end must be after current_period_start.");
   }
   const subscription = db
     .insert(subscriptions)
@@ -177,20 +172,21 @@ export function createSubscription(opts: {
 export function updateSubscription(opts: {
   merchantId: string;
   id: string;
-  patch: { status?: ReportedStatus; current_period_start?: Date; current_period_end?: Date; quantity?: number };
+  patch: { status?: LiveSubscriptionStatus; current_period_start?: Date; current_period_end?: Date; quantity?: number };
   actor: Actor;
 }) {
   const { merchantId, patch } = opts;
-  const { subscription: current, product } = getSubscription({ merchantId, id: opts.id });
+  const { subscription: current, product } = requireSubscription({ merchantId, id: opts.id });
   if (current.status === "cancelled") {
     throw conflict("subscription_cancelled", "This subscription is cancelled and can no longer change.");
   }
+  if (patch.quantity) assertAmountFits(product, patch.quantity);
   const start = patch.current_period_start ?? current.currentPeriodStart;
   // A new start alone is a renewal: the period runs one interval from it.
   const end =
     patch.current_period_end ?? (patch.current_period_start ? periodEnd(start, product) : current.currentPeriodEnd);
   if (end.getTime() <= start.getTime()) {
-    throw invalidParam(
+    throw invalidField(
       patch.current_period_end ? "current_period_end" : "current_period_start",
       "current_period_end must be after current_period_start.",
     );
@@ -225,7 +221,7 @@ export function scheduleCancellation(opts: {
   actor: Actor;
 }) {
   const { merchantId, actor } = opts;
-  const { subscription: current, product } = getSubscription({ merchantId, customerId: opts.customerId, id: opts.id });
+  const { subscription: current, product } = requireSubscription({ merchantId, customerId: opts.customerId, id: opts.id });
   if (current.status === "cancelled") {
     throw conflict("subscription_cancelled", "This subscription is already cancelled.");
   }
@@ -254,7 +250,7 @@ export function scheduleCancellation(opts: {
 /** Clears a pending cancellation. A cancelled subscription cannot come back (409 not_resumable). */
 export function resumeSubscription(opts: { merchantId: string; customerId?: string; id: string; actor: Actor }) {
   const { merchantId, actor } = opts;
-  const { subscription: current, product } = getSubscription({ merchantId, customerId: opts.customerId, id: opts.id });
+  const { subscription: current, product } = requireSubscription({ merchantId, customerId: opts.customerId, id: opts.id });
   if (current.status === "cancelled") {
     throw conflict("not_resumable", "This subscription is already cancelled and cannot be resumed.");
   }
@@ -280,7 +276,7 @@ export function cancelSubscriptionsOfDeletedCustomer(opts: { merchantId: string;
     .where(
       and(
         eq(subscriptions.customerId, opts.customerId),
-        inArray(subscriptions.status, ["trialing", "active", "past_due"]),
+        inArray(subscriptions.status, liveSubscriptionStatuses),
       ),
     )
     .all();

@@ -1,12 +1,12 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import { walletLedgerEntries, wallets, type Wallet, type WalletLedgerEntry } from "#db/schema/index";
-import { db } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
-import { unprocessable } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
 import { audit, type Actor } from "./audit.server";
-import { requireCustomer } from "./subscriptions.server";
+import { requireCustomer } from "./customers.server";
+import { invalid } from "./errors.server";
+import { paginate } from "./pagination.server";
 
 export function serializeWallet(w: Wallet) {
   return { object: "wallet" as const, currency: w.currency, balance: w.balance, updated_at: w.updatedAt.toISOString() };
@@ -29,7 +29,7 @@ export function serializeLedgerEntry(e: WalletLedgerEntry) {
 
 /** One wallet per currency that has entries, for a live customer of this merchant. */
 export function listWallets({ merchantId, customerId }: { merchantId: string; customerId: string }) {
-  const customer = requireCustomer({ merchantId, id: customerId, param: "id" });
+  const customer = requireCustomer({ merchantId, id: customerId, field: "id" });
   return db.select().from(wallets).where(eq(wallets.customerId, customer.id)).orderBy(asc(wallets.currency)).all();
 }
 
@@ -40,7 +40,7 @@ export function listLedgerEntries(opts: {
   limit: number;
   startingAfter?: string;
 }) {
-  const customer = requireCustomer({ merchantId: opts.merchantId, id: opts.customerId, param: "id" });
+  const customer = requireCustomer({ merchantId: opts.merchantId, id: opts.customerId, field: "id" });
   const where = and(
     eq(walletLedgerEntries.merchantId, opts.merchantId),
     eq(walletLedgerEntries.customerId, customer.id),
@@ -62,7 +62,7 @@ export function bookLedgerEntry(opts: {
   actor: Actor;
 }): { entry: WalletLedgerEntry; replayed: boolean } {
   const { merchantId, input } = opts;
-  const customer = requireCustomer({ merchantId, id: opts.customerId, param: "id" });
+  const customer = requireCustomer({ merchantId, id: opts.customerId, field: "id" });
   if (input.idempotency_key) {
     const first = db
       .select()
@@ -85,9 +85,9 @@ export function bookLedgerEntry(opts: {
   const balance = wallet?.balance ?? 0;
   const balanceAfter = input.entry_type === "credit" ? balance + input.amount : balance - input.amount;
   if (balanceAfter < 0) {
-    throw unprocessable("insufficient_balance", `The ${input.currency} wallet holds ${balance}; a debit of ${input.amount} would make it negative.`, "amount");
+    throw invalid("insufficient_balance", `The ${input.currency} wallet holds ${balance}; a debit of ${input.amount} would make it negative.`, "amount");
   }
-  if (!Number.isSafeInteger(balanceAfter)) throw unprocessable("balance_too_large", "The wallet balance would be too large.", "amount");
+  if (!Number.isSafeInteger(balanceAfter)) throw invalid("balance_too_large", "The wallet balance would be too large.", "amount");
   const at = now();
   const entry = db
     .insert(walletLedgerEntries)

@@ -7,15 +7,15 @@ import {
   type WebhookEndpoint,
   type WebhookEventType,
 } from "#db/schema/index";
+import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
-import { now } from "~/utils/clock.server";
 import { newId } from "~/utils/ids.server";
-import { invalidParam, notFound, unprocessable } from "~/api/errors.server";
-import { paginate } from "~/api/pagination.server";
 import { generateSecret } from "~/webhooks/signing.server";
 import { ForbiddenAddressError, assertPublicHost } from "~/webhooks/ssrf.server";
 import { audit, type Actor } from "./audit.server";
+import { invalidField, limitReached, notFound } from "./errors.server";
+import { paginate } from "./pagination.server";
 
 // Every queued event fans out to each endpoint: a bound keeps one merchant from multiplying work.
 export const MAX_ENDPOINTS_PER_MERCHANT = 16;
@@ -61,9 +61,9 @@ export async function assertWebhookUrlAllowed(url: string) {
     await assertPublicHost(new URL(url).hostname);
   } catch (error) {
     if (error instanceof ForbiddenAddressError) {
-      throw invalidParam("url", "Webhook URLs must not point to loopback, private, link-local or metadata addresses.", "url_not_allowed");
+      throw invalidField("url", "Webhook URLs must not point to loopback, private, link-local or metadata addresses.", "url_not_allowed");
     }
-    throw invalidParam("url", "The webhook URL's host could not be resolved.", "url_not_resolvable");
+    throw invalidField("url", "The webhook URL's host could not be resolved.", "url_not_resolvable");
   }
 }
 
@@ -77,7 +77,7 @@ export function createWebhookEndpoint(opts: {
   const { merchantId, input, actor } = opts;
   const existing = db.select({ n: count() }).from(webhookEndpoints).where(live(merchantId)).get()?.n ?? 0;
   if (existing >= MAX_ENDPOINTS_PER_MERCHANT) {
-    throw unprocessable(
+    throw limitReached(
       "endpoint_limit_reached",
       `A merchant can have at most ${MAX_ENDPOINTS_PER_MERCHANT} webhook endpoints; delete one first.`,
     );
@@ -99,7 +99,8 @@ export function createWebhookEndpoint(opts: {
   return endpoint;
 }
 
-export function getWebhookEndpoint({ merchantId, id }: { merchantId: string; id: string }) {
+/** One live webhook endpoint of this merchant; otherwise not found. */
+export function requireWebhookEndpoint({ merchantId, id }: { merchantId: string; id: string }) {
   const endpoint = db
     .select()
     .from(webhookEndpoints)
@@ -115,11 +116,11 @@ export function listWebhookEndpoints(opts: { merchantId: string; limit: number; 
 
 /** Deletes an endpoint: nothing more is sent to it, including retries already queued. */
 export function deleteWebhookEndpoint({ merchantId, id, actor }: { merchantId: string; id: string; actor: Actor }) {
-  const endpoint = getWebhookEndpoint({ merchantId, id });
+  const endpoint = requireWebhookEndpoint({ merchantId, id });
   const at = now();
   db.update(webhookEndpoints).set({ deletedAt: at }).where(eq(webhookEndpoints.id, endpoint.id)).run();
   db.update(webhookDeliveries)
-    .set({ status: "failed", lockedUntil: null, updatedAt: at })
+    .set({ status: "failed", lockedUntil: null, leaseOwner: null, updatedAt: at })
     .where(and(eq(webhookDeliveries.endpointId, endpoint.id), eq(webhookDeliveries.status, "pending")))
     .run();
   audit({ merchantId, actor, action: "webhook_endpoint.deleted", objectType: "webhook_endpoint", objectId: id });
@@ -134,7 +135,7 @@ export function listDeliveryAttempts(opts: {
   limit: number;
   startingAfter?: string;
 }) {
-  const endpoint = getWebhookEndpoint({ merchantId: opts.merchantId, id: opts.endpointId });
+  const endpoint = requireWebhookEndpoint({ merchantId: opts.merchantId, id: opts.endpointId });
   const where = and(
     eq(webhookDeliveryAttempts.endpointId, endpoint.id),
     opts.eventId ? eq(webhookDeliveryAttempts.eventId, opts.eventId) : undefined,

@@ -1,4 +1,4 @@
-import { registerBackgroundTask } from "~/server/background.server";
+import type { BackgroundTask } from "~/utils/background.server";
 import { logger } from "~/utils/logger.server";
 import type { InvoiceData } from "./invoice-data";
 import { renderInvoicePdf } from "./render.server";
@@ -27,7 +27,7 @@ let timer: NodeJS.Timeout | null = null;
  * The first react-pdf render loads React-PDF's layout engine and parses the fonts (a 6 MB CJK
  * font among them): done once in the background after start, not by the first customer.
  */
-registerBackgroundTask({
+export const pdfWarmup: BackgroundTask = {
   name: "invoice-pdf-warmup",
   start() {
     timer = setTimeout(() => {
@@ -43,4 +43,4 @@ registerBackgroundTask({
     if (timer) clearTimeout(timer);
     await running;
   },
-});
+};

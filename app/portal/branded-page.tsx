@@ -36,3 +36,30 @@ export function BrandedCard({ branding, locale, children }: { branding: Branding
     </I18nextProvider>
   );
 }
+
+/** A card's heading: its title, a line of explanation and, after a refused post, the error. */
+export function CardHeading({ title, body, error = null }: { title: string; body: string; error?: string | null }) {
+  return (
+    <>
+      <h1>{title}</h1>
+      <p className="muted">{body}</p>
+      {error ? (
+        <p role="alert" style={{ color: "var(--danger)" }}>
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** A plain form with one button that posts `intent`: no script, so a scanner rendering the page never clicks it. */
+export function IntentButton({ intent, label }: { intent: string; label: string }) {
+  return (
+    <form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      <button type="submit" className="button">
+        {label}
+      </button>
+    </form>
+  );
+}

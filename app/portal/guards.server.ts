@@ -1,9 +1,13 @@
 import { json } from "@remix-run/node";
-import { and, eq, isNull } from "drizzle-orm";
-import { customers, merchants, type Customer, type Merchant } from "#db/schema/index";
-import { negotiateLocale } from "~/i18n/negotiate.server";
+import type { Customer, Merchant, PortalSettings } from "#db/schema/index";
 import type { Locale } from "~/i18n/index";
-import { db } from "~/utils/db.server";
+import { negotiateLocale } from "~/i18n/negotiate.server";
+import { getCustomerWithMerchant } from "~/models/customers.server";
+import { getMerchantById, merchantDisplayName, signInPath } from "~/models/merchants.server";
+import { rateLimiter } from "~/utils/rate-limit.server";
+import { assertSameOrigin } from "./csrf.server";
+import { forbiddenResponse, notFoundResponse, orPortalError } from "./errors.server";
+import { NO_STORE } from "./http.server";
 import { merchantIdOfCookie, sessionStorage, type BrowserSessionData } from "./session.server";
 
 export type CustomerSession = BrowserSessionData & {
@@ -12,8 +16,6 @@ export type CustomerSession = BrowserSessionData & {
   /** The page language: the session's locale, else Accept-Language, else the merchant's default. */
   uiLocale: Locale;
 };
-
-export const NO_STORE = { "Cache-Control": "no-store" };
 
 /**
  * The signed-in customer, or null. Every portal loader and action calls this (or the require
@@ -37,12 +39,7 @@ async function lookupCustomerSession(request: Request): Promise<CustomerSession 
   const session = await sessionStorage.getSession(request.headers.get("Cookie"));
   const data = session.data as Partial<BrowserSessionData>;
   if (!data.portalSessionId || !data.customerId || !data.merchantId) return null;
-  const row = db
-    .select({ customer: customers, merchant: merchants })
-    .from(customers)
-    .innerJoin(merchants, eq(merchants.id, customers.merchantId))
-    .where(and(eq(customers.id, data.customerId), eq(customers.merchantId, data.merchantId), isNull(customers.deletedAt)))
-    .get();
+  const row = getCustomerWithMerchant({ customerId: data.customerId, merchantId: data.merchantId });
   if (!row) return null;
   return {
     portalSessionId: data.portalSessionId,
@@ -72,12 +69,12 @@ export async function requireCustomerSession(request: Request): Promise<Customer
   const current = await getCustomerSession(request);
   if (current) return current;
   const merchantId = await merchantIdOfCookie(request.headers.get("Cookie"));
-  const merchant = merchantId ? db.select().from(merchants).where(eq(merchants.id, merchantId)).get() : undefined;
+  const merchant = merchantId ? getMerchantById(merchantId) : null;
   const body: SignedOutData = {
     signedOut: true,
     locale: negotiateLocale({ request, merchantDefault: merchant?.portalSettings.branding.default_locale }),
-    merchantName: merchant ? (merchant.portalSettings.branding.display_name ?? merchant.name) : null,
-    signInPath: merchant ? `/p/${merchant.slug}` : null,
+    merchantName: merchant ? merchantDisplayName(merchant) : null,
+    signInPath: merchant ? signInPath(merchant) : null,
   };
   throw json(body, { status: 401, headers: NO_STORE });
 }
@@ -86,9 +83,54 @@ export async function requireCustomerSession(request: Request): Promise<Customer
 export async function signOut(request: Request): Promise<{ cookie: string; location: string }> {
   const session = await sessionStorage.getSession(request.headers.get("Cookie"));
   const merchantId = (session.data as Partial<BrowserSessionData>).merchantId;
-  const merchant = merchantId ? db.select({ slug: merchants.slug }).from(merchants).where(eq(merchants.id, merchantId)).get() : undefined;
+  const merchant = merchantId ? getMerchantById(merchantId) : null;
   return {
     cookie: await sessionStorage.destroySession(session),
-    location: merchant ? `/p/${merchant.slug}?signed_out=1` : "/",
+    location: merchant ? `${signInPath(merchant)}?signed_out=1` : "/",
   };
+}
+
+export type PortalPage = "overview" | "billing" | "subscriptions" | "licenses" | "wallet" | "profile";
+
+/**
+ * Which pages a merchant's settings show. Subscriptions and the profile have no switch of their
+ * own: they always show (cancelling and editing have their own switches).
+ */
+export function enabledPages(settings: PortalSettings): PortalPage[] {
+  const f = settings.features;
+  return (
+    [
+      ["overview", true],
+      ["billing", f.billing_history.enabled],
+      ["subscriptions", true],
+      ["licenses", f.license_keys.enabled],
+      ["wallet", f.wallet.enabled],
+      ["profile", true],
+    ] as const
+  )
+    .filter(([, on]) => on)
+    .map(([page]) => page);
+}
+
+/** A page the merchant switched off is a 404, exactly like a page that does not exist. */
+export async function requirePage(request: Request, page: PortalPage): Promise<CustomerSession> {
+  const session = await requireCustomerSession(request);
+  if (!enabledPages(session.merchant.portalSettings).includes(page)) throw notFoundResponse();
+  return session;
+}
+
+/**
+ * The start of every portal action: same-origin post, a live session, the page switched on, and
+ * the per-session rate limit (429, nothing changed).
+ */
+export async function requirePortalAction(request: Request, page: PortalPage): Promise<CustomerSession> {
+  assertSameOrigin(request);
+  const session = await requirePage(request, page);
+  orPortalError(() => rateLimiter.enforce("portal.action.session", session.portalSessionId));
+  return session;
+}
+
+/** The merchant disabled this: 403 and nothing changes. */
+export function requireAllowed(allowed: boolean) {
+  if (!allowed) throw forbiddenResponse();
 }

@@ -1,24 +1,22 @@
-import { eq } from "drizzle-orm";
-import { merchants, type Merchant } from "#db/schema/index";
-import { db } from "~/utils/db.server";
-import { findLiveLink, landingPath, type LiveLink } from "~/models/portal-sessions.server";
-import { env } from "~/utils/env.server";
+import type { PortalFlow } from "#db/schema/index";
+import { getLiveLink, type LiveLink } from "~/models/portal-sessions.server";
 import { now } from "~/utils/clock.server";
-import { getKeyring } from "./signing-keys.server";
-import { verifyPortalToken, type PortalClaims } from "./tokens.server";
-import { startBrowserSession } from "./session.server";
+import { env } from "~/utils/env.server";
+import { type PortalClaims, verifyPortalToken } from "~/utils/portal-tokens.server";
+import { getKeyring } from "~/utils/signing-keys.server";
 import { getCustomerSession } from "./guards.server";
+import { startBrowserSession } from "./session.server";
 
 export type LinkCheck =
   | { ok: true; link: LiveLink; claims: PortalClaims }
   // `claims` only when the signature verified: then the merchant and customer are known.
   | { ok: false; claims: PortalClaims | null };
 
-/** Signature and claims (jose, tokens.server.ts), then the database (models). */
+/** Signature and claims (jose, app/utils/portal-tokens.server.ts), then the database (models). */
 export async function checkPortalLink(token: string): Promise<LinkCheck> {
   const verified = await verifyPortalToken(token, { keyring: await getKeyring(), issuer: env.PUBLIC_URL, currentDate: now() });
   if (!verified.ok) return { ok: false, claims: verified.claims ?? null };
-  const link = findLiveLink(verified.claims);
+  const link = getLiveLink(verified.claims);
   return link ? { ok: true, link, claims: verified.claims } : { ok: false, claims: verified.claims };
 }
 
@@ -42,11 +40,20 @@ export async function liveSessionFromLink(request: Request, claims: PortalClaims
   return session?.portalSessionId === claims.jti;
 }
 
-export function merchantDisplay(merchant: Merchant) {
-  const b = merchant.portalSettings.branding;
-  return { name: b.display_name ?? merchant.name, logoUrl: b.logo_url, brandColor: b.brand_color, slug: merchant.slug };
+/** Where a fresh browser session lands: the flow's page, else the overview. */
+export function landingPath(flow: PortalFlow | null | undefined): string {
+  switch (flow?.type) {
+    case "subscription_cancel":
+      return `/portal/subscriptions/${encodeURIComponent(flow.subscription_id)}/cancel`;
+    case "license_keys":
+      return "/portal/licenses";
+    case "invoice":
+      return `/portal/invoices/${encodeURIComponent(flow.payment_id)}`;
+    case "profile":
+      return "/portal/profile";
+    case "billing_history":
+      return "/portal/billing";
+    default:
+      return "/portal";
+  }
 }
-
-export const findMerchantById = (id: string) => db.select().from(merchants).where(eq(merchants.id, id)).get();
-
-export const findMerchantBySlug = (slug: string) => db.select().from(merchants).where(eq(merchants.slug, slug)).get();

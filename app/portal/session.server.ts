@@ -1,13 +1,13 @@
-import { createHmac, randomBytes } from "node:crypto";
 import { createCookie, createSessionStorage } from "@remix-run/node";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { createHmac, randomBytes } from "node:crypto";
 import { browserSessions, customers, portalSessions } from "#db/schema/index";
 import { spendLink } from "~/models/portal-sessions.server";
-import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
+import { db, writeTransaction } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { sha256Hex } from "~/utils/ids.server";
-import { signingSecrets } from "./signing-keys.server";
+import { signingSecrets } from "~/utils/signing-keys.server";
 
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
 export const ABSOLUTE_TIMEOUT_MS = 8 * 60 * 60_000;

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { CreatePortalSessionSchema } from "~/api/schemas/portal-sessions";
+import { parseInput } from "~/api/validation.server";
 import { createPortalSession, preparePortalSession } from "~/models/portal-sessions.server";
 
 const route = merchantApiRoute({
@@ -8,9 +8,9 @@ const route = merchantApiRoute({
     // Signing and rendering the e-mail must await: done before the transaction, writing nothing.
     prepare: ({ merchant, params, body }) =>
       preparePortalSession({ merchant, customerId: params.id!, input: parseInput(CreatePortalSessionSchema, body) }),
-    run: ({ merchant, apiKey }, prepared: Awaited<ReturnType<typeof preparePortalSession>>) => ({
+    run: ({ merchant, actor }, prepared: Awaited<ReturnType<typeof preparePortalSession>>) => ({
       status: 201,
-      body: createPortalSession({ merchant, prepared, actor: { type: "api_key", id: apiKey.id } }),
+      body: createPortalSession({ merchant, prepared, actor }),
     }),
   },
 });

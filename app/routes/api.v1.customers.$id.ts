@@ -1,21 +1,22 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { UpdateCustomerSchema } from "~/api/schemas/customers";
-import { deleteCustomer, getCustomer, serializeCustomer, updateCustomer } from "~/models/customers.server";
+import { parseInput } from "~/api/validation.server";
+import { deleteCustomer } from "~/models/customer-deletion.server";
+import { requireCustomer, serializeCustomer, updateCustomer } from "~/models/customers.server";
 
 const route = merchantApiRoute({
   GET: ({ merchant, params }) => ({
     status: 200,
-    body: serializeCustomer(getCustomer({ merchantId: merchant.id, id: params.id! })),
+    body: serializeCustomer(requireCustomer({ merchantId: merchant.id, id: params.id! })),
   }),
-  PATCH: ({ merchant, apiKey, params, body }) => {
+  PATCH: ({ merchant, actor, params, body }) => {
     const patch = parseInput(UpdateCustomerSchema, body);
-    const customer = updateCustomer({ merchantId: merchant.id, id: params.id!, patch, actor: { type: "api_key", id: apiKey.id } });
+    const customer = updateCustomer({ merchantId: merchant.id, id: params.id!, patch, actor });
     return { status: 200, body: serializeCustomer(customer) };
   },
-  DELETE: ({ merchant, apiKey, params }) => ({
+  DELETE: ({ merchant, actor, params }) => ({
     status: 200,
-    body: deleteCustomer({ merchantId: merchant.id, id: params.id!, actor: { type: "api_key", id: apiKey.id } }),
+    body: deleteCustomer({ merchantId: merchant.id, id: params.id!, actor }),
   }),
 });
 

@@ -1,7 +1,7 @@
+import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
-import { parseInput } from "~/api/validation.server";
 import { CreateLedgerEntrySchema, ListLedgerEntriesQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { bookLedgerEntry, listLedgerEntries, serializeLedgerEntry } from "~/models/wallets.server";
 
 const route = merchantApiRoute({
@@ -10,7 +10,7 @@ const route = merchantApiRoute({
     const page = listLedgerEntries({ merchantId: merchant.id, customerId: params.id!, currency, limit, startingAfter: starting_after });
     return { status: 200, body: listBody(page, serializeLedgerEntry) };
   },
-  POST: ({ merchant, apiKey, params, body, request }) => {
+  POST: ({ merchant, actor, params, body, request }) => {
     const input = parseInput(CreateLedgerEntrySchema, body);
     // The Idempotency-Key header doubles as the entry's key when the body names none.
     const idempotencyKey = input.idempotency_key ?? request.headers.get("idempotency-key") ?? undefined;
@@ -18,7 +18,7 @@ const route = merchantApiRoute({
       merchantId: merchant.id,
       customerId: params.id!,
       input: { ...input, idempotency_key: idempotencyKey },
-      actor: { type: "api_key", id: apiKey.id },
+      actor,
     });
     return { status: 201, body: serializeLedgerEntry(entry), headers: replayed ? { "Idempotent-Replayed": "true" } : undefined };
   },

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { ListWalletsQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { listWallets, serializeWallet } from "~/models/wallets.server";
 
 const route = merchantApiRoute({

@@ -1,7 +1,7 @@
+import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
-import { parseInput } from "~/api/validation.server";
 import { CreateCustomerSchema, ListCustomersQuerySchema as ListQuerySchema } from "~/api/schemas/customers";
+import { parseInput } from "~/api/validation.server";
 import { createCustomer, listCustomers, serializeCustomer } from "~/models/customers.server";
 
 const route = merchantApiRoute({
@@ -10,9 +10,9 @@ const route = merchantApiRoute({
     const page = listCustomers({ merchantId: merchant.id, filters, limit, startingAfter: starting_after });
     return { status: 200, body: listBody(page, serializeCustomer) };
   },
-  POST: ({ merchant, apiKey, body }) => {
+  POST: ({ merchant, actor, body }) => {
     const input = parseInput(CreateCustomerSchema, body);
-    const customer = createCustomer({ merchantId: merchant.id, input, actor: { type: "api_key", id: apiKey.id } });
+    const customer = createCustomer({ merchantId: merchant.id, input, actor });
     return { status: 201, body: serializeCustomer(customer) };
   },
 });

@@ -1,7 +1,7 @@
+import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
-import { parseInput } from "~/api/validation.server";
 import { ListInstancesQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { listInstances, serializeInstance } from "~/models/license-keys.server";
 
 const route = merchantApiRoute({

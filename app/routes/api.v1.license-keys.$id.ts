@@ -1,13 +1,13 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { UpdateLicenseKeySchema } from "~/api/schemas/billing";
-import { getLicenseKey, serializeLicenseKey, updateLicenseKey } from "~/models/license-keys.server";
+import { parseInput } from "~/api/validation.server";
+import { requireLicenseKey, serializeLicenseKey, updateLicenseKey } from "~/models/license-keys.server";
 
 const route = merchantApiRoute({
-  GET: ({ merchant, params }) => ({ status: 200, body: serializeLicenseKey(getLicenseKey({ merchantId: merchant.id, id: params.id! })) }),
-  PATCH: ({ merchant, apiKey, params, body }) => {
+  GET: ({ merchant, params }) => ({ status: 200, body: serializeLicenseKey(requireLicenseKey({ merchantId: merchant.id, id: params.id! })) }),
+  PATCH: ({ merchant, actor, params, body }) => {
     const patch = parseInput(UpdateLicenseKeySchema, body);
-    const updated = updateLicenseKey({ merchantId: merchant.id, id: params.id!, patch, actor: { type: "api_key", id: apiKey.id } });
+    const updated = updateLicenseKey({ merchantId: merchant.id, id: params.id!, patch, actor });
     return { status: 200, body: serializeLicenseKey(updated) };
   },
 });

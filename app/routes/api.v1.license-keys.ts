@@ -1,7 +1,7 @@
+import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
-import { parseInput } from "~/api/validation.server";
 import { CreateLicenseKeySchema, ListLicenseKeysQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { createLicenseKey, listLicenseKeys, serializeLicenseKey } from "~/models/license-keys.server";
 
 const route = merchantApiRoute({
@@ -10,9 +10,9 @@ const route = merchantApiRoute({
     const page = listLicenseKeys({ merchantId: merchant.id, customerId: customer_id, limit, startingAfter: starting_after });
     return { status: 200, body: listBody(page, serializeLicenseKey) };
   },
-  POST: ({ merchant, apiKey, body }) => {
+  POST: ({ merchant, actor, body }) => {
     const input = parseInput(CreateLicenseKeySchema, body);
-    const created = createLicenseKey({ merchantId: merchant.id, input, actor: { type: "api_key", id: apiKey.id } });
+    const created = createLicenseKey({ merchantId: merchant.id, input, actor });
     return { status: 201, body: serializeLicenseKey(created) };
   },
 });

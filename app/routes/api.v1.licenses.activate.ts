@@ -1,13 +1,14 @@
 import { publicApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { ActivateLicenseSchema } from "~/api/schemas/billing";
-import { activateLicense, limitLicenseRequestByIp, limitLicenseRequestByKey, serializeInstance } from "~/models/license-keys.server";
+import { parseInput } from "~/api/validation.server";
+import { activateLicense, serializeInstance } from "~/models/license-keys.server";
+import { rateLimiter } from "~/utils/rate-limit.server";
 
 const route = publicApiRoute({
   POST: ({ clientIp, body }) => {
-    limitLicenseRequestByIp(clientIp);
+    rateLimiter.enforce("licenses.ip", clientIp);
     const input = parseInput(ActivateLicenseSchema, body);
-    limitLicenseRequestByKey(input.license_key);
+    rateLimiter.enforce("licenses.key", input.license_key);
     return { status: 201, body: serializeInstance(activateLicense({ key: input.license_key, name: input.name })) };
   },
 });

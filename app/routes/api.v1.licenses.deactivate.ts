@@ -1,13 +1,14 @@
 import { publicApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { DeactivateLicenseSchema } from "~/api/schemas/billing";
-import { deactivateInstance, limitLicenseRequestByIp, limitLicenseRequestByKey } from "~/models/license-keys.server";
+import { parseInput } from "~/api/validation.server";
+import { deactivateInstance } from "~/models/license-keys.server";
+import { rateLimiter } from "~/utils/rate-limit.server";
 
 const route = publicApiRoute({
   POST: ({ clientIp, body }) => {
-    limitLicenseRequestByIp(clientIp);
+    rateLimiter.enforce("licenses.ip", clientIp);
     const input = parseInput(DeactivateLicenseSchema, body);
-    limitLicenseRequestByKey(input.license_key);
+    rateLimiter.enforce("licenses.key", input.license_key);
     return { status: 200, body: deactivateInstance({ key: input.license_key, instanceId: input.license_key_instance_id }) };
   },
 });

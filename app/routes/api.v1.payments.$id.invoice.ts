@@ -1,7 +1,7 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { InvoiceQuerySchema } from "~/api/schemas/billing";
-import { getInvoicePdf } from "~/models/invoices.server";
+import { parseInput } from "~/api/validation.server";
+import { requireInvoicePdf } from "~/models/invoices.server";
 import { invoiceFilename, invoiceHeaders } from "~/pdf/filename";
 
 // merchantApiRoute answers JSON, but passes a thrown Response through untouched: throwing the PDF
@@ -9,7 +9,7 @@ import { invoiceFilename, invoiceHeaders } from "~/pdf/filename";
 const route = merchantApiRoute({
   GET: async ({ merchant, params, query }) => {
     const { locale } = parseInput(InvoiceQuerySchema, query);
-    const { invoiceNumber, pdf } = await getInvoicePdf({ merchantId: merchant.id, paymentId: params.id!, locale });
+    const { invoiceNumber, pdf } = await requireInvoicePdf({ merchantId: merchant.id, paymentId: params.id!, locale });
     const filename = invoiceFilename({ invoiceNumber });
     throw new Response(pdf, { status: 200, headers: invoiceHeaders({ filename, byteLength: pdf.byteLength }) });
   },

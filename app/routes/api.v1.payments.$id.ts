@@ -1,13 +1,13 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { UpdatePaymentSchema } from "~/api/schemas/billing";
-import { getPayment, serializePayment, settlePayment } from "~/models/payments.server";
+import { parseInput } from "~/api/validation.server";
+import { requirePayment, serializePayment, settlePayment } from "~/models/payments.server";
 
 const route = merchantApiRoute({
-  GET: ({ merchant, params }) => ({ status: 200, body: serializePayment(getPayment({ merchantId: merchant.id, id: params.id! })) }),
-  PATCH: ({ merchant, apiKey, params, body }) => {
+  GET: ({ merchant, params }) => ({ status: 200, body: serializePayment(requirePayment({ merchantId: merchant.id, id: params.id! })) }),
+  PATCH: ({ merchant, actor, params, body }) => {
     const { status } = parseInput(UpdatePaymentSchema, body);
-    const updated = settlePayment({ merchantId: merchant.id, id: params.id!, status, actor: { type: "api_key", id: apiKey.id } });
+    const updated = settlePayment({ merchantId: merchant.id, id: params.id!, status, actor });
     return { status: 200, body: serializePayment(updated) };
   },
 });

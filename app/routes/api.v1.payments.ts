@@ -1,7 +1,7 @@
+import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
-import { parseInput } from "~/api/validation.server";
 import { CreatePaymentSchema, ListPaymentsQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { createPayment, listPayments, serializePayment } from "~/models/payments.server";
 
 const route = merchantApiRoute({
@@ -10,9 +10,9 @@ const route = merchantApiRoute({
     const page = listPayments({ merchantId: merchant.id, customerId: customer_id, status, limit, startingAfter: starting_after });
     return { status: 200, body: listBody(page, serializePayment) };
   },
-  POST: ({ merchant, apiKey, body }) => {
+  POST: ({ merchant, actor, body }) => {
     const input = parseInput(CreatePaymentSchema, body);
-    const created = createPayment({ merchantId: merchant.id, input, actor: { type: "api_key", id: apiKey.id } });
+    const created = createPayment({ merchantId: merchant.id, input, actor });
     return { status: 201, body: serializePayment(created) };
   },
 });

@@ -1,7 +1,7 @@
+import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
-import { parseInput } from "~/api/validation.server";
 import { CreateProductSchema, ListProductsQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { createProduct, listProducts, serializeProduct } from "~/models/products.server";
 
 const route = merchantApiRoute({
@@ -10,9 +10,9 @@ const route = merchantApiRoute({
     const page = listProducts({ merchantId: merchant.id, type, limit, startingAfter: starting_after });
     return { status: 200, body: listBody(page, serializeProduct) };
   },
-  POST: ({ merchant, apiKey, body }) => {
+  POST: ({ merchant, actor, body }) => {
     const input = parseInput(CreateProductSchema, body);
-    const product = createProduct({ merchantId: merchant.id, input, actor: { type: "api_key", id: apiKey.id } });
+    const product = createProduct({ merchantId: merchant.id, input, actor });
     return { status: 201, body: serializeProduct(product) };
   },
 });

@@ -1,10 +1,10 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { CancelSubscriptionSchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { scheduleCancellation, serializeSubscriptionWithProduct as serialize } from "~/models/subscriptions.server";
 
 const route = merchantApiRoute({
-  POST: ({ merchant, apiKey, params, body }) => {
+  POST: ({ merchant, actor, params, body }) => {
     const input = parseInput(CancelSubscriptionSchema, body);
     const result = scheduleCancellation({
       merchantId: merchant.id,
@@ -12,7 +12,7 @@ const route = merchantApiRoute({
       atPeriodEnd: input.at_period_end ?? true,
       reason: input.reason,
       feedback: input.feedback,
-      actor: { type: "api_key", id: apiKey.id },
+      actor,
     });
     return { status: 200, body: serialize(result) };
   },

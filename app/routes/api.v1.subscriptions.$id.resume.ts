@@ -1,12 +1,12 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { parseInput } from "~/api/validation.server";
 import { ResumeSubscriptionSchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import { resumeSubscription, serializeSubscriptionWithProduct as serialize } from "~/models/subscriptions.server";
 
 const route = merchantApiRoute({
-  POST: ({ merchant, apiKey, params, body }) => {
+  POST: ({ merchant, actor, params, body }) => {
     parseInput(ResumeSubscriptionSchema, body);
-    const result = resumeSubscription({ merchantId: merchant.id, id: params.id!, actor: { type: "api_key", id: apiKey.id } });
+    const result = resumeSubscription({ merchantId: merchant.id, id: params.id!, actor });
     return { status: 200, body: serialize(result) };
   },
 });

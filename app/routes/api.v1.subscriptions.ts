@@ -1,7 +1,7 @@
+import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
-import { parseInput } from "~/api/validation.server";
 import { CreateSubscriptionSchema, ListSubscriptionsQuerySchema } from "~/api/schemas/billing";
+import { parseInput } from "~/api/validation.server";
 import {
   createSubscription,
   listSubscriptions,
@@ -14,9 +14,9 @@ const route = merchantApiRoute({
     const page = listSubscriptions({ merchantId: merchant.id, customerId: customer_id, status, limit, startingAfter: starting_after });
     return { status: 200, body: listBody(page, serialize) };
   },
-  POST: ({ merchant, apiKey, body }) => {
+  POST: ({ merchant, actor, body }) => {
     const input = parseInput(CreateSubscriptionSchema, body);
-    const created = createSubscription({ merchantId: merchant.id, input, actor: { type: "api_key", id: apiKey.id } });
+    const created = createSubscription({ merchantId: merchant.id, input, actor });
     return { status: 201, body: serialize(created) };
   },
 });

@@ -1,7 +1,7 @@
+import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
-import { parseInput } from "~/api/validation.server";
 import { ListWebhookDeliveriesQuerySchema } from "~/api/schemas/webhooks";
+import { parseInput } from "~/api/validation.server";
 import { listDeliveryAttempts, serializeDeliveryAttempt } from "~/models/webhook-endpoints.server";
 
 const route = merchantApiRoute({

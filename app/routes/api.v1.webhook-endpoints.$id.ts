@@ -1,14 +1,14 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { deleteWebhookEndpoint, getWebhookEndpoint, serializeWebhookEndpoint } from "~/models/webhook-endpoints.server";
+import { deleteWebhookEndpoint, requireWebhookEndpoint, serializeWebhookEndpoint } from "~/models/webhook-endpoints.server";
 
 const route = merchantApiRoute({
   GET: ({ merchant, params }) => ({
     status: 200,
-    body: serializeWebhookEndpoint(getWebhookEndpoint({ merchantId: merchant.id, id: params.id! })),
+    body: serializeWebhookEndpoint(requireWebhookEndpoint({ merchantId: merchant.id, id: params.id! })),
   }),
-  DELETE: ({ merchant, apiKey, params }) => ({
+  DELETE: ({ merchant, actor, params }) => ({
     status: 200,
-    body: deleteWebhookEndpoint({ merchantId: merchant.id, id: params.id!, actor: { type: "api_key", id: apiKey.id } }),
+    body: deleteWebhookEndpoint({ merchantId: merchant.id, id: params.id!, actor }),
   }),
 });
 

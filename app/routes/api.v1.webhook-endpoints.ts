@@ -1,7 +1,7 @@
+import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { listBody } from "~/api/pagination.server";
-import { parseInput } from "~/api/validation.server";
 import { CreateWebhookEndpointSchema, ListWebhookEndpointsQuerySchema } from "~/api/schemas/webhooks";
+import { parseInput } from "~/api/validation.server";
 import {
   assertWebhookUrlAllowed,
   createWebhookEndpoint,
@@ -22,8 +22,8 @@ const route = merchantApiRoute({
       await assertWebhookUrlAllowed(input.url);
       return input;
     },
-    run: ({ merchant, apiKey }, input) => {
-      const endpoint = createWebhookEndpoint({ merchantId: merchant.id, input, actor: { type: "api_key", id: apiKey.id } });
+    run: ({ merchant, actor }, input) => {
+      const endpoint = createWebhookEndpoint({ merchantId: merchant.id, input, actor });
       return { status: 201, body: serializeWebhookEndpoint(endpoint, { withSecret: true }) };
     },
   },

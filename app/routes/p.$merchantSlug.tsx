@@ -2,23 +2,25 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { EmailSchema } from "~/utils/fields";
 import type { Locale } from "~/i18n/index";
 import { negotiateLocale } from "~/i18n/negotiate.server";
-import { BrandedCard, type Branding } from "~/portal/branded-page";
+import { getMerchantBySlug, merchantBranding } from "~/models/merchants.server";
+import { redeemCodeForLink, sendSignInLink } from "~/models/sign-in.server";
+import { BrandedCard, CardHeading, type Branding } from "~/portal/branded-page";
 import { assertSameOrigin } from "~/portal/csrf.server";
-import { exchangeLink, findMerchantBySlug, merchantDisplay } from "~/portal/links.server";
-import { limits, RateLimited, takeAll } from "~/portal/rate-limits.server";
-import { redeemCodeForLink, sendSignInLink } from "~/portal/sign-in.server";
+import { routeHeaders } from "~/portal/http.server";
+import { exchangeLink } from "~/portal/links.server";
+import { EmailSchema } from "~/utils/fields";
+import { rateLimiter, RateLimitedError } from "~/utils/rate-limit.server";
 
 const HEADERS = { "Cache-Control": "no-store" };
-export const headers: HeadersFunction = () => HEADERS;
+export const headers: HeadersFunction = (args) => routeHeaders(HEADERS, args);
 export const meta: MetaFunction = () => [{ title: "Sign in" }];
 
 type ActionData = { step: "email" | "code"; email: string; error: "email" | "code" | "rate_limited" | null };
 
 function merchantFor(slug: string | undefined) {
-  const merchant = slug && /^[a-z0-9-]{1,48}$/.test(slug) ? findMerchantBySlug(slug) : undefined;
+  const merchant = slug && /^[a-z0-9-]{1,48}$/.test(slug) ? getMerchantBySlug(slug) : undefined;
   if (!merchant) throw new Response("Not found", { status: 404 });
   return merchant;
 }
@@ -26,7 +28,7 @@ function merchantFor(slug: string | undefined) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const merchant = merchantFor(params.merchantSlug);
   const locale: Locale = negotiateLocale({ request, merchantDefault: merchant.portalSettings.branding.default_locale });
-  return json({ locale, branding: merchantDisplay(merchant) as Branding }, { headers: HEADERS });
+  return json({ locale, branding: merchantBranding(merchant) as Branding }, { headers: HEADERS });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -40,23 +42,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   try {
     if (form.get("intent") === "code") {
-      takeAll([[limits.codeTriesPerIp, context.clientIp]]);
+      rateLimiter.enforce("portal.code.ip", context.clientIp);
       const link = redeemCodeForLink({ merchantId: merchant.id, email, code: String(form.get("code") ?? "").slice(0, 32) });
       const exchanged = link ? await exchangeLink(link) : null;
       if (!exchanged) return json<ActionData>({ step: "code", email, error: "code" }, { status: 422, headers: HEADERS });
       return redirect(exchanged.location, { status: 303, headers: { ...HEADERS, "Set-Cookie": exchanged.cookie } });
     }
-    takeAll([
-      [limits.signInPerAddress, `${merchant.id}:${email}`],
-      [limits.signInPerIp, context.clientIp],
-    ]);
+    // Per IP first: a request it refuses never creates or charges the address's counter.
+    rateLimiter.enforceInOrder(["portal.sign_in.ip", context.clientIp], ["portal.sign_in.address", `${merchant.id}:${email}`]);
     const locale = negotiateLocale({ request, merchantDefault: merchant.portalSettings.branding.default_locale });
     await sendSignInLink({ merchant, email, locale });
   } catch (error) {
-    if (!(error instanceof RateLimited)) throw error;
+    if (!(error instanceof RateLimitedError)) throw error;
     return json<ActionData>(
       { step: form.get("intent") === "code" ? "code" : "email", email, error: "rate_limited" },
-      { status: 429, headers: { ...HEADERS, "Retry-After": String(error.retryAfter) } },
+      { status: 429, headers: { ...HEADERS, "Retry-After": String(error.retryAfterS) } },
     );
   }
   // The same answer whether or not the address belongs to a customer.
@@ -80,13 +80,7 @@ function SignInForms({ merchant, result }: { merchant: string; result: ActionDat
   if (result?.step === "code") {
     return (
       <>
-        <h1>{t("signIn.sentTitle")}</h1>
-        <p className="muted">{t("signIn.sentBody", { email: result.email, merchant })}</p>
-        {error ? (
-          <p role="alert" style={{ color: "var(--danger)" }}>
-            {error}
-          </p>
-        ) : null}
+        <CardHeading title={t("signIn.sentTitle")} body={t("signIn.sentBody", { email: result.email, merchant })} error={error} />
         <form method="post">
           <input type="hidden" name="intent" value="code" />
           <input type="hidden" name="email" value={result.email} />
@@ -113,13 +107,7 @@ function SignInForms({ merchant, result }: { merchant: string; result: ActionDat
   }
   return (
     <>
-      <h1>{t("signIn.title", { merchant })}</h1>
-      <p className="muted">{t("signIn.intro", { merchant })}</p>
-      {error ? (
-        <p role="alert" style={{ color: "var(--danger)" }}>
-          {error}
-        </p>
-      ) : null}
+      <CardHeading title={t("signIn.title", { merchant })} body={t("signIn.intro", { merchant })} error={error} />
       <form method="post">
         <input type="hidden" name="intent" value="email" />
         <label htmlFor="email">{t("signIn.emailLabel")}</label>

@@ -2,12 +2,12 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { PaymentList } from "~/components/portal/payments";
 import { PortalErrorView } from "~/components/portal/error-view";
+import { PaymentList } from "~/components/portal/payments";
 import { Balances, Section, StatusBadge } from "~/components/portal/ui";
-import { requirePage } from "~/models/portal-access.server";
-import { overviewData } from "~/models/portal-pages.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { requirePage } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
+import { overviewData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 

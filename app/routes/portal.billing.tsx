@@ -5,9 +5,9 @@ import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { PaymentList } from "~/components/portal/payments";
 import { Pager } from "~/components/portal/ui";
-import { requirePage } from "~/models/portal-access.server";
-import { billingData } from "~/models/portal-pages.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { requirePage } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
+import { billingData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { ApiError } from "~/api/errors.server";
-import { getInvoicePdf } from "~/models/invoices.server";
-import { requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
+import { DomainError } from "~/models/errors.server";
+import { requireInvoicePdf } from "~/models/invoices.server";
 import { invoiceFilename, invoiceHeaders } from "~/pdf/filename";
+import { requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
 
 const notFound = () =>
   new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
@@ -30,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   if (!session.merchant.portalSettings.features.billing_history.enabled) throw notFound();
   try {
-    const { invoiceNumber, merchantSlug, pdf } = await getInvoicePdf({
+    const { invoiceNumber, merchantSlug, pdf } = await requireInvoicePdf({
       merchantId: session.merchant.id,
       customerId: session.customer.id,
       paymentId: params.paymentId ?? "",
@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const filename = invoiceFilename({ invoiceNumber, merchantSlug });
     return new Response(pdf, { status: 200, headers: invoiceHeaders({ filename, byteLength: pdf.byteLength }) });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) throw notFound();
+    if (error instanceof DomainError && error.kind === "not_found") throw notFound();
     throw error;
   }
 }

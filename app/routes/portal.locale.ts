@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { matchLocale } from "~/i18n/index";
-import { requirePortalAction } from "~/models/portal-access.server";
+import { requirePortalAction } from "~/portal/guards.server";
 import { sessionStorage } from "~/portal/session.server";
 
 /** Only a path inside the portal: never an open redirect. */

@@ -4,10 +4,12 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { Notice, SubmitButton } from "~/components/portal/ui";
-import { noticeOf, redirectWithNotice, requirePage, requirePortalAction } from "~/models/portal-access.server";
-import { parseProfileForm, saveProfile } from "~/models/portal-actions.server";
-import { profileData } from "~/models/portal-pages.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { saveProfile } from "~/portal/actions.server";
+import { parseProfileForm } from "~/portal/forms.server";
+import { requirePage, requirePortalAction } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
+import { noticeOf, redirectWithNotice } from "~/portal/notices.server";
+import { profileData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 

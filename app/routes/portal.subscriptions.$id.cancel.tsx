@@ -5,11 +5,14 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { SubmitButton } from "~/components/portal/ui";
-import { ownedOr404, redirectWithNotice, requireAllowed, requirePage, requirePortalAction } from "~/models/portal-access.server";
-import { CANCEL_REASONS, cancelFromPortal, parseCancelForm } from "~/models/portal-actions.server";
-import { subscriptionForCancel } from "~/models/portal-pages.server";
-import { getSubscription } from "~/models/subscriptions.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { requireSubscription } from "~/models/subscriptions.server";
+import { cancelFromPortal } from "~/portal/actions.server";
+import { orPortalError } from "~/portal/errors.server";
+import { CANCEL_REASONS, parseCancelForm } from "~/portal/forms.server";
+import { requireAllowed, requirePage, requirePortalAction } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
+import { redirectWithNotice } from "~/portal/notices.server";
+import { subscriptionForCancel } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 
@@ -17,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const s = await requirePage(request, "subscriptions");
   const settings = s.merchant.portalSettings.features.subscription_cancel;
   requireAllowed(settings.enabled);
-  const row = ownedOr404(() => getSubscription({ merchantId: s.merchant.id, customerId: s.customer.id, id: params.id ?? "" }));
+  const row = orPortalError(() => requireSubscription({ merchantId: s.merchant.id, customerId: s.customer.id, id: params.id ?? "" }));
   return json(
     {
       subscription: subscriptionForCancel(s, row),

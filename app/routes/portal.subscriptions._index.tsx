@@ -4,10 +4,12 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { ActionForm, Notice, StatusBadge, SubmitButton } from "~/components/portal/ui";
-import { noticeOf, notFoundResponse, redirectWithNotice, requirePage, requirePortalAction } from "~/models/portal-access.server";
-import { resumeFromPortal } from "~/models/portal-actions.server";
-import { subscriptionsData } from "~/models/portal-pages.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { resumeFromPortal } from "~/portal/actions.server";
+import { notFoundResponse } from "~/portal/errors.server";
+import { requirePage, requirePortalAction } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
+import { noticeOf, redirectWithNotice } from "~/portal/notices.server";
+import { subscriptionsData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 

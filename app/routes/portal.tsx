@@ -5,10 +5,10 @@ import type { CSSProperties } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { brandVariables } from "~/components/portal/contrast";
 import { getI18n, supportedLocales } from "~/i18n/index";
-import { enabledPages, type PortalPage } from "~/models/portal-access.server";
+import { merchantBranding } from "~/models/merchants.server";
 import { BrandedCard } from "~/portal/branded-page";
-import { NO_STORE, requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
-import { merchantDisplay } from "~/portal/links.server";
+import { enabledPages, type PortalPage, requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
 import portalStyles from "~/styles/portal.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: portalStyles }];
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(
     {
       locale: s.uiLocale,
-      branding: merchantDisplay(s.merchant),
+      branding: merchantBranding(s.merchant),
       customer: { name: s.customer.name, email: s.customer.email },
       returnUrl: s.returnUrl,
       pages: enabledPages(s.merchant.portalSettings),

@@ -4,9 +4,9 @@ import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PortalErrorView } from "~/components/portal/error-view";
 import { Balances, Pager, Section } from "~/components/portal/ui";
-import { requirePage } from "~/models/portal-access.server";
-import { walletData } from "~/models/portal-pages.server";
-import { NO_STORE } from "~/portal/guards.server";
+import { requirePage } from "~/portal/guards.server";
+import { NO_STORE } from "~/portal/http.server";
+import { walletData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 

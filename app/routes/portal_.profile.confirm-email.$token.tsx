@@ -1,23 +1,22 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json, redirect } from "@remix-run/node";
+import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/index";
+import { matchLocale } from "~/i18n/index";
 import { negotiateLocale } from "~/i18n/negotiate.server";
-import { confirmEmailChange, findLiveEmailChange } from "~/models/email-changes.server";
-import { redirectWithNotice } from "~/models/portal-access.server";
+import { confirmEmailChange, getLiveEmailChange } from "~/models/email-changes.server";
+import { merchantBranding, signInPath } from "~/models/merchants.server";
 import { BrandedCard, type Branding } from "~/portal/branded-page";
 import { assertSameOrigin } from "~/portal/csrf.server";
 import { getCustomerSession } from "~/portal/guards.server";
-import { merchantDisplay } from "~/portal/links.server";
-import { matchLocale } from "~/i18n/index";
+import { TOKEN_PAGE_HEADERS } from "~/portal/http.server";
+import { redirectWithNotice } from "~/portal/notices.server";
 
-// Like the sign-in token pages: the token never leaks through Referer, caches or indexes.
-const TOKEN_PAGE_HEADERS = { "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
 
 type View =
-  | { state: "confirm" | "done" | "in_use"; locale: Locale; branding: Branding; email: string; signedIn: boolean }
-  | { state: "invalid"; locale: Locale; branding: null; email: null; signedIn: boolean };
+  | { state: "confirm" | "done" | "in_use"; locale: Locale; branding: Branding; signInPath: string; email: string; signedIn: boolean }
+  | { state: "invalid"; locale: Locale; branding: null; signInPath: null; email: null; signedIn: boolean };
 
 export const meta: MetaFunction = () => [{ title: "Billing portal" }, { name: "robots", content: "noindex" }];
 export const headers: HeadersFunction = () => TOKEN_PAGE_HEADERS;
@@ -26,13 +25,14 @@ const view = (data: View, status = 200) => json(data, { status, headers: TOKEN_P
 
 /** GET only shows the question: mail scanners open links, so only the button applies the change. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const found = findLiveEmailChange(params.token ?? "");
+  const found = getLiveEmailChange(params.token ?? "");
   const signedIn = Boolean(await getCustomerSession(request));
-  if (!found) return view({ state: "invalid", locale: negotiateLocale({ request }), branding: null, email: null, signedIn }, 404);
+  if (!found) return view({ state: "invalid", locale: negotiateLocale({ request }), branding: null, signInPath: null, email: null, signedIn }, 404);
   return view({
     state: "confirm",
     locale: matchLocale(found.change.locale) ?? negotiateLocale({ request }),
-    branding: merchantDisplay(found.merchant),
+    branding: merchantBranding(found.merchant),
+    signInPath: signInPath(found.merchant),
     email: found.change.newEmail,
     signedIn,
   });
@@ -43,13 +43,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await confirmEmailChange({ token: params.token ?? "" });
   const session = await getCustomerSession(request);
   if (result.state === "invalid") {
-    return view({ state: "invalid", locale: negotiateLocale({ request }), branding: null, email: null, signedIn: Boolean(session) }, 404);
+    return view({ state: "invalid", locale: negotiateLocale({ request }), branding: null, signInPath: null, email: null, signedIn: Boolean(session) }, 404);
   }
   if (result.state === "done" && session?.customer.id === result.customerId) {
     return redirectWithNotice("/portal/profile", "email_changed", { "Referrer-Policy": "no-referrer" });
   }
   return view(
-    { state: result.state, locale: result.locale, branding: merchantDisplay(result.merchant), email: result.email, signedIn: Boolean(session) },
+    {
+      state: result.state,
+      locale: result.locale,
+      branding: merchantBranding(result.merchant),
+      signInPath: signInPath(result.merchant),
+      email: result.email,
+      signedIn: Boolean(session),
+    },
     result.state === "in_use" ? 409 : 200,
   );
 }
@@ -74,9 +81,9 @@ function Body({ data }: { data: View }) {
     <p>
       <Link to="/portal/profile">{t("confirmEmail.openPortal")}</Link>
     </p>
-  ) : data.branding ? (
+  ) : data.signInPath ? (
     <p>
-      <a href={`/p/${(data.branding as Branding & { slug?: string }).slug ?? ""}`}>{t("email.signInPage")}</a>
+      <a href={data.signInPath}>{t("email.signInPage")}</a>
     </p>
   ) : null;
   switch (data.state) {

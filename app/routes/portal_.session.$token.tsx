@@ -4,18 +4,18 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/index";
 import { negotiateLocale } from "~/i18n/negotiate.server";
-import { sendSignInLink } from "~/models/portal-sessions.server";
-import { BrandedCard, type Branding } from "~/portal/branded-page";
+import { getMerchantById, merchantBranding, signInPath } from "~/models/merchants.server";
+import { sendSignInLink } from "~/models/sign-in.server";
+import { BrandedCard, CardHeading, IntentButton, type Branding } from "~/portal/branded-page";
 import { assertSameOrigin } from "~/portal/csrf.server";
-import { checkPortalLink, exchangeLink, findMerchantById, liveSessionFromLink, merchantDisplay } from "~/portal/links.server";
-import { getKeyring } from "~/portal/signing-keys.server";
-import { limits, RateLimited, takeAll } from "~/portal/rate-limits.server";
-import { verifyPortalToken, type PortalClaims } from "~/portal/tokens.server";
-import { env } from "~/utils/env.server";
+import { routeHeaders, TOKEN_PAGE_HEADERS } from "~/portal/http.server";
+import { checkPortalLink, exchangeLink, liveSessionFromLink } from "~/portal/links.server";
 import { now } from "~/utils/clock.server";
+import { env } from "~/utils/env.server";
+import { type PortalClaims, verifyPortalToken } from "~/utils/portal-tokens.server";
+import { rateLimiter, RateLimitedError } from "~/utils/rate-limit.server";
+import { getKeyring } from "~/utils/signing-keys.server";
 
-// Token pages never leak the token: no Referer to anything they link, no caching, no indexing.
-const TOKEN_PAGE_HEADERS = { "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex" };
 
 type View =
   | { state: "continue"; locale: Locale; branding: Branding }
@@ -24,16 +24,12 @@ type View =
   | { state: "rate_limited"; locale: Locale; branding: null };
 
 export const meta: MetaFunction = () => [{ title: "Billing portal" }, { name: "robots", content: "noindex" }];
-export const headers: HeadersFunction = ({ loaderHeaders, actionHeaders }) => {
-  const out = new Headers(TOKEN_PAGE_HEADERS);
-  for (const h of [loaderHeaders, actionHeaders]) h.forEach((v, k) => out.set(k, v));
-  return out;
-};
+export const headers: HeadersFunction = (args) => routeHeaders(TOKEN_PAGE_HEADERS, args);
 
 const view = (data: View, status = 200, extra: Record<string, string> = {}) =>
   json(data, { status, headers: { ...TOKEN_PAGE_HEADERS, ...extra } });
 
-const merchantOf = (claims: PortalClaims | null) => (claims ? findMerchantById(claims.mid) : undefined);
+const merchantOf = (claims: PortalClaims | null) => (claims ? getMerchantById(claims.mid) : undefined);
 
 /** The one page every failure shows: 401, branded only from verified claims, no reason given. */
 function invalidLink(request: Request, claims: PortalClaims | null) {
@@ -43,25 +39,28 @@ function invalidLink(request: Request, claims: PortalClaims | null) {
     {
       state: "invalid",
       locale,
-      branding: merchant ? merchantDisplay(merchant) : null,
+      branding: merchant ? merchantBranding(merchant) : null,
       canResend: Boolean(merchant),
-      signInPath: merchant ? `/p/${merchant.slug}` : null,
+      signInPath: merchant ? signInPath(merchant) : null,
     },
     401,
   );
 }
 
-function rateLimited(request: Request, error: RateLimited) {
-  return view({ state: "rate_limited", locale: negotiateLocale({ request }), branding: null }, 429, { "Retry-After": String(error.retryAfter) });
+/** The per-IP limit of token pages; a refusal is the page's own 429 view, with Retry-After. */
+function refusedByIpLimit(request: Request, clientIp: string) {
+  try {
+    rateLimiter.enforce("portal.token_page.ip", clientIp);
+    return null;
+  } catch (error) {
+    if (!(error instanceof RateLimitedError)) throw error;
+    return view({ state: "rate_limited", locale: negotiateLocale({ request }), branding: null }, 429, { "Retry-After": String(error.retryAfterS) });
+  }
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  try {
-    takeAll([[limits.tokenPagePerIp, context.clientIp]]);
-  } catch (error) {
-    if (error instanceof RateLimited) return rateLimited(request, error);
-    throw error;
-  }
+  const refused = refusedByIpLimit(request, context.clientIp);
+  if (refused) return refused;
   const check = await checkPortalLink(params.token ?? "");
   if (!check.ok) {
     if (await liveSessionFromLink(request, check.claims)) return redirect("/portal", { status: 303, headers: TOKEN_PAGE_HEADERS });
@@ -81,19 +80,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     request,
     merchantDefault: link.merchant.portalSettings.branding.default_locale,
   });
-  return view({ state: "continue", locale, branding: merchantDisplay(link.merchant) });
+  return view({ state: "continue", locale, branding: merchantBranding(link.merchant) });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const form = await request.formData().catch(() => new FormData());
   const intent = form.get("intent");
-  try {
-    takeAll([[limits.tokenPagePerIp, context.clientIp]]);
-  } catch (error) {
-    if (error instanceof RateLimited) return rateLimited(request, error);
-    throw error;
-  }
+  const refused = refusedByIpLimit(request, context.clientIp);
+  if (refused) return refused;
   const token = params.token ?? "";
 
   if (intent === "resend") {
@@ -103,18 +98,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const merchant = merchantOf(claims);
     if (claims && merchant) {
       try {
-        takeAll([
-          [limits.signInPerAddress, `${claims.mid}:${claims.sub}`],
-          [limits.signInPerIp, context.clientIp],
-        ]);
+        rateLimiter.enforceInOrder(["portal.sign_in.ip", context.clientIp], ["portal.sign_in.address", `${claims.mid}:${claims.sub}`]);
         await sendSignInLink({ merchant, customerId: claims.sub, locale: null });
       } catch (error) {
         // Same answer whether or not a mail went out, limited or not.
-        if (!(error instanceof RateLimited)) throw error;
+        if (!(error instanceof RateLimitedError)) throw error;
       }
     }
     const locale = negotiateLocale({ request, merchantDefault: merchant?.portalSettings.branding.default_locale });
-    return view({ state: "resent", locale, branding: merchant ? merchantDisplay(merchant) : null });
+    return view({ state: "resent", locale, branding: merchant ? merchantBranding(merchant) : null });
   }
 
   const check = await checkPortalLink(token);
@@ -149,28 +141,16 @@ function PageBody({ data }: { data: View }) {
       // A plain form, no script: a scanner that renders the page never clicks it.
       return (
         <>
-          <h1>{t("token.continueTitle", { merchant })}</h1>
-          <p className="muted">{t("token.continueBody", { merchant })}</p>
-          <form method="post">
-            <input type="hidden" name="intent" value="continue" />
-            <button type="submit" className="button">
-              {t("token.continueButton")}
-            </button>
-          </form>
+          <CardHeading title={t("token.continueTitle", { merchant })} body={t("token.continueBody", { merchant })} />
+          <IntentButton intent="continue" label={t("token.continueButton")} />
         </>
       );
     case "invalid":
       return (
         <>
-          <h1>{t("token.expiredTitle")}</h1>
-          <p className="muted">{t("token.expiredBody")}</p>
+          <CardHeading title={t("token.expiredTitle")} body={t("token.expiredBody")} />
           {data.canResend ? (
-            <form method="post">
-              <input type="hidden" name="intent" value="resend" />
-              <button type="submit" className="button">
-                {t("token.emailMeButton")}
-              </button>
-            </form>
+            <IntentButton intent="resend" label={t("token.emailMeButton")} />
           ) : (
             <p className="muted">{t("token.openFromMerchant")}</p>
           )}
@@ -182,18 +162,8 @@ function PageBody({ data }: { data: View }) {
         </>
       );
     case "resent":
-      return (
-        <>
-          <h1>{t("token.emailSentTitle")}</h1>
-          <p className="muted">{t("token.emailSentBody")}</p>
-        </>
-      );
+      return <CardHeading title={t("token.emailSentTitle")} body={t("token.emailSentBody")} />;
     case "rate_limited":
-      return (
-        <>
-          <h1>{t("token.expiredTitle")}</h1>
-          <p className="muted">{t("token.tooMany")}</p>
-        </>
-      );
+      return <CardHeading title={t("token.expiredTitle")} body={t("token.tooMany")} />;
   }
 }

@@ -12,7 +12,3 @@ export function setClockOffset(ms: number) {
   if (!env.PORTICO_TEST_CLOCK) throw new Error("The test clock is disabled");
   offsetMs = ms;
 }
-
-export function getClockOffset() {
-  return offsetMs;
-}

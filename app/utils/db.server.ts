@@ -11,8 +11,9 @@ export type Db = BetterSQLite3Database<typeof schema>;
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
- * The durability settings PRODUCT.md requires. better-sqlite3 leaves WAL at synchronous=NORMAL,
- * which can lose acknowledged writes on power loss, so FULL is set and then read back.
+ * Durability (docs/decisions/001-one-process-and-sqlite.md): better-sqlite3 leaves WAL at
+ * synchronous=NORMAL, which can lose acknowledged writes on power loss, so FULL is set and then
+ * read back.
  */
 export function applyPragmas(sqlite: Database.Database) {
   sqlite.pragma("journal_mode = WAL");
@@ -58,7 +59,6 @@ const opened = openDatabase(env.DATABASE_PATH);
 
 export const sqlite = opened.sqlite;
 export const db: Db = opened.db;
-export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /**
  * Every write that spans rows goes through here: a synchronous callback in a transaction that

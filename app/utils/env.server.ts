@@ -1,5 +1,6 @@
 import "dotenv/config";
 import { z } from "zod";
+import { parseRetryDelays } from "./retry-schedule";
 
 const bool = (fallback: boolean) =>
   z
@@ -26,7 +27,6 @@ export function parseEnv(raw: NodeJS.ProcessEnv) {
       SMTP_URL: z.string().url().optional(),
       MAIL_FROM: z.string().default("Portico <no-reply@localhost>"),
       WEBHOOK_ALLOW_PRIVATE_URLS: bool(!production),
-      WEBHOOK_RETRY_DELAYS: z.string().optional(),
       RATE_LIMIT_SCALE: z.coerce.number().min(0).default(1),
       TRUST_PROXY: bool(false),
       SEED_DEMO: bool(!production),
@@ -51,7 +51,22 @@ export function parseEnv(raw: NodeJS.ProcessEnv) {
     PUBLIC_URL: publicUrl.origin,
     https: publicUrl.protocol === "https:",
     PORTICO_TEST_CLOCK: base.PORTICO_TEST_CLOCK && !production,
+    // Parsed here, so a bad value stops start-up with a message naming the variable.
+    WEBHOOK_RETRY_DELAYS: parseRetryDelays(source.WEBHOOK_RETRY_DELAYS),
+    WEBHOOK_TIMEOUT_MS: parseTimeoutMs(source.WEBHOOK_TIMEOUT_MS),
   };
+}
+
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 15_000;
+
+/** `WEBHOOK_TIMEOUT_MS`: milliseconds allowed for one webhook attempt (1 to 60 000). */
+export function parseTimeoutMs(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return DEFAULT_WEBHOOK_TIMEOUT_MS;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1 || ms > 60_000) {
+    throw new Error(`WEBHOOK_TIMEOUT_MS must be an integer between 1 and 60000, got "${value}"`);
+  }
+  return ms;
 }
 
 export type Env = ReturnType<typeof parseEnv>;

@@ -8,6 +8,8 @@ import { subscriptions } from "./subscriptions";
 
 // `expired` is never stored: it is computed from expires_at when the key is read.
 export const licenseKeyStoredStatuses = ["active", "disabled"] as const;
+export const licenseKeyStatuses = [...licenseKeyStoredStatuses, "expired"] as const;
+export type LicenseKeyStatus = (typeof licenseKeyStatuses)[number];
 
 export const licenseKeys = sqliteTable(
   "license_keys",

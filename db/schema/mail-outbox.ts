@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { createdAt, publicId, seq, timestamp } from "./columns";
+import { createdAt, leaseColumns, publicId, seq, timestamp } from "./columns";
 import { merchants } from "./merchants";
 
 export const mailStatuses = ["queued", "sent", "failed"] as const;
@@ -19,6 +19,7 @@ export const mailOutbox = sqliteTable(
     status: text({ enum: mailStatuses }).notNull().default("queued"),
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp().notNull(),
+    ...leaseColumns(),
     lastError: text(),
     createdAt: createdAt(),
     sentAt: timestamp(),

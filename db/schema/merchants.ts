@@ -1,5 +1,10 @@
-import { sqliteTable, text, integer } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
+
+export const apiKeyModes = ["test", "live"] as const;
+export const subscriptionCancelModes = ["at_period_end", "immediately", "customer_choice"] as const;
+/** The profile fields a merchant may let customers change themselves. */
+export const customerUpdateFields = ["name", "email", "phone_number"] as const;
 
 export type PortalSettings = {
   branding: {
@@ -15,10 +20,10 @@ export type PortalSettings = {
     billing_history: { enabled: boolean };
     subscription_cancel: {
       enabled: boolean;
-      mode: "at_period_end" | "immediately" | "customer_choice";
+      mode: (typeof subscriptionCancelModes)[number];
       ask_reason: boolean;
     };
-    customer_update: { enabled: boolean; allowed_fields: ("name" | "email" | "phone_number")[] };
+    customer_update: { enabled: boolean; allowed_fields: (typeof customerUpdateFields)[number][] };
     license_keys: { enabled: boolean; allow_deactivate: boolean };
     wallet: { enabled: boolean };
   };
@@ -55,7 +60,7 @@ export const apiKeys = sqliteTable("api_keys", {
   seq: seq(),
   id: publicId(),
   merchantId: merchantRef(),
-  mode: text({ enum: ["test", "live"] }).notNull(),
+  mode: text({ enum: apiKeyModes }).notNull(),
   // SHA-256 (hex) of the whole secret: the secret itself is shown once and never stored.
   keyHash: text().notNull().unique(),
   // First characters of the secret, enough for a human to recognise which key it is.

@@ -1,14 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  blob,
-  check,
-  index,
-  integer,
-  primaryKey,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
 import { customerRef } from "./customers";
 import { merchantRef, merchants } from "./merchants";
@@ -21,6 +12,17 @@ export const paymentStatuses = [
   "refunded",
   "partially_refunded",
 ] as const;
+/** What a merchant may record a new payment as, and what a pending one may settle to. */
+export const newPaymentStatuses = ["succeeded", "failed", "pending"] as const;
+export const settledPaymentStatuses = ["succeeded", "failed"] as const;
+/** A payment that succeeded (and may since be refunded): it has an invoice. */
+export const invoicedPaymentStatuses = ["succeeded", "refunded", "partially_refunded"] as const;
+
+export type InvoicedPaymentStatus = (typeof invoicedPaymentStatuses)[number];
+
+export const isInvoiced = (status: string): status is InvoicedPaymentStatus =>
+  (invoicedPaymentStatuses as readonly string[]).includes(status);
+
 export const paymentMethodTypes = ["card", "upi", "bank_transfer", "wallet", "other"] as const;
 
 export type PaymentMethod = {

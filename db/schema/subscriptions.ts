@@ -5,6 +5,12 @@ import { merchantRef } from "./merchants";
 import { products } from "./products";
 
 export const subscriptionStatuses = ["trialing", "active", "past_due", "cancelled"] as const;
+/** Not cancelled: what a merchant may report, what the portal lists as current, what deletion ends. */
+export const liveSubscriptionStatuses = ["active", "trialing", "past_due"] as const;
+export type LiveSubscriptionStatus = (typeof liveSubscriptionStatuses)[number];
+
+export const isLiveSubscription = (status: string): status is LiveSubscriptionStatus =>
+  (liveSubscriptionStatuses as readonly string[]).includes(status);
 export const cancelReasons = [
   "too_expensive",
   "missing_features",

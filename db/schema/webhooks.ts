@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { createdAt, publicId, seq, timestamp } from "./columns";
+import { createdAt, leaseColumns, publicId, seq, timestamp } from "./columns";
 import { merchantRef } from "./merchants";
 
 export const webhookEventTypes = [
@@ -60,8 +60,7 @@ export const webhookDeliveries = sqliteTable(
     status: text({ enum: webhookDeliveryStatuses }).notNull().default("pending"),
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp().notNull(),
-    // A claimed row is owned by one sender until this time; a crash lets it be claimed again.
-    lockedUntil: timestamp(),
+    ...leaseColumns(),
     createdAt: createdAt(),
     updatedAt: timestamp().notNull(),
   },

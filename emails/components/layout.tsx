@@ -42,3 +42,14 @@ export function Muted({ children }: { children: ReactNode }) {
 export function Greeting({ t, name }: { t: TFunction; name: string | null }) {
   return <Paragraph>{name ? t("email.greeting", { name }) : t("email.greetingNoName")}</Paragraph>;
 }
+
+/** Every message: the frame, the greeting and the opening line (also the inbox preview), then the rest. */
+export function Letter(props: { t: TFunction; lang: string; merchant: EmailBranding; customerName: string | null; intro: string; children: ReactNode }) {
+  return (
+    <EmailLayout t={props.t} lang={props.lang} merchant={props.merchant} preview={props.intro}>
+      <Greeting t={props.t} name={props.customerName} />
+      <Paragraph>{props.intro}</Paragraph>
+      {props.children}
+    </EmailLayout>
+  );
+}

@@ -1,6 +1,6 @@
 import { translator, type Locale } from "~/i18n/index";
 import { ActionButton } from "../components/action-button";
-import { EmailLayout, Greeting, Paragraph, type EmailBranding } from "../components/layout";
+import { type EmailBranding, Letter } from "../components/layout";
 
 export type CancellationConfirmationProps = {
   locale: Locale;
@@ -22,19 +22,8 @@ export default function CancellationConfirmation(p: CancellationConfirmationProp
     ? t("email.cancellationAtPeriodEnd", { plan: p.planName, date })
     : t("email.cancellationImmediate", { plan: p.planName });
   return (
-    <EmailLayout t={t} lang={p.locale} merchant={p.merchant} preview={body}>
-      <Greeting t={t} name={p.customerName} />
-      <Paragraph>{body}</Paragraph>
+    <Letter t={t} lang={p.locale} merchant={p.merchant} customerName={p.customerName} intro={body}>
       <ActionButton href={p.signInUrl} label={t("email.signInPage")} color={p.merchant.brandColor} />
-    </EmailLayout>
+    </Letter>
   );
 }
-
-CancellationConfirmation.PreviewProps = {
-  locale: "ko",
-  merchant: { name: "Hanbit Software", logoUrl: null, brandColor: "#0f766e" },
-  customerName: "김민지",
-  planName: "Pro (monthly)",
-  endsAt: "2026-12-24T00:00:00.000Z",
-  signInUrl: "http://localhost:3000/p/hanbit",
-} satisfies CancellationConfirmationProps;

@@ -1,6 +1,6 @@
 import { translator, type Locale } from "~/i18n/index";
 import { ActionButton } from "../components/action-button";
-import { EmailLayout, Greeting, Paragraph, type EmailBranding } from "../components/layout";
+import { type EmailBranding, Letter, Paragraph } from "../components/layout";
 
 // A notice to the old address: it links to the sign-in page, never to a portal session.
 export type EmailChangedNoticeProps = {
@@ -19,21 +19,9 @@ export default function EmailChangedNotice(p: EmailChangedNoticeProps) {
   const t = translator(p.locale);
   const intro = t("email.emailChangedIntro", { merchant: p.merchant.name, oldEmail: p.oldEmail, newEmail: p.newEmail });
   return (
-    <EmailLayout t={t} lang={p.locale} merchant={p.merchant} preview={intro}>
-      <Greeting t={t} name={p.customerName} />
-      <Paragraph>{intro}</Paragraph>
+    <Letter t={t} lang={p.locale} merchant={p.merchant} customerName={p.customerName} intro={intro}>
       <Paragraph>{t("email.emailChangedHelp", { support: p.supportEmail ?? p.merchant.name })}</Paragraph>
       <ActionButton href={p.signInUrl} label={t("email.signInPage")} color={p.merchant.brandColor} />
-    </EmailLayout>
+    </Letter>
   );
 }
-
-EmailChangedNotice.PreviewProps = {
-  locale: "en",
-  merchant: { name: "Hanbit Software", logoUrl: null, brandColor: "#0f766e" },
-  customerName: "Emily Carter",
-  oldEmail: "emily.carter@example.com",
-  newEmail: "emily@new.example",
-  supportEmail: "support@hanbit.example",
-  signInUrl: "http://localhost:3000/p/hanbit",
-} satisfies EmailChangedNoticeProps;

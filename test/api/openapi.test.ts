@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, startServer, type TestServer } from "../setup/server";
+import { createMerchant, ROOT, startServer, type TestServer } from "../setup/server";
 
 let server: TestServer;
 let doc: { openapi: string; paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
@@ -56,5 +56,33 @@ describe("GET /api/v1/openapi.json", () => {
         if (!Array.isArray(op.security) || op.security.length > 0) expect(res.status, `${method.toUpperCase()} ${p}`).toBe(401);
       }
     }
+  });
+});
+
+describe("the document holds every response (test/setup/check-api-responses.ts)", () => {
+  it("a serializer change the document does not follow is caught: a field added, a field dropped, a type changed, an undocumented status", async () => {
+    const { conformanceChecker } = await import("../setup/openapi-conformance");
+    const check = conformanceChecker(doc as never);
+    const key = createMerchant(server.dbFile, "Conformance").apiKey;
+    const res = await fetch(`${server.url}/api/v1/customers`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ email: "conformance@example.com", name: "Ada" }),
+    });
+    const customer = (await res.json()) as Record<string, unknown>;
+    const observed = (status: number, body: unknown) => ({
+      method: "POST",
+      path: "/api/v1/customers",
+      status,
+      contentType: "application/json; charset=utf-8",
+      body: JSON.stringify(body),
+    });
+    expect(check(observed(201, customer))).toEqual([]);
+    expect(check(observed(201, { ...customer, nickname: "Ada" })).join()).toMatch(/additional properties/);
+    const { email: _dropped, ...withoutEmail } = customer;
+    expect(check(observed(201, withoutEmail)).join()).toMatch(/email/);
+    expect(check(observed(201, { ...customer, created_at: 1764000000000 })).join()).toMatch(/created_at/);
+    expect(check(observed(418, customer)).join()).toMatch(/status 418 is not documented/);
+    expect(check({ ...observed(200, { object: "list", data: [customer], has_more: "no" }), method: "GET" }).join()).toMatch(/has_more/);
   });
 });

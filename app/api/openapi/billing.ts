@@ -21,11 +21,17 @@ import {
   UpdateSubscriptionSchema,
   ValidateLicenseSchema,
 } from "~/api/schemas/billing";
-import { s, type Operation } from "./registry";
+import {
+  intervals,
+  ledgerEntryTypes,
+  licenseKeyStatuses,
+  paymentMethodTypes,
+  paymentStatuses,
+  productTypes,
+  subscriptionStatuses,
+} from "#db/schema/index";
+import { operationsOf, s, type Operation } from "./registry";
 
-const err = (description: string) => ({ description, schema: "Error" });
-const notFound = (what: string) => ({ 404: err(`No such ${what} (or another merchant's)`) });
-const enumOf = (...values: string[]) => ({ enum: values });
 const money = { type: "integer", description: "Integer amount in the currency's minor unit" } as const;
 
 export const billingSchemas = {
@@ -34,10 +40,10 @@ export const billingSchemas = {
       id: s.str,
       name: s.str,
       description: s.nullable(s.str),
-      type: enumOf("one_time", "subscription"),
+      type: s.oneOf(productTypes),
       price: money,
       currency: s.str,
-      interval: s.nullable(enumOf("day", "week", "month", "year")),
+      interval: s.nullable(s.oneOf(intervals)),
       interval_count: s.nullable(s.int),
       created_at: s.ts,
       updated_at: s.ts,
@@ -51,11 +57,11 @@ export const billingSchemas = {
       customer_id: s.str,
       product_id: s.str,
       product_name: s.str,
-      status: enumOf("trialing", "active", "past_due", "cancelled"),
+      status: s.oneOf(subscriptionStatuses),
       quantity: s.int,
       amount: money,
       currency: s.str,
-      interval: enumOf("day", "week", "month", "year"),
+      interval: s.oneOf(intervals),
       interval_count: s.int,
       current_period_start: s.ts,
       current_period_end: s.ts,
@@ -81,7 +87,7 @@ export const billingSchemas = {
       id: s.str,
       customer_id: s.str,
       subscription_id: s.nullable(s.str),
-      status: enumOf("succeeded", "failed", "pending", "refunded", "partially_refunded"),
+      status: s.oneOf(paymentStatuses),
       amount: money,
       amount_refunded: money,
       currency: s.str,
@@ -89,7 +95,7 @@ export const billingSchemas = {
       tax: money,
       subtotal: money,
       payment_method: s.nullable(
-        s.obj({ type: enumOf("card", "upi", "bank_transfer", "wallet", "other"), brand: s.nullable(s.str), last4: s.nullable(s.str) }),
+        s.obj({ type: s.oneOf(paymentMethodTypes), brand: s.nullable(s.str), last4: s.nullable(s.str) }),
       ),
       invoice_number: s.nullable({ type: "string", pattern: "^INV-\\d{6,}$" }),
       failure_reason: s.nullable(s.str),
@@ -105,7 +111,7 @@ export const billingSchemas = {
       customer_id: s.str,
       product_id: s.nullable(s.str),
       key: s.str,
-      status: enumOf("active", "disabled", "expired"),
+      status: s.oneOf(licenseKeyStatuses),
       activations_limit: s.nullable(s.int),
       activations_count: s.int,
       expires_at: s.nullable(s.ts),
@@ -118,7 +124,7 @@ export const billingSchemas = {
   LicenseKeyInstanceList: s.list("LicenseKeyInstance"),
   LicenseValidation: s.obj({
     valid: s.bool,
-    status: s.nullable(enumOf("active", "disabled", "expired")),
+    status: s.nullable(s.oneOf(licenseKeyStatuses)),
     expires_at: s.nullable(s.ts),
     activations_count: s.int,
     activations_limit: s.nullable(s.int),
@@ -132,7 +138,7 @@ export const billingSchemas = {
       customer_id: s.str,
       currency: s.str,
       amount: money,
-      entry_type: enumOf("credit", "debit"),
+      entry_type: s.oneOf(ledgerEntryTypes),
       reason: s.nullable(s.str),
       idempotency_key: s.nullable(s.str),
       balance_after: money,
@@ -143,185 +149,44 @@ export const billingSchemas = {
   WalletLedgerEntryList: s.list("WalletLedgerEntry"),
 };
 
-const invalid = { 422: err("Invalid or missing value") };
+const products = operationsOf("Products");
+const subscriptions = operationsOf("Subscriptions");
+const payments = operationsOf("Payments");
+const licenseKeys = operationsOf("License keys");
+const licenses = operationsOf("Licenses (public)");
+const wallets = operationsOf("Wallets");
 
 export const billingOperations: Operation[] = [
-  // Products
-  { method: "post", path: "/products", summary: "Create a product", tag: "Products", body: CreateProductSchema, responses: { 201: { description: "The new product", schema: "Product" }, ...invalid } },
-  { method: "get", path: "/products", summary: "List products, newest first", tag: "Products", query: ListProductsQuerySchema, responses: { 200: { description: "A page of products", schema: "ProductList" } } },
-  { method: "get", path: "/products/{id}", summary: "Retrieve a product", tag: "Products", responses: { 200: { description: "The product", schema: "Product" }, ...notFound("product") } },
-  { method: "patch", path: "/products/{id}", summary: "Update a product's name or description", tag: "Products", body: UpdateProductSchema, responses: { 200: { description: "The product", schema: "Product" }, ...notFound("product"), ...invalid } },
+  products("post", "/products", "Create a product", { body: CreateProductSchema, 201: ["Product", "The new product"] }),
+  products("get", "/products", "List products, newest first", { query: ListProductsQuerySchema, 200: ["ProductList", "A page of products"] }),
+  products("get", "/products/{id}", "Retrieve a product", { 200: ["Product", "The product"], 404: "No such product" }),
+  products("patch", "/products/{id}", "Update a product's name or description", { body: UpdateProductSchema, 200: ["Product", "The product"], 404: "No such product" }),
 
-  // Subscriptions
-  {
-    method: "post",
-    path: "/subscriptions",
-    summary: "Create a subscription (periods default to now and now + the product's interval)",
-    tag: "Subscriptions",
-    body: CreateSubscriptionSchema,
-    responses: { 201: { description: "The new subscription", schema: "Subscription" }, ...notFound("customer or product"), 422: err("Invalid value, or a one-time product (product_not_recurring)") },
-  },
-  { method: "get", path: "/subscriptions", summary: "List subscriptions, newest first", tag: "Subscriptions", query: ListSubscriptionsQuerySchema, responses: { 200: { description: "A page of subscriptions", schema: "SubscriptionList" } } },
-  { method: "get", path: "/subscriptions/{id}", summary: "Retrieve a subscription", tag: "Subscriptions", responses: { 200: { description: "The subscription", schema: "Subscription" }, ...notFound("subscription") } },
-  {
-    method: "patch",
-    path: "/subscriptions/{id}",
-    summary: "Report a renewal or a status change",
-    tag: "Subscriptions",
-    body: UpdateSubscriptionSchema,
-    responses: { 200: { description: "The subscription", schema: "Subscription" }, ...notFound("subscription"), 409: err("The subscription is cancelled (subscription_cancelled)"), ...invalid },
-  },
-  {
-    method: "post",
-    path: "/subscriptions/{id}/cancel",
-    summary: "Cancel at period end (default) or immediately",
-    tag: "Subscriptions",
-    body: CancelSubscriptionSchema,
-    responses: { 200: { description: "The subscription", schema: "Subscription" }, ...notFound("subscription"), 409: err("Already cancelled (subscription_cancelled)"), ...invalid },
-  },
-  {
-    method: "post",
-    path: "/subscriptions/{id}/resume",
-    summary: "Clear a pending cancellation",
-    tag: "Subscriptions",
-    responses: { 200: { description: "The subscription", schema: "Subscription" }, ...notFound("subscription"), 409: err("Already cancelled (not_resumable)") },
-  },
+  subscriptions("post", "/subscriptions", "Create a subscription (periods default to now and now + the product's interval)", { body: CreateSubscriptionSchema, 201: ["Subscription", "The new subscription"], 404: "No such customer or product (or another merchant's)", 422: "Invalid value, or a one-time product (product_not_recurring)" }),
+  subscriptions("get", "/subscriptions", "List subscriptions, newest first", { query: ListSubscriptionsQuerySchema, 200: ["SubscriptionList", "A page of subscriptions"] }),
+  subscriptions("get", "/subscriptions/{id}", "Retrieve a subscription", { 200: ["Subscription", "The subscription"], 404: "No such subscription" }),
+  subscriptions("patch", "/subscriptions/{id}", "Report a renewal or a status change", { body: UpdateSubscriptionSchema, 200: ["Subscription", "The subscription"], 409: "The subscription is cancelled (subscription_cancelled)" }),
+  subscriptions("post", "/subscriptions/{id}/cancel", "Cancel at period end (default) or immediately", { body: CancelSubscriptionSchema, 200: ["Subscription", "The subscription"], 409: "Already cancelled (subscription_cancelled)" }),
+  subscriptions("post", "/subscriptions/{id}/resume", "Clear a pending cancellation", { 200: ["Subscription", "The subscription"], 409: "Already cancelled (not_resumable)" }),
 
-  // Payments
-  {
-    method: "post",
-    path: "/payments",
-    summary: "Record a payment; a succeeded one gets the next invoice number",
-    tag: "Payments",
-    body: CreatePaymentSchema,
-    responses: { 201: { description: "The new payment", schema: "Payment" }, ...notFound("customer or subscription"), ...invalid },
-  },
-  { method: "get", path: "/payments", summary: "List payments, newest first", tag: "Payments", query: ListPaymentsQuerySchema, responses: { 200: { description: "A page of payments", schema: "PaymentList" } } },
-  { method: "get", path: "/payments/{id}", summary: "Retrieve a payment", tag: "Payments", responses: { 200: { description: "The payment", schema: "Payment" }, ...notFound("payment") } },
-  {
-    method: "patch",
-    path: "/payments/{id}",
-    summary: "Move a pending payment to succeeded or failed",
-    tag: "Payments",
-    body: UpdatePaymentSchema,
-    responses: { 200: { description: "The payment", schema: "Payment" }, ...notFound("payment"), 409: err("The payment is not pending (payment_not_pending)"), ...invalid },
-  },
-  {
-    method: "post",
-    path: "/payments/{id}/refunds",
-    summary: "Refund part or (by default) the rest of a payment",
-    tag: "Payments",
-    body: CreateRefundSchema,
-    responses: {
-      201: { description: "The refund", schema: "Refund" },
-      ...notFound("payment"),
-      422: err("More than what remains (refund_exceeds_remaining), or a payment that never succeeded (payment_not_refundable)"),
-    },
-  },
-  {
-    method: "get",
-    path: "/payments/{id}/invoice",
-    summary: "Download the invoice PDF (the document the customer downloads)",
-    tag: "Payments",
-    query: InvoiceQuerySchema,
-    responses: {
-      200: { description: "The invoice", contentType: "application/pdf", schema: { type: "string", format: "binary" } },
-      ...notFound("payment, or the payment has no invoice"),
-    },
-  },
+  payments("post", "/payments", "Record a payment; a succeeded one gets the next invoice number", { body: CreatePaymentSchema, 201: ["Payment", "The new payment"], 404: "No such customer or subscription (or another merchant's)" }),
+  payments("get", "/payments", "List payments, newest first", { query: ListPaymentsQuerySchema, 200: ["PaymentList", "A page of payments"] }),
+  payments("get", "/payments/{id}", "Retrieve a payment", { 200: ["Payment", "The payment"], 404: "No such payment" }),
+  payments("patch", "/payments/{id}", "Move a pending payment to succeeded or failed", { body: UpdatePaymentSchema, 200: ["Payment", "The payment"], 409: "The payment is not pending (payment_not_pending)" }),
+  payments("post", "/payments/{id}/refunds", "Refund part or (by default) the rest of a payment", { body: CreateRefundSchema, 201: ["Refund", "The refund"], 422: "More than what remains (refund_exceeds_remaining), or a payment that never succeeded (payment_not_refundable)" }),
+  payments("get", "/payments/{id}/invoice", "Download the invoice PDF (the document the customer downloads)", { query: InvoiceQuerySchema, 200: [{ type: "string", format: "binary" }, "The invoice", "application/pdf"], 404: "No such payment, or the payment has no invoice" }),
 
-  // License keys
-  {
-    method: "post",
-    path: "/license-keys",
-    summary: "Issue a license key (generated when `key` is absent)",
-    tag: "License keys",
-    body: CreateLicenseKeySchema,
-    responses: { 201: { description: "The license key", schema: "LicenseKey" }, ...notFound("customer, product, payment or subscription"), 409: err("The key is taken (license_key_exists)"), ...invalid },
-  },
-  { method: "get", path: "/license-keys", summary: "List license keys, newest first", tag: "License keys", query: ListLicenseKeysQuerySchema, responses: { 200: { description: "A page of license keys", schema: "LicenseKeyList" } } },
-  { method: "get", path: "/license-keys/{id}", summary: "Retrieve a license key", tag: "License keys", responses: { 200: { description: "The license key", schema: "LicenseKey" }, ...notFound("license key") } },
-  {
-    method: "patch",
-    path: "/license-keys/{id}",
-    summary: "Disable or re-enable a key, change its limit or expiry",
-    tag: "License keys",
-    body: UpdateLicenseKeySchema,
-    responses: { 200: { description: "The license key", schema: "LicenseKey" }, ...notFound("license key"), ...invalid },
-  },
-  {
-    method: "get",
-    path: "/license-keys/{id}/instances",
-    summary: "List a key's active instances, newest first",
-    tag: "License keys",
-    query: ListInstancesQuerySchema,
-    responses: { 200: { description: "A page of instances", schema: "LicenseKeyInstanceList" }, ...notFound("license key") },
-  },
-  {
-    method: "post",
-    path: "/licenses/activate",
-    summary: "Activate an instance (public: the license key is the credential)",
-    tag: "Licenses (public)",
-    auth: "none",
-    body: ActivateLicenseSchema,
-    responses: {
-      201: { description: "The new instance", schema: "LicenseKeyInstance" },
-      400: err("Malformed JSON or unknown parameter"),
-      404: err("Unknown license key"),
-      422: err("activation_limit_reached, license_disabled, license_expired, or an invalid value"),
-      429: err("120 requests a minute per IP, 60 per license key; see Retry-After"),
-    },
-  },
-  {
-    method: "post",
-    path: "/licenses/deactivate",
-    summary: "Deactivate an instance, freeing its slot (public)",
-    tag: "Licenses (public)",
-    auth: "none",
-    body: DeactivateLicenseSchema,
-    responses: {
-      200: { description: "Deactivated", schema: "LicenseDeactivation" },
-      400: err("Malformed JSON or unknown parameter"),
-      404: err("Unknown key, or no such active instance of it"),
-      422: err("Invalid value"),
-      429: err("Rate limited; see Retry-After"),
-    },
-  },
-  {
-    method: "post",
-    path: "/licenses/validate",
-    summary: "Check a key (and optionally one instance) (public)",
-    tag: "Licenses (public)",
-    auth: "none",
-    body: ValidateLicenseSchema,
-    responses: {
-      200: { description: "The verdict; an unknown key is valid: false", schema: "LicenseValidation" },
-      400: err("Malformed JSON or unknown parameter"),
-      422: err("Invalid value"),
-      429: err("Rate limited; see Retry-After"),
-    },
-  },
+  licenseKeys("post", "/license-keys", "Issue a license key (generated when `key` is absent)", { body: CreateLicenseKeySchema, 201: ["LicenseKey", "The license key"], 404: "No such customer, product, payment or subscription (or another merchant's)", 409: "The key is taken (license_key_exists)" }),
+  licenseKeys("get", "/license-keys", "List license keys, newest first", { query: ListLicenseKeysQuerySchema, 200: ["LicenseKeyList", "A page of license keys"] }),
+  licenseKeys("get", "/license-keys/{id}", "Retrieve a license key", { 200: ["LicenseKey", "The license key"], 404: "No such license key" }),
+  licenseKeys("patch", "/license-keys/{id}", "Disable or re-enable a key, change its limit or expiry", { body: UpdateLicenseKeySchema, 200: ["LicenseKey", "The license key"] }),
+  licenseKeys("get", "/license-keys/{id}/instances", "List a key's active instances, newest first", { query: ListInstancesQuerySchema, 200: ["LicenseKeyInstanceList", "A page of instances"] }),
 
-  // Wallets
-  { method: "get", path: "/customers/{id}/wallets", summary: "The customer's balance per currency", tag: "Wallets", responses: { 200: { description: "One wallet per currency with entries", schema: "WalletList" }, ...notFound("customer") } },
-  {
-    method: "post",
-    path: "/customers/{id}/wallets/ledger-entries",
-    summary: "Book a credit or debit (a repeated idempotency_key books nothing)",
-    tag: "Wallets",
-    body: CreateLedgerEntrySchema,
-    responses: {
-      201: { description: "The entry (the first one for a repeated idempotency_key, with Idempotent-Replayed: true)", schema: "WalletLedgerEntry" },
-      ...notFound("customer"),
-      422: err("A debit past the balance (insufficient_balance), or an invalid value"),
-    },
-  },
-  {
-    method: "get",
-    path: "/customers/{id}/wallets/ledger-entries",
-    summary: "List ledger entries, newest first",
-    tag: "Wallets",
-    query: ListLedgerEntriesQuerySchema,
-    responses: { 200: { description: "A page of entries", schema: "WalletLedgerEntryList" }, ...notFound("customer") },
-  },
+  licenses("post", "/licenses/activate", "Activate an instance (public: the license key is the credential)", { auth: "none", body: ActivateLicenseSchema, 201: ["LicenseKeyInstance", "The new instance"], 404: "Unknown license key", 422: "activation_limit_reached, license_disabled, license_expired, or an invalid value", 429: "120 requests a minute per IP, 60 per license key; see Retry-After" }),
+  licenses("post", "/licenses/deactivate", "Deactivate an instance, freeing its slot (public)", { auth: "none", body: DeactivateLicenseSchema, 200: ["LicenseDeactivation", "Deactivated"], 404: "Unknown key, or no such active instance of it" }),
+  licenses("post", "/licenses/validate", "Check a key (and optionally one instance) (public)", { auth: "none", body: ValidateLicenseSchema, 200: ["LicenseValidation", "The verdict; an unknown key is valid: false"] }),
+
+  wallets("get", "/customers/{id}/wallets", "The customer's balance per currency", { 200: ["WalletList", "One wallet per currency with entries"], 404: "No such customer" }),
+  wallets("post", "/customers/{id}/wallets/ledger-entries", "Book a credit or debit (a repeated idempotency_key books nothing)", { body: CreateLedgerEntrySchema, 201: ["WalletLedgerEntry", "The entry (the first one for a repeated idempotency_key, with Idempotent-Replayed: true)"], 404: "No such customer", 422: "A debit past the balance (insufficient_balance), or an invalid value" }),
+  wallets("get", "/customers/{id}/wallets/ledger-entries", "List ledger entries, newest first", { query: ListLedgerEntriesQuerySchema, 200: ["WalletLedgerEntryList", "A page of entries"], 404: "No such customer" }),
 ];

@@ -1,5 +1,5 @@
 import { CreateCustomerSchema, ListCustomersQuerySchema, UpdateCustomerSchema } from "~/api/schemas/customers";
-import { s, type Operation } from "./registry";
+import { operationsOf, s, type Operation } from "./registry";
 
 const address = s.nullable(
   s.obj({ line1: s.str, line2: s.nullable(s.str), city: s.str, state: s.nullable(s.str), postal_code: s.nullable(s.str), country: s.str }),
@@ -25,52 +25,12 @@ export const customerSchemas = {
   DeletedCustomer: s.obj({ id: s.str, deleted: { const: true } }, "customer"),
 };
 
+const op = operationsOf("Customers");
+
 export const customerOperations: Operation[] = [
-  {
-    method: "post",
-    path: "/customers",
-    summary: "Create a customer",
-    tag: "Customers",
-    body: CreateCustomerSchema,
-    responses: {
-      201: { description: "The new customer", schema: "Customer" },
-      409: { description: "Email or external_id already used (customer_exists)", schema: "Error" },
-      422: { description: "Invalid or missing value", schema: "Error" },
-    },
-  },
-  {
-    method: "get",
-    path: "/customers",
-    summary: "List customers, newest first",
-    tag: "Customers",
-    query: ListCustomersQuerySchema,
-    responses: { 200: { description: "A page of customers", schema: "CustomerList" } },
-  },
-  {
-    method: "get",
-    path: "/customers/{id}",
-    summary: "Retrieve a customer",
-    tag: "Customers",
-    responses: { 200: { description: "The customer", schema: "Customer" }, 404: { description: "No such customer", schema: "Error" } },
-  },
-  {
-    method: "patch",
-    path: "/customers/{id}",
-    summary: "Update a customer (metadata merges)",
-    tag: "Customers",
-    body: UpdateCustomerSchema,
-    responses: {
-      200: { description: "The updated customer", schema: "Customer" },
-      404: { description: "No such customer", schema: "Error" },
-      409: { description: "Email or external_id already used", schema: "Error" },
-      422: { description: "Invalid value", schema: "Error" },
-    },
-  },
-  {
-    method: "delete",
-    path: "/customers/{id}",
-    summary: "Delete a customer: ends sessions, cancels subscriptions, voids wallets",
-    tag: "Customers",
-    responses: { 200: { description: "Deleted", schema: "DeletedCustomer" }, 404: { description: "No such customer", schema: "Error" } },
-  },
+  op("post", "/customers", "Create a customer", { body: CreateCustomerSchema, 201: ["Customer", "The new customer"], 409: "Email or external_id already used (customer_exists)" }),
+  op("get", "/customers", "List customers, newest first", { query: ListCustomersQuerySchema, 200: ["CustomerList", "A page of customers"] }),
+  op("get", "/customers/{id}", "Retrieve a customer", { 200: ["Customer", "The customer"], 404: "No such customer" }),
+  op("patch", "/customers/{id}", "Update a customer (metadata merges)", { body: UpdateCustomerSchema, 200: ["Customer", "The updated customer"], 404: "No such customer", 409: "Email or external_id already used (customer_exists)" }),
+  op("delete", "/customers/{id}", "Delete a customer: ends sessions, cancels subscriptions, voids wallets", { 200: ["DeletedCustomer", "Deleted"], 404: "No such customer" }),
 ];

@@ -3,7 +3,8 @@ import { customerOperations, customerSchemas } from "./customers";
 import { portalSessionOperations, portalSessionSchemas } from "./portal-sessions";
 import { portalSettingsOperations, portalSettingsSchemas } from "./portal-settings";
 import { webhookOperations, webhookSchemas } from "./webhooks";
-import { jsonSchemaOf, queryParameters, type Operation } from "./registry";
+import { apiErrorTypes } from "~/api/errors.server";
+import { jsonSchemaOf, queryParameters, s, type Operation } from "./registry";
 
 // Every API area adds its operations and response schemas here.
 const operations: Operation[] = [...customerOperations, ...billingOperations, ...portalSessionOperations, ...portalSettingsOperations, ...webhookOperations];
@@ -19,33 +20,39 @@ const schemas: Record<string, unknown> = {
       error: {
         type: "object",
         properties: {
-          type: {
-            enum: [
-              "invalid_request_error",
-              "authentication_error",
-              "permission_error",
-              "not_found_error",
-              "idempotency_error",
-              "rate_limit_error",
-              "api_error",
-            ],
-          },
+          type: s.oneOf(apiErrorTypes),
           code: { type: "string" },
           message: { type: "string" },
           param: { type: "string" },
         },
         required: ["type", "code", "message"],
+        additionalProperties: false,
       },
     },
     required: ["error"],
+    additionalProperties: false,
   },
 };
 
-const errorResponses = {
-  "400": { description: "Malformed JSON or unknown parameter", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "401": { description: "Missing, malformed or revoked API key", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "429": { description: "Rate limited (see Retry-After)", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-};
+/**
+ * The error answers that follow from an operation's shape, before its own: what the conventions
+ * layer (app/api/route.server.ts) can answer for any request of that shape.
+ */
+function conventionalErrors(op: Operation): Operation["responses"] {
+  const keyed = op.auth !== "none";
+  const error = (description: string) => ({ description, schema: "Error" });
+  const out: Operation["responses"] = {
+    400: error("Malformed JSON, a body that is not an object, or an unknown or repeated parameter"),
+    429: error(keyed ? "Too many requests with this key; see Retry-After" : "Too many requests; see Retry-After"),
+    500: error("An internal error: a generic message with a request id, nothing more"),
+  };
+  if (keyed) out[401] = error("Missing, malformed or revoked API key");
+  if (op.path.includes("{")) out[404] = error("No such object (or another merchant's)");
+  if (keyed && op.method === "post") out[409] = error("This Idempotency-Key was used with another request (idempotency_key_reused)");
+  if (op.body) out[413] = error("Body over 1 MB (body_too_large)");
+  if (op.body || op.query) out[422] = error("A missing or invalid value (parameter_missing, parameter_invalid), with its param");
+  return out;
+}
 
 function buildDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -56,8 +63,8 @@ function buildDocument() {
       required: true,
       schema: { type: "string" },
     }));
-    const responses: Record<string, unknown> = op.auth === "none" ? {} : { ...errorResponses };
-    for (const [status, r] of Object.entries(op.responses)) {
+    const responses: Record<string, unknown> = {};
+    for (const [status, r] of Object.entries({ ...conventionalErrors(op), ...op.responses })) {
       const schema = typeof r.schema === "string" ? { $ref: `#/components/schemas/${r.schema}` } : r.schema;
       responses[status] = {
         description: r.description,
@@ -107,5 +114,3 @@ export function openApiDocument(): string {
   cached ??= JSON.stringify(buildDocument());
   return cached;
 }
-
-export const documentedOperations = () => operations.map((op) => `${op.method.toUpperCase()} ${op.path}`);

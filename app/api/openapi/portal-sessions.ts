@@ -1,5 +1,6 @@
+import { portalSessionKinds } from "#db/schema/index";
 import { CreatePortalSessionSchema } from "~/api/schemas/portal-sessions";
-import { s, type Operation } from "./registry";
+import { operationsOf, s, type Operation } from "./registry";
 
 export const portalSessionSchemas = {
   PortalSession: s.obj(
@@ -7,7 +8,7 @@ export const portalSessionSchemas = {
       id: s.str,
       customer_id: s.str,
       url: { type: "string", format: "uri", description: "PUBLIC_URL/portal/session/<token>; shown only in this response" },
-      kind: { enum: ["redirect", "email"] },
+      kind: s.oneOf(portalSessionKinds),
       return_url: s.nullable(s.str),
       locale: s.nullable(s.str),
       flow: s.nullable({ type: "object", properties: { type: { type: "string" } }, required: ["type"] }),
@@ -19,27 +20,9 @@ export const portalSessionSchemas = {
   RevokedPortalSession: s.obj({ id: s.str, revoked: { const: true } }, "portal_session"),
 };
 
+const op = operationsOf("Portal sessions");
+
 export const portalSessionOperations: Operation[] = [
-  {
-    method: "post",
-    path: "/customers/{id}/portal-sessions",
-    summary: "Mint a portal link (redirect by default; send_email: true emails it with a one-time code)",
-    tag: "Portal sessions",
-    body: CreatePortalSessionSchema,
-    responses: {
-      201: { description: "The new portal session with its url", schema: "PortalSession" },
-      404: { description: "No such customer, or a flow naming another customer's object", schema: "Error" },
-      422: { description: "Invalid value (return_url not allowed, expires_in out of range, …)", schema: "Error" },
-    },
-  },
-  {
-    method: "delete",
-    path: "/portal-sessions/{id}",
-    summary: "Revoke a portal link and end every browser session opened from it",
-    tag: "Portal sessions",
-    responses: {
-      200: { description: "Revoked", schema: "RevokedPortalSession" },
-      404: { description: "No such portal session", schema: "Error" },
-    },
-  },
+  op("post", "/customers/{id}/portal-sessions", "Mint a portal link (redirect by default; send_email: true emails it with a one-time code)", { body: CreatePortalSessionSchema, 201: ["PortalSession", "The new portal session with its url"], 404: "No such customer, or a flow naming another customer's object", 422: "Invalid value (return_url not allowed, expires_in out of range, …)" }),
+  op("delete", "/portal-sessions/{id}", "Revoke a portal link and end every browser session opened from it", { 200: ["RevokedPortalSession", "Revoked"], 404: "No such portal session" }),
 ];

@@ -1,5 +1,7 @@
+import { customerUpdateFields, subscriptionCancelModes } from "#db/schema/index";
 import { PortalSettingsPatchSchema } from "~/api/schemas/portal-settings";
-import { s, type Operation } from "./registry";
+import { supportedLocales } from "~/i18n/index";
+import { operationsOf, s, type Operation } from "./registry";
 
 const enabled = s.obj({ enabled: s.bool });
 
@@ -11,14 +13,14 @@ export const portalSettingsSchemas = {
         logo_url: s.nullable(s.str),
         brand_color: s.nullable(s.str),
         support_email: s.nullable(s.str),
-        default_locale: { enum: ["en", "ko"] },
+        default_locale: s.oneOf(supportedLocales),
         default_return_url: s.nullable(s.str),
         allowed_return_hosts: { type: "array", items: s.str },
       }),
       features: s.obj({
         billing_history: enabled,
-        subscription_cancel: s.obj({ enabled: s.bool, mode: { enum: ["at_period_end", "immediately", "customer_choice"] }, ask_reason: s.bool }),
-        customer_update: s.obj({ enabled: s.bool, allowed_fields: { type: "array", items: { enum: ["name", "email", "phone_number"] } } }),
+        subscription_cancel: s.obj({ enabled: s.bool, mode: s.oneOf(subscriptionCancelModes), ask_reason: s.bool }),
+        customer_update: s.obj({ enabled: s.bool, allowed_fields: { type: "array", items: s.oneOf(customerUpdateFields) } }),
         license_keys: s.obj({ enabled: s.bool, allow_deactivate: s.bool }),
         wallet: enabled,
       }),
@@ -27,23 +29,9 @@ export const portalSettingsSchemas = {
   ),
 };
 
+const op = operationsOf("Portal settings");
+
 export const portalSettingsOperations: Operation[] = [
-  {
-    method: "get",
-    path: "/portal-settings",
-    summary: "Retrieve the portal settings (branding and features)",
-    tag: "Portal settings",
-    responses: { 200: { description: "The settings", schema: "PortalSettings" } },
-  },
-  {
-    method: "patch",
-    path: "/portal-settings",
-    summary: "Update any part of the portal settings (deep merge)",
-    tag: "Portal settings",
-    body: PortalSettingsPatchSchema,
-    responses: {
-      200: { description: "The merged settings", schema: "PortalSettings" },
-      422: { description: "Invalid value", schema: "Error" },
-    },
-  },
+  op("get", "/portal-settings", "Retrieve the portal settings (branding and features)", { 200: ["PortalSettings", "The settings"] }),
+  op("patch", "/portal-settings", "Update any part of the portal settings (deep merge)", { body: PortalSettingsPatchSchema, 200: ["PortalSettings", "The merged settings"] }),
 ];

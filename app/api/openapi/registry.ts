@@ -16,6 +16,34 @@ export type Operation = {
   responses: Record<number, { description: string; schema?: string | Record<string, unknown>; contentType?: string }>;
 };
 
+type Answer = string | [schema: string | Record<string, unknown>, description: string, contentType?: string];
+
+/**
+ * The operations of one tag, one line each: `op("get", "/customers/{id}", "Retrieve a customer",
+ * { 200: ["Customer", "The customer"], 404: "No such customer" })`. A success names its schema and
+ * description; an error is its description (the Error schema). The answers every operation of its
+ * shape can give (400, 401, 404, 409, 413, 422, 429, 500) are added by document.server.ts; name
+ * one here to say more about it.
+ */
+export function operationsOf(tag: string) {
+  return (
+    method: Operation["method"],
+    path: string,
+    summary: string,
+    spec: { body?: z.ZodType; query?: z.ZodType; auth?: "none"; [status: number]: Answer },
+  ): Operation => {
+    const { body, query, auth, ...answers } = spec;
+    const responses: Operation["responses"] = {};
+    for (const [status, answer] of Object.entries(answers as Record<string, Answer>)) {
+      responses[Number(status)] =
+        typeof answer === "string"
+          ? { description: answer, schema: "Error" }
+          : { schema: answer[0], description: answer[1], ...(answer[2] ? { contentType: answer[2] } : {}) };
+    }
+    return { method, path, summary, tag, body, query, auth, responses };
+  };
+}
+
 export function jsonSchemaOf(schema: z.ZodType) {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
     string,
@@ -45,10 +73,14 @@ export const s = {
   int: { type: "integer" } as const,
   bool: { type: "boolean" } as const,
   ref: (name: string) => ({ $ref: `#/components/schemas/${name}` }),
+  /** One of a fixed list: pass the `as const` array of db/schema, never a copy. */
+  oneOf: (values: readonly string[]) => ({ enum: [...values] }),
+  /** An object with exactly these properties, all present: a field the serializer adds or drops is a mismatch. */
   obj: (properties: Record<string, unknown>, objectName?: string) => ({
     type: "object",
     properties: objectName ? { ...properties, object: { const: objectName } } : properties,
     required: Object.keys(properties).concat(objectName ? ["object"] : []),
+    additionalProperties: false,
   }),
   list: (item: string) => ({
     type: "object",
@@ -58,12 +90,6 @@ export const s = {
       has_more: { type: "boolean" },
     },
     required: ["object", "data", "has_more"],
+    additionalProperties: false,
   }),
 };
-
-/** Standard error answers every authenticated operation may give. */
-export const commonErrors = {
-  400: { description: "Malformed JSON or an unknown parameter", schema: "Error" },
-  401: { description: "Missing, malformed or revoked API key", schema: "Error" },
-  429: { description: "Rate limited; see Retry-After", schema: "Error" },
-} as const;

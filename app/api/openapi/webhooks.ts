@@ -4,12 +4,12 @@ import {
   ListWebhookDeliveriesQuerySchema,
   ListWebhookEndpointsQuerySchema,
 } from "~/api/schemas/webhooks";
-import { s, type Operation } from "./registry";
+import { operationsOf, s, type Operation } from "./registry";
 
 const endpointProperties = {
   id: s.str,
   url: s.str,
-  events: { type: "array", items: { enum: [...webhookEventTypes] } },
+  events: { type: "array", items: s.oneOf(webhookEventTypes) },
   description: s.nullable(s.str),
   created_at: s.ts,
 };
@@ -26,7 +26,7 @@ export const webhookSchemas = {
     {
       id: s.str,
       event_id: s.str,
-      event_type: { enum: [...webhookEventTypes] },
+      event_type: s.oneOf(webhookEventTypes),
       attempt: s.int,
       status_code: s.nullable(s.int),
       error: s.nullable(s.str),
@@ -39,58 +39,12 @@ export const webhookSchemas = {
   WebhookDeliveryList: s.list("WebhookDelivery"),
 };
 
+const op = operationsOf("Webhook endpoints");
+
 export const webhookOperations: Operation[] = [
-  {
-    method: "post",
-    path: "/webhook-endpoints",
-    summary: "Create a webhook endpoint (the secret is returned only here)",
-    tag: "Webhook endpoints",
-    body: CreateWebhookEndpointSchema,
-    responses: {
-      201: { description: "The new endpoint with its whsec_ signing secret", schema: "WebhookEndpointWithSecret" },
-      422: {
-        description: "Invalid URL or event type; in production a URL resolving to a private address (url_not_allowed)",
-        schema: "Error",
-      },
-    },
-  },
-  {
-    method: "get",
-    path: "/webhook-endpoints",
-    summary: "List webhook endpoints, newest first",
-    tag: "Webhook endpoints",
-    query: ListWebhookEndpointsQuerySchema,
-    responses: { 200: { description: "A page of endpoints", schema: "WebhookEndpointList" } },
-  },
-  {
-    method: "get",
-    path: "/webhook-endpoints/{id}",
-    summary: "Retrieve a webhook endpoint",
-    tag: "Webhook endpoints",
-    responses: {
-      200: { description: "The endpoint", schema: "WebhookEndpoint" },
-      404: { description: "No such endpoint", schema: "Error" },
-    },
-  },
-  {
-    method: "delete",
-    path: "/webhook-endpoints/{id}",
-    summary: "Delete a webhook endpoint; queued retries to it stop",
-    tag: "Webhook endpoints",
-    responses: {
-      200: { description: "Deleted", schema: "DeletedWebhookEndpoint" },
-      404: { description: "No such endpoint", schema: "Error" },
-    },
-  },
-  {
-    method: "get",
-    path: "/webhook-endpoints/{id}/deliveries",
-    summary: "The delivery log of an endpoint: one item per attempt, newest first",
-    tag: "Webhook endpoints",
-    query: ListWebhookDeliveriesQuerySchema,
-    responses: {
-      200: { description: "A page of delivery attempts", schema: "WebhookDeliveryList" },
-      404: { description: "No such endpoint", schema: "Error" },
-    },
-  },
+  op("post", "/webhook-endpoints", "Create a webhook endpoint (the secret is returned only here)", { body: CreateWebhookEndpointSchema, 201: ["WebhookEndpointWithSecret", "The new endpoint with its whsec_ signing secret"], 422: "Invalid URL or event type; in production a URL resolving to a private address (url_not_allowed)" }),
+  op("get", "/webhook-endpoints", "List webhook endpoints, newest first", { query: ListWebhookEndpointsQuerySchema, 200: ["WebhookEndpointList", "A page of endpoints"] }),
+  op("get", "/webhook-endpoints/{id}", "Retrieve a webhook endpoint", { 200: ["WebhookEndpoint", "The endpoint"], 404: "No such endpoint" }),
+  op("delete", "/webhook-endpoints/{id}", "Delete a webhook endpoint; queued retries to it stop", { 200: ["DeletedWebhookEndpoint", "Deleted"], 404: "No such endpoint" }),
+  op("get", "/webhook-endpoints/{id}/deliveries", "The delivery log of an endpoint: one item per attempt, newest first", { query: ListWebhookDeliveriesQuerySchema, 200: ["WebhookDeliveryList", "A page of delivery attempts"], 404: "No such endpoint" }),
 ];

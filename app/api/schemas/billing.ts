@@ -1,5 +1,17 @@
 import { z } from "zod";
-import { cancelReasons, intervals, paymentMethodTypes, productTypes } from "#db/schema/index";
+import {
+  cancelReasons,
+  intervals,
+  ledgerEntryTypes,
+  licenseKeyStoredStatuses,
+  liveSubscriptionStatuses,
+  newPaymentStatuses,
+  paymentMethodTypes,
+  paymentStatuses,
+  productTypes,
+  settledPaymentStatuses,
+  subscriptionStatuses,
+} from "#db/schema/index";
 import { MAX_QUANTITY, MAX_TAX_RATE_BPS, MAX_UNIT_AMOUNT } from "~/billing/money";
 import { CurrencySchema, DateInputSchema, NameSchema, TextSchema } from "~/utils/fields";
 import { listParams } from "./common";
@@ -42,19 +54,17 @@ export const ListProductsQuerySchema = z.strictObject({
 
 // ---- Subscriptions
 
-const reportedStatuses = ["active", "trialing", "past_due"] as const;
-
 export const CreateSubscriptionSchema = z.strictObject({
   customer_id: id("cus"),
   product_id: id("prod"),
   quantity: quantity.optional(),
-  status: z.enum(reportedStatuses).optional(),
+  status: z.enum(liveSubscriptionStatuses).optional(),
   current_period_start: DateInputSchema.optional(),
   current_period_end: DateInputSchema.optional(),
 });
 
 export const UpdateSubscriptionSchema = z.strictObject({
-  status: z.enum(reportedStatuses).optional(),
+  status: z.enum(liveSubscriptionStatuses).optional(),
   current_period_start: DateInputSchema.optional(),
   current_period_end: DateInputSchema.optional(),
   quantity: quantity.optional(),
@@ -71,7 +81,7 @@ export const ResumeSubscriptionSchema = z.strictObject({});
 export const ListSubscriptionsQuerySchema = z.strictObject({
   ...listParams,
   customer_id: z.string().min(1).max(100).optional(),
-  status: z.enum(["trialing", "active", "past_due", "cancelled"]).optional(),
+  status: z.enum(subscriptionStatuses).optional(),
 });
 
 // ---- Payments and refunds
@@ -92,7 +102,7 @@ export const PaymentMethodSchema = z.strictObject({
 export const CreatePaymentSchema = z.strictObject({
   customer_id: id("cus"),
   subscription_id: id("sub").nullish(),
-  status: z.enum(["succeeded", "failed", "pending"]),
+  status: z.enum(newPaymentStatuses),
   currency: CurrencySchema,
   items: z.array(PaymentItemSchema).min(1, "must have at least one item").max(100),
   payment_method: PaymentMethodSchema.nullish(),
@@ -101,7 +111,7 @@ export const CreatePaymentSchema = z.strictObject({
 });
 
 export const UpdatePaymentSchema = z.strictObject({
-  status: z.enum(["succeeded", "failed"]),
+  status: z.enum(settledPaymentStatuses),
 });
 
 export const CreateRefundSchema = z.strictObject({
@@ -112,7 +122,7 @@ export const CreateRefundSchema = z.strictObject({
 export const ListPaymentsQuerySchema = z.strictObject({
   ...listParams,
   customer_id: z.string().min(1).max(100).optional(),
-  status: z.enum(["succeeded", "failed", "pending", "refunded", "partially_refunded"]).optional(),
+  status: z.enum(paymentStatuses).optional(),
 });
 
 export const InvoiceQuerySchema = z.strictObject({
@@ -141,7 +151,7 @@ export const CreateLicenseKeySchema = z.strictObject({
 });
 
 export const UpdateLicenseKeySchema = z.strictObject({
-  status: z.enum(["active", "disabled"]).optional(),
+  status: z.enum(licenseKeyStoredStatuses).optional(),
   activations_limit: z.number().int("must be an integer").min(1).max(1_000_000).nullish(),
   expires_at: expiresAt.nullish(),
 });
@@ -170,7 +180,7 @@ export const ValidateLicenseSchema = z.strictObject({
 export const CreateLedgerEntrySchema = z.strictObject({
   currency: CurrencySchema,
   amount: amount(1),
-  entry_type: z.enum(["credit", "debit"]),
+  entry_type: z.enum(ledgerEntryTypes),
   reason: TextSchema.nullish(),
   idempotency_key: z.string().min(1).max(255).optional(),
 });

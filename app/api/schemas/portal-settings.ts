@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { customerUpdateFields, subscriptionCancelModes } from "#db/schema/index";
+import { supportedLocales } from "~/i18n/index";
 import { EmailSchema, NameSchema } from "~/utils/fields";
 
-export const SUPPORTED_LOCALES = ["en", "ko"] as const;
 const LOGO_DATA_URL_MAX = 100 * 1024;
 
 /** https only, or a small inline PNG/JPEG: a logo must never load from a plain-http origin. */
@@ -42,7 +43,7 @@ export const PortalSettingsPatchSchema = z.strictObject({
       logo_url: LogoUrlSchema.nullable(),
       brand_color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be a #rrggbb colour").transform((c) => c.toLowerCase()).nullable(),
       support_email: EmailSchema.nullable(),
-      default_locale: z.enum(SUPPORTED_LOCALES),
+      default_locale: z.enum(supportedLocales),
       default_return_url: HttpUrlSchema.nullable(),
       allowed_return_hosts: z.array(HostSchema).max(20),
     })
@@ -53,14 +54,14 @@ export const PortalSettingsPatchSchema = z.strictObject({
       subscription_cancel: z
         .strictObject({
           enabled: z.boolean(),
-          mode: z.enum(["at_period_end", "immediately", "customer_choice"]),
+          mode: z.enum(subscriptionCancelModes),
           ask_reason: z.boolean(),
         })
         .partial(),
       customer_update: z
         .strictObject({
           enabled: z.boolean(),
-          allowed_fields: z.array(z.enum(["name", "email", "phone_number"])).max(3),
+          allowed_fields: z.array(z.enum(customerUpdateFields)).max(customerUpdateFields.length),
         })
         .partial(),
       license_keys: z.strictObject({ enabled: z.boolean(), allow_deactivate: z.boolean() }).partial(),
@@ -68,5 +69,3 @@ export const PortalSettingsPatchSchema = z.strictObject({
     })
     .partial(),
 }).partial();
-
-export type PortalSettingsPatch = z.output<typeof PortalSettingsPatchSchema>;

@@ -9,7 +9,7 @@ import {
   signPortalToken,
   verifyPortalToken,
   type Keyring,
-} from "./tokens.server";
+} from "./portal-tokens.server";
 
 // jose's own style: a frozen clock, and every boundary probed one second either side.
 const ISSUER = "https://portal.example";

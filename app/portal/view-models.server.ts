@@ -1,31 +1,40 @@
-import { and, eq, gt, inArray, isNull } from "drizzle-orm";
-import { emailChanges, products, type Payment, type PaymentItem, type Subscription, type Product } from "#db/schema/index";
-import { ApiError } from "~/api/errors.server";
+import { isInvoiced, isLiveSubscription, type Payment, type PaymentItem, type Product, type Subscription } from "#db/schema/index";
 import { formatMoney } from "~/billing/currency";
-import type { CustomerSession } from "~/portal/guards.server";
-import { db } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { licenseStatus, listInstances, listLicenseKeys } from "./license-keys.server";
-import { listPayments } from "./payments.server";
-import { notFoundResponse, displayFormat } from "./portal-access.server";
-import { listSubscriptions } from "./subscriptions.server";
-import { listLedgerEntries, listWallets } from "./wallets.server";
+import { subscriptionAmount } from "~/billing/money";
+import { getPendingEmailChange } from "~/models/email-changes.server";
+import { licenseStatus, listInstances, listLicenseKeys } from "~/models/license-keys.server";
+import { listPayments } from "~/models/payments.server";
+import { getProductNames } from "~/models/products.server";
+import { listSubscriptions } from "~/models/subscriptions.server";
+import { listLedgerEntries, listWallets } from "~/models/wallets.server";
+import { orPortalError } from "./errors.server";
+import type { CustomerSession } from "./guards.server";
 
 // What the portal pages show, ready to render: money and dates already formatted in the
 // session's locale on the server, so the browser's ICU never re-formats them differently.
 
 export const PAGE_SIZE = 20;
-const INVOICED: Payment["status"][] = ["succeeded", "refunded", "partially_refunded"];
-const LIVE_SUBSCRIPTION: Subscription["status"][] = ["trialing", "active", "past_due"];
 
-/** A cursor that is not one of this customer's objects is a 404, never another page. */
-function cursorOr404<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 422 || error.status === 404)) throw notFoundResponse();
-    throw error;
+// One pair of date formatters per locale: building an Intl.DateTimeFormat costs ~50 µs.
+const dateFormats = new Map<string, ReturnType<typeof buildDisplayFormat>>();
+
+function buildDisplayFormat(locale: string) {
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  return {
+    date: (d: Date | null | undefined) => (d ? date.format(d) : null),
+    dateTime: (d: Date | null | undefined) => (d ? dateTime.format(d) : null),
+  };
+}
+
+/** Money and dates shown as the session's locale writes them (stored UTC, shown UTC). */
+export function displayFormat(locale: string) {
+  let formats = dateFormats.get(locale);
+  if (!formats) {
+    formats = buildDisplayFormat(locale);
+    if (dateFormats.size < 100) dateFormats.set(locale, formats);
   }
+  return formats;
 }
 
 const scope = (s: CustomerSession) => ({ merchantId: s.merchant.id, customerId: s.customer.id });
@@ -42,20 +51,19 @@ function paymentRow(s: CustomerSession, { payment: p, items }: { payment: Paymen
     method: p.paymentMethod ? { type: p.paymentMethod.type, brand: p.paymentMethod.brand ?? null, last4: p.paymentMethod.last4 ?? null } : null,
     status: p.status,
     invoiceNumber: p.invoiceNumber,
-    invoiceUrl: INVOICED.includes(p.status) && p.invoiceNumber ? `/portal/invoices/${encodeURIComponent(p.id)}` : null,
+    invoiceUrl: isInvoiced(p.status) && p.invoiceNumber ? `/portal/invoices/${encodeURIComponent(p.id)}` : null,
   };
 }
-export type PaymentRow = ReturnType<typeof paymentRow>;
 
 function subscriptionRow(s: CustomerSession, { subscription: sub, product }: { subscription: Subscription; product: Product }) {
   const f = displayFormat(s.uiLocale);
-  const live = LIVE_SUBSCRIPTION.includes(sub.status);
+  const live = isLiveSubscription(sub.status);
   const cancel = s.merchant.portalSettings.features.subscription_cancel;
   return {
     id: sub.id,
     plan: sub.quantity > 1 ? `${product.name} × ${sub.quantity}` : product.name,
     status: sub.status,
-    price: formatMoney(product.price * sub.quantity, product.currency, s.uiLocale),
+    price: formatMoney(subscriptionAmount(product.price, sub.quantity), product.currency, s.uiLocale),
     interval: product.interval ?? "month",
     intervalCount: product.intervalCount,
     periodStart: f.date(sub.currentPeriodStart)!,
@@ -67,7 +75,6 @@ function subscriptionRow(s: CustomerSession, { subscription: sub, product }: { s
     canResume: live && sub.cancelAtPeriodEnd,
   };
 }
-export type SubscriptionRow = ReturnType<typeof subscriptionRow>;
 
 function walletRows(s: CustomerSession) {
   return listWallets(scope(s)).map((w) => ({ currency: w.currency, balance: formatMoney(w.balance, w.currency, s.uiLocale) }));
@@ -75,7 +82,7 @@ function walletRows(s: CustomerSession) {
 
 export function overviewData(s: CustomerSession) {
   const features = s.merchant.portalSettings.features;
-  const subs = listSubscriptions({ ...scope(s), limit: 100 }).rows.filter((r) => LIVE_SUBSCRIPTION.includes(r.subscription.status));
+  const subs = listSubscriptions({ ...scope(s), limit: 100 }).rows.filter((r) => isLiveSubscription(r.subscription.status));
   return {
     subscriptions: subs.map((r) => subscriptionRow(s, r)),
     wallets: features.wallet.enabled ? walletRows(s) : null,
@@ -84,7 +91,7 @@ export function overviewData(s: CustomerSession) {
 }
 
 export function billingData(s: CustomerSession, startingAfter: string | undefined) {
-  const page = cursorOr404(() => listPayments({ ...scope(s), limit: PAGE_SIZE, startingAfter }));
+  const page = orPortalError(() => listPayments({ ...scope(s), limit: PAGE_SIZE, startingAfter }));
   const rows = page.rows.map((r) => paymentRow(s, r));
   return { payments: rows, nextCursor: page.hasMore ? rows[rows.length - 1].id : null, isFirstPage: !startingAfter };
 }
@@ -107,9 +114,7 @@ export function licensesData(s: CustomerSession, reveal: string | null) {
   const f = displayFormat(s.uiLocale);
   const keys = listLicenseKeys({ ...scope(s), limit: 100 }).rows;
   const productIds = [...new Set(keys.map((k) => k.licenseKey.productId).filter((id): id is string => Boolean(id)))];
-  const productNames = new Map(
-    productIds.length ? db.select({ id: products.id, name: products.name }).from(products).where(inArray(products.id, productIds)).all().map((p) => [p.id, p.name]) : [],
-  );
+  const productNames = getProductNames({ merchantId: s.merchant.id, ids: productIds });
   return {
     allowDeactivate: s.merchant.portalSettings.features.license_keys.allow_deactivate,
     licenses: keys.map(({ licenseKey: k, activationsCount }) => ({
@@ -134,7 +139,7 @@ export function licensesData(s: CustomerSession, reveal: string | null) {
 
 export function walletData(s: CustomerSession, startingAfter: string | undefined) {
   const f = displayFormat(s.uiLocale);
-  const page = cursorOr404(() => listLedgerEntries({ ...scope(s), limit: PAGE_SIZE, startingAfter }));
+  const page = orPortalError(() => listLedgerEntries({ ...scope(s), limit: PAGE_SIZE, startingAfter }));
   const entries = page.rows.map((e) => ({
     id: e.id,
     date: f.dateTime(e.createdAt)!,
@@ -144,23 +149,6 @@ export function walletData(s: CustomerSession, startingAfter: string | undefined
     balanceAfter: formatMoney(e.balanceAfter, e.currency, s.uiLocale),
   }));
   return { wallets: walletRows(s), entries, nextCursor: page.hasMore ? entries[entries.length - 1].id : null, isFirstPage: !startingAfter };
-}
-
-/** The newest unexpired, unconfirmed email change of this customer, if any. */
-export function pendingEmailChange(s: CustomerSession) {
-  return db
-    .select({ newEmail: emailChanges.newEmail, expiresAt: emailChanges.expiresAt })
-    .from(emailChanges)
-    .where(
-      and(
-        eq(emailChanges.customerId, s.customer.id),
-        eq(emailChanges.merchantId, s.merchant.id),
-        isNull(emailChanges.confirmedAt),
-        isNull(emailChanges.supersededAt),
-        gt(emailChanges.expiresAt, now()),
-      ),
-    )
-    .get();
 }
 
 export function profileData(s: CustomerSession) {
@@ -184,11 +172,10 @@ export function profileData(s: CustomerSession) {
       name: allowed.has("name"),
       email: allowed.has("email"),
       phone: allowed.has("phone_number"),
-      // API.md's allowed_fields has no address or tax id: they follow the master switch.
+      // allowed_fields names no address or tax id: they follow the master switch.
       address: update.enabled,
       taxId: update.enabled,
     },
-    pendingEmail: pendingEmailChange(s)?.newEmail ?? null,
+    pendingEmail: getPendingEmailChange({ merchantId: s.merchant.id, customerId: s.customer.id })?.newEmail ?? null,
   };
 }
-export type ProfileData = ReturnType<typeof profileData>;

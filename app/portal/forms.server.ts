@@ -1,19 +1,13 @@
-import { eq } from "drizzle-orm";
-import { cancelReasons, customers, subscriptions, type Customer } from "#db/schema/index";
-import { renderEmail } from "#emails/render";
+import { cancelReasons, type Customer } from "#db/schema/index";
 import type { Locale } from "~/i18n/index";
-import type { CustomerSession } from "~/portal/guards.server";
-import { db, writeTransaction } from "~/utils/db.server";
+import type { CustomerPatch } from "~/models/customers.server";
 import { AddressSchema, EmailSchema, LIMITS, toE164 } from "~/utils/fields";
-import { updateCustomer, type CustomerPatch } from "./customers.server";
-import { prepareEmailChange, requestEmailChange } from "./email-changes.server";
-import { deactivateInstance } from "./license-keys.server";
-import { enqueueMail } from "./mail.server";
-import { customerActor, ownedOr404, requireAllowed, type Notice } from "./portal-access.server";
-import { emailBranding, signInPageUrl } from "./portal-sessions.server";
-import { getSubscription, resumeSubscription, scheduleCancellation } from "./subscriptions.server";
+import { requireAllowed, type CustomerSession } from "./guards.server";
 
-type CancelReason = (typeof cancelReasons)[number];
+// The portal's forms, read against the merchant's settings: a field or choice the merchant did
+// not offer, posted by hand, is refused (403); a bad value is an error shown beside its field.
+
+export type CancelReason = (typeof cancelReasons)[number];
 export const CANCEL_REASONS = cancelReasons;
 export type CancelErrors = Partial<Record<"when" | "reason" | "feedback", string>>;
 
@@ -52,51 +46,6 @@ export function parseCancelForm(s: CustomerSession, form: FormData) {
     else feedback = fb || null;
   }
   return { atPeriodEnd, reason, feedback, errors };
-}
-
-/**
- * Cancels (or schedules the cancellation of) one of the signed-in customer's subscriptions and
- * queues the confirmation mail in the same transaction. A double submit finds the change made and
- * changes, emits and mails nothing more.
- */
-export async function cancelFromPortal(s: CustomerSession, opts: { subscriptionId: string; atPeriodEnd: boolean; reason: CancelReason | null; feedback: string | null }): Promise<Notice> {
-  const scope = { merchantId: s.merchant.id, customerId: s.customer.id };
-  const { subscription, product } = ownedOr404(() => getSubscription({ ...scope, id: opts.subscriptionId }));
-  const mail = await renderEmail("cancellation-confirmation", {
-    locale: s.uiLocale,
-    merchant: emailBranding(s.merchant),
-    customerName: s.customer.name,
-    planName: product.name,
-    endsAt: opts.atPeriodEnd ? subscription.currentPeriodEnd.toISOString() : null,
-    signInUrl: signInPageUrl(s.merchant),
-  });
-  return writeTransaction((): Notice => {
-    const current = db.select().from(subscriptions).where(eq(subscriptions.id, subscription.id)).get()!;
-    if (current.status === "cancelled") return "unchanged";
-    if (opts.atPeriodEnd && current.cancelAtPeriodEnd) return "unchanged";
-    scheduleCancellation({ ...scope, id: subscription.id, atPeriodEnd: opts.atPeriodEnd, reason: opts.reason, feedback: opts.feedback, actor: customerActor(s) });
-    enqueueMail({ merchantId: s.merchant.id, to: s.customer.email, email: mail });
-    return opts.atPeriodEnd ? "cancellation_scheduled" : "cancelled";
-  });
-}
-
-/** "Don't cancel": clears a pending cancellation of the customer's own subscription. */
-export function resumeFromPortal(s: CustomerSession, { subscriptionId }: { subscriptionId: string }): Notice {
-  const scope = { merchantId: s.merchant.id, customerId: s.customer.id };
-  return writeTransaction((): Notice => {
-    const { subscription } = ownedOr404(() => getSubscription({ ...scope, id: subscriptionId }));
-    if (subscription.status === "cancelled" || !subscription.cancelAtPeriodEnd) return "unchanged";
-    resumeSubscription({ ...scope, id: subscription.id, actor: customerActor(s) });
-    return "resumed";
-  });
-}
-
-export function deactivateFromPortal(s: CustomerSession, { instanceId }: { instanceId: string }): Notice {
-  requireAllowed(s.merchant.portalSettings.features.license_keys.allow_deactivate);
-  return writeTransaction(() => {
-    ownedOr404(() => deactivateInstance({ merchantId: s.merchant.id, customerId: s.customer.id, instanceId, actor: customerActor(s) }));
-    return "deactivated" as const;
-  });
 }
 
 // ---- Profile
@@ -185,24 +134,4 @@ export function parseProfileForm(s: CustomerSession, form: FormData) {
     else if (parsed.data.toLowerCase() !== c.email.toLowerCase()) newEmail = parsed.data;
   }
   return { values, errors, patch, newEmail };
-}
-
-/**
- * Saves a valid profile form: the plain fields at once (one `customer.updated`), the email only
- * through a confirmation link to the new address.
- */
-export async function saveProfile(s: CustomerSession, input: { patch: CustomerPatch; newEmail: string | null }): Promise<Notice> {
-  const prepared = input.newEmail
-    ? await prepareEmailChange({ merchant: s.merchant, customer: s.customer, newEmail: input.newEmail, locale: s.uiLocale })
-    : null;
-  return writeTransaction((): Notice => {
-    const live = db.select({ id: customers.id }).from(customers).where(eq(customers.id, s.customer.id)).get();
-    if (!live) throw new Error("customer vanished");
-    if (Object.keys(input.patch).length > 0) {
-      updateCustomer({ merchantId: s.merchant.id, id: s.customer.id, patch: input.patch, actor: customerActor(s) });
-    }
-    if (prepared) requestEmailChange({ ...prepared, portalSessionId: s.portalSessionId });
-    if (prepared) return "email_change_sent";
-    return Object.keys(input.patch).length > 0 ? "profile_saved" : "unchanged";
-  });
 }

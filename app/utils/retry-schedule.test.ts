@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRY_DELAYS_S, nextAttemptAt, parseRetryDelays, parseTimeoutMs } from "./schedule";
+import { parseTimeoutMs } from "./env.server";
+import { DEFAULT_RETRY_DELAYS_S, nextAttemptAt, parseRetryDelays } from "./retry-schedule";
 
 describe("parseRetryDelays", () => {
   it.each([

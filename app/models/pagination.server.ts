@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { db } from "~/utils/db.server";
-import { invalidParam } from "./errors.server";
+import { invalidField } from "./errors.server";
 
 type ListableTable = SQLiteTable & {
   id: SQLiteColumn;
@@ -9,16 +9,19 @@ type ListableTable = SQLiteTable & {
   createdAt: SQLiteColumn;
 };
 
+export type Page<R> = { rows: R[]; hasMore: boolean };
+
 /**
  * Newest first by (created_at, seq), so objects made in the same millisecond keep their order.
- * The cursor object must itself pass `where`: another merchant's id is no cursor (422).
+ * The cursor object must itself pass `where`: another merchant's id is no cursor (an invalid
+ * `starting_after`, code `resource_missing`).
  */
 export function paginate<T extends ListableTable>(opts: {
   table: T;
   where: SQL | undefined;
   limit: number;
   startingAfter?: string;
-}): { rows: T["$inferSelect"][]; hasMore: boolean } {
+}): Page<T["$inferSelect"]> {
   const { table, where, limit, startingAfter } = opts;
   let after: SQL | undefined;
   if (startingAfter) {
@@ -27,9 +30,7 @@ export function paginate<T extends ListableTable>(opts: {
       .from(table as SQLiteTable)
       .where(and(eq(table.id, startingAfter), where))
       .get() as { createdAt: Date; seq: number } | undefined;
-    if (!cursor) {
-      throw invalidParam("starting_after", `No such object: '${startingAfter}'`, "resource_missing");
-    }
+    if (!cursor) throw invalidField("starting_after", `No such object: '${startingAfter}'`, "resource_missing");
     after = or(
       lt(table.createdAt, cursor.createdAt),
       and(eq(table.createdAt, cursor.createdAt), lt(table.seq, cursor.seq)),
@@ -43,8 +44,4 @@ export function paginate<T extends ListableTable>(opts: {
     .limit(limit + 1)
     .all() as T["$inferSelect"][];
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
-}
-
-export function listBody<R, O>(page: { rows: R[]; hasMore: boolean }, serialize: (row: R) => O) {
-  return { object: "list" as const, data: page.rows.map(serialize), has_more: page.hasMore };
 }

@@ -11,10 +11,11 @@ process.env.LOG_LEVEL = "silent";
 
 let m: {
   db: typeof import("~/utils/db.server");
-  events: typeof import("~/models/events.server");
-  queue: typeof import("./queue.server");
-  endpoints: typeof import("~/models/webhook-endpoints.server");
+  events: typeof import("./events.server");
+  queue: typeof import("./webhook-deliveries.server");
+  endpoints: typeof import("./webhook-endpoints.server");
   schema: typeof import("#db/schema/index");
+  merchants: typeof import("./merchants.server");
 };
 let merchantId: string;
 const actor = { type: "system" } as const;
@@ -22,12 +23,13 @@ const actor = { type: "system" } as const;
 beforeAll(async () => {
   m = {
     db: await import("~/utils/db.server"),
-    events: await import("~/models/events.server"),
-    queue: await import("./queue.server"),
-    endpoints: await import("~/models/webhook-endpoints.server"),
+    events: await import("./events.server"),
+    queue: await import("./webhook-deliveries.server"),
+    endpoints: await import("./webhook-endpoints.server"),
     schema: await import("#db/schema/index"),
+    merchants: await import("./merchants.server"),
   };
-  const { createMerchant } = await import("~/models/merchants.server");
+  const { createMerchant } = await import("./merchants.server");
   merchantId = createMerchant({ name: "Queue Test" }).merchant.id;
 });
 
@@ -138,5 +140,53 @@ describe("the delivery queue", () => {
       [2, 500, false],
       [1, 500, false],
     ]);
+  });
+});
+
+describe("fair claiming", () => {
+  // Two merchants: one with a backlog of 40 events, one with a single event that came last.
+  let round = 0;
+  function backlog() {
+    const { createMerchant } = m.merchants;
+    round += 1;
+    const busy = createMerchant({ name: `Busy ${round}` }).merchant.id;
+    const calm = createMerchant({ name: `Calm ${round}` }).merchant.id;
+    for (const id of [busy, calm]) {
+      m.db.writeTransaction(() => m.endpoints.createWebhookEndpoint({ merchantId: id, input: { url: "http://127.0.0.1:9/hook" }, actor }));
+    }
+    for (let i = 0; i < 40; i++) m.db.writeTransaction(() => m.events.emitEvent({ merchantId: busy, type: "customer.updated", object: { i } }));
+    m.db.writeTransaction(() => m.events.emitEvent({ merchantId: calm, type: "customer.updated", object: {} }));
+    const merchantOf = (d: { endpointId: string }) =>
+      (m.db.sqlite.prepare("select merchant_id as id from webhook_endpoints where id = ?").get(d.endpointId) as { id: string }).id;
+    return { busy, calm, merchantOf };
+  }
+
+  it("takes due rows round-robin across merchants, so one merchant's backlog does not delay another's next event", () => {
+    // Earlier tests' endpoints are gone: only this backlog is due.
+    for (const e of m.endpoints.listWebhookEndpoints({ merchantId, limit: 100 }).rows) m.endpoints.deleteWebhookEndpoint({ merchantId, id: e.id, actor });
+    const { busy, calm, merchantOf } = backlog();
+    const claimed = m.queue.claimDueDeliveries({ limit: 2, leaseMs: 60_000, skip: new Set() });
+    expect(claimed.map(merchantOf).sort()).toEqual([busy, calm].sort());
+    m.db.sqlite.prepare("update webhook_deliveries set status = 'failed' where status = 'pending'").run();
+  });
+
+  it("holds each partition to its share of leases, counting the leases already out", async () => {
+    const { defineOutbox } = await import("~/utils/outbox.server");
+    const { sql } = await import("drizzle-orm");
+    const { webhookDeliveries, webhookEndpoints } = m.schema;
+    const capped = defineOutbox({
+      label: "capped deliveries",
+      table: webhookDeliveries,
+      statuses: { pending: "pending", done: "delivered", failed: "failed" },
+      partitions: [{ key: sql`(select ${webhookEndpoints.merchantId} from ${webhookEndpoints} where ${webhookEndpoints.id} = ${webhookDeliveries.endpointId})`, max: 2 }],
+    });
+    const { busy, calm, merchantOf } = backlog();
+    const claim = (limit: number) =>
+      capped.claim({ limit, leaseMs: 60_000, load: (seqs) => m.db.sqlite.prepare(`select seq, endpoint_id as endpointId from webhook_deliveries where seq in (${seqs.join(",")})`).all() as { seq: number; endpointId: string }[] });
+    const first = claim(10);
+    expect(first.map(merchantOf).sort()).toEqual([busy, busy, calm].sort());
+    // Both of the busy merchant's slots are taken and the calm one has nothing left.
+    expect(claim(10)).toEqual([]);
+    m.db.sqlite.prepare("update webhook_deliveries set status = 'failed' where status = 'pending'").run();
   });
 });

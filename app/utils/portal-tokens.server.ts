@@ -52,7 +52,7 @@ export function parseSigningKeys(value: string): SigningKeyConfig[] {
 export async function importKeyring(keys: SigningKeyConfig[]): Promise<Keyring> {
   const imported = await Promise.all(
     keys.map(async ({ kid, secret }) => {
-      // A secret is used as its UTF-8 bytes (PRODUCT.md), never base64-decoded.
+      // A secret is used as its UTF-8 bytes (as PORTAL_SIGNING_KEYS documents), never base64-decoded.
       const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
         "sign",
         "verify",

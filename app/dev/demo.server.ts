@@ -1,15 +1,36 @@
 import fs from "node:fs";
-import { seedDemo } from "#db/seed";
-import { countMerchants } from "~/models/merchants.server";
-import { mintDemoLink } from "~/models/portal-sessions.server";
+import { getCustomer } from "~/models/customers.server";
+import { countMerchants, getMerchantById, signInPageUrl } from "~/models/merchants.server";
+import { LINK_LIFETIME_S, prepareLink, storeLink } from "~/models/portal-sessions.server";
+import { writeTransaction } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
+import { seedDemo } from "./seed.server";
 
 type DemoCredentials = { merchant_id: string; slug: string; api_key: string; customer_id: string };
 
 // The demo key is shown at every start outside production, so it is kept beside the database
 // (the key table only holds hashes). Production never seeds and never writes this file.
 const credentialsFile = () => `${env.DATABASE_PATH}.demo.json`;
+
+/** Outside production only: a ready redirect link for the demo customer, printed at start. */
+async function mintDemoLink({ merchantId, customerId }: { merchantId: string; customerId: string }) {
+  const merchant = getMerchantById(merchantId);
+  const customer = getCustomer({ merchantId, id: customerId });
+  if (!merchant || !customer) return null;
+  const prepared = await prepareLink({
+    merchant,
+    customer,
+    kind: "redirect",
+    purpose: "invite",
+    lifetimeS: LINK_LIFETIME_S.redirect,
+    returnUrl: merchant.portalSettings.branding.default_return_url ?? null,
+    locale: null,
+    flow: null,
+  });
+  writeTransaction(() => storeLink(prepared));
+  return prepared.url;
+}
 
 function printDemo(demo: DemoCredentials) {
   const lines = [
@@ -26,7 +47,7 @@ function printDemo(demo: DemoCredentials) {
   // A fresh single-use link each start (signing is async, so it prints just after the block).
   mintDemoLink({ merchantId: demo.merchant_id, customerId: demo.customer_id })
     .then((url) => {
-      if (url) process.stdout.write(`  Portal link for the demo customer (works once, for 1 hour):\n    ${url}\n  Sign-in page: ${env.PUBLIC_URL}/p/${demo.slug}\n  Mailbox: ${env.PUBLIC_URL}/dev/mailbox\n\n`);
+      if (url) process.stdout.write(`  Portal link for the demo customer (works once, for 1 hour):\n    ${url}\n  Sign-in page: ${signInPageUrl(demo)}\n  Mailbox: ${env.PUBLIC_URL}/dev/mailbox\n\n`);
     })
     .catch((error: unknown) => logger.warn({ err: error }, "could not mint the demo portal link"));
 }

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
-import { importKeyring, parseSigningKeys, type Keyring } from "./tokens.server";
+import { importKeyring, parseSigningKeys, type Keyring } from "./portal-tokens.server";
 
 /**
  * Where the signing keys come from: PORTAL_SIGNING_KEYS when set; outside production a key
@@ -37,8 +37,6 @@ export function getKeyring(): Promise<Keyring> {
   keyring ??= importKeyring(parsedKeys);
   return keyring;
 }
-
-export const signingKeyIds = () => parsedKeys.map((k) => k.kid);
 
 /** The raw secrets, for keys derived from them (the session cookie's HMAC). */
 export const signingSecrets = () => parsedKeys.map((k) => k.secret);

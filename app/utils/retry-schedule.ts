@@ -1,3 +1,5 @@
+// When an outbox tries again: pure functions, shared by the outbox engine and the configuration.
+
 /**
  * Standard Webhooks' retry schedule: after the immediate first attempt, wait 5 s, 5 min, 30 min,
  * 2 h, 5 h, 10 h, 14 h, 20 h and 24 h before each retry; ten attempts in all.
@@ -25,16 +27,4 @@ export function nextAttemptAt(opts: { attempt: number; failedAt: Date; delaysS: 
   const delay = opts.delaysS[opts.attempt - 1];
   if (delay === undefined) return null;
   return new Date(opts.failedAt.getTime() + Math.round(delay * 1000));
-}
-
-export const DEFAULT_TIMEOUT_MS = 15_000;
-
-/** `WEBHOOK_TIMEOUT_MS` (milliseconds per attempt, default 15 000); tests shorten it. */
-export function parseTimeoutMs(value: string | undefined): number {
-  if (value === undefined || value.trim() === "") return DEFAULT_TIMEOUT_MS;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 1 || ms > 60_000) {
-    throw new Error(`WEBHOOK_TIMEOUT_MS must be an integer between 1 and 60000, got "${value}"`);
-  }
-  return ms;
 }
