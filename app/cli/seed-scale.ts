@@ -57,7 +57,7 @@ if (N >= 2 ** 26) fail("--customers must be below 67,108,864", 2);
 if (values.db) process.env.DATABASE_PATH = values.db;
 
 const { sqlite } = await import("~/utils/db.server");
-const { createMerchant, findMerchant, MerchantInputError } = await import("~/models/merchants.server");
+const { createMerchant, getMerchant, MerchantInputError } = await import("~/models/merchants.server");
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // Bulk-load settings for this connection only: a big page cache (random-id indexes stay in
@@ -67,7 +67,7 @@ sqlite.pragma("cache_size = -1048576");
 sqlite.pragma("mmap_size = 17179869184");
 sqlite.pragma("temp_store = memory");
 
-let merchant = findMerchant(values.merchant);
+let merchant = getMerchant(values.merchant);
 let apiKey: string | null = null;
 if (!merchant) {
   try {
