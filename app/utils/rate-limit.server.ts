@@ -1,3 +1,4 @@
+import { now } from "./clock.server";
 import { env } from "./env.server";
 
 /**
@@ -17,10 +18,11 @@ export class TokenBucketLimiter {
   }
 
   /** Takes one token; returns 0 when allowed, else the whole seconds to wait (Retry-After). */
-  take(key: string, nowMs = Date.now()): number {
+  // The domain clock, so tests can stop it and count exactly; a clock set back refills nothing.
+  take(key: string, nowMs = now().getTime()): number {
     if (env.RATE_LIMIT_SCALE === 0) return 0;
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, updated: nowMs };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((nowMs - bucket.updated) / 1000) * this.rate);
+    bucket.tokens = Math.min(this.burst, bucket.tokens + (Math.max(0, nowMs - bucket.updated) / 1000) * this.rate);
     bucket.updated = nowMs;
     this.buckets.set(key, bucket);
     if (this.buckets.size > 50_000) this.prune(nowMs);
