@@ -15,8 +15,10 @@ export default defineConfig({
     exclude: ["test/e2e/**", "node_modules/**"],
     globalSetup: ["test/setup/global-setup.ts"],
     setupFiles: ["test/setup/fail-on-console-error.ts", "test/setup/check-api-responses.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Failure bounds for a loaded 2-core machine, above the 60 s of test/setup/wait.ts so that a
+    // stuck wait fails with what it waited for. Tests never sleep; they wait on conditions.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: "forks",
     reporters: ["default"],
   },

@@ -10,7 +10,7 @@ import helmet from "helmet";
 import { env } from "~/utils/env.server";
 import { logger, redactPath } from "~/utils/logger.server";
 import { closeDatabase, sqlite } from "~/utils/db.server";
-import { setClockOffset } from "~/utils/clock.server";
+import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler } from "~/server/remix-adapter.server";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
 import { bootstrap } from "~/dev/demo.server";
@@ -84,9 +84,11 @@ app.get("/healthz", (_req, res) => {
 
 if (env.PORTICO_TEST_CLOCK) {
   // Test-only: moves the server's clock (see app/utils/clock.server.ts). Never on in production.
+  // `{ offset_ms }` runs it ahead of real time; `{ frozen_at_ms }` stops it at that instant.
   app.post("/__test/clock", express.json(), (req, res) => {
-    setClockOffset(Number(req.body?.offset_ms ?? 0));
-    res.json({ offset_ms: Number(req.body?.offset_ms ?? 0) });
+    if (req.body?.frozen_at_ms !== undefined) freezeClock(Number(req.body.frozen_at_ms));
+    else setClockOffset(Number(req.body?.offset_ms ?? 0));
+    res.json({ now: now().toISOString() });
   });
 }
 

@@ -143,3 +143,15 @@ describe("the registry", () => {
     expect(rateLimits["portal.sign_in.ip"]).toMatchObject({ limit: 10, windowS: 3600 });
   });
 });
+
+describe("the limiter's clock", () => {
+  it("refills nothing when the clock goes back, and refills again from there", () => {
+    let t = 1_000_000_000_000;
+    const limiter = createRateLimiter({ registry: { a: policy({ limit: 1, windowS: 1, burst: 1 }) }, scale: 1, now: () => t });
+    expect(limiter.take("a", "k").allowed).toBe(true);
+    t -= 3_600_000; // an hour back: still empty, not thousands of tokens
+    expect(limiter.take("a", "k").allowed).toBe(false);
+    t += 1000; // a second later than that: one token
+    expect(limiter.take("a", "k").allowed).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 import ipaddr from "ipaddr.js";
+import { now as domainNow } from "./clock.server";
 import { env } from "./env.server";
 import { sha256Hex } from "./ids.server";
 
@@ -190,7 +191,7 @@ function bucketEngine(policy: LimitPolicy, scale: number): Engine {
   const rate = (policy.limit * scale) / policy.windowS; // tokens a second
   const burst = (policy.burst ?? policy.limit) * scale;
   const refill = (b: Bucket | undefined, nowMs: number): Bucket =>
-    b ? { tokens: Math.min(burst, b.tokens + ((nowMs - b.at) / 1000) * rate), at: nowMs } : { tokens: burst, at: nowMs };
+    b ? { tokens: Math.min(burst, b.tokens + (Math.max(0, nowMs - b.at) / 1000) * rate), at: nowMs } : { tokens: burst, at: nowMs };
   const decide = (b: Bucket): Decision => (b.tokens >= 1 ? { allowed: true } : wait((1 - b.tokens) / rate));
   return {
     // An untouched bucket refills to full in burst / rate seconds: after that it holds nothing worth keeping.
@@ -232,7 +233,8 @@ export function createRateLimiter<R extends Record<string, LimitPolicy>>(opts: {
   maxKeys?: number;
   store?: (name: string, ttlMs: number) => RateLimitStore<unknown>;
 }) {
-  const now = opts.now ?? Date.now;
+  // The domain clock by default, so the test clock can stop and move the limits too.
+  const now = opts.now ?? (() => domainNow().getTime());
   const limits = new Map(
     Object.entries(opts.registry).map(([name, policy]) => {
       const scale = policy.scaled ? opts.scale : 1;

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { postWebhook } from "./send.server";
 
 // A real HTTP server on loopback: what arrives, and how each path answers.
@@ -63,8 +63,11 @@ describe("postWebhook", () => {
 
   it("stops when aborted", async () => {
     const controller = new AbortController();
-    const pending = send(`http://127.0.0.1:${port}/hang`, { timeoutMs: 10_000, signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
+    const arrived = received.length;
+    const pending = send(`http://127.0.0.1:${port}/hang`, { timeoutMs: 60_000, signal: controller.signal });
+    // Aborted while in flight: once the request has arrived (not after a guessed delay).
+    await vi.waitFor(() => expect(received.slice(arrived).map((r) => r.path)).toContain("/hang"), { timeout: 60_000, interval: 25 });
+    controller.abort();
     expect((await pending).error).toMatch(/aborted/);
   });
 

@@ -62,7 +62,7 @@ describe("the mail outbox across kill -9", () => {
     const second = await startServer({ dbFile: first.dbFile, env: { SMTP_URL: smtp.url } });
     cleanup.push(() => second.stop());
     // No clock is moved: only the release at start-up lets the mail out before its lease ends.
-    const mail = await smtp.waitFor((x) => x.text.includes(ps.url), 30_000);
+    const mail = await smtp.waitFor((x) => x.text.includes(ps.url), "the mail the killed run had claimed");
     expect(mail.to).toEqual(["samir@example.com"]);
     expect(second.logs.join("\n")).toContain("released mail left by a previous process");
     await expect

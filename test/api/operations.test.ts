@@ -75,10 +75,17 @@ describe("graceful shutdown", () => {
     const server = await startServer();
     const { apiKey } = createMerchant(server.dbFile, "Shutdown Co");
     const body = JSON.stringify({ email: "inflight@example.com", name: "In Flight" });
+    // "close" rather than "exit": the last log lines have been read by then.
+    const exit = new Promise<number | null>((resolve) => server.process.on("close", (code) => resolve(code)));
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(
         `${server.url}/api/v1/customers`,
-        { method: "POST", headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) } },
+        {
+          method: "POST",
+          // The server answers 100 Continue once it has taken the request in: from then on the
+          // request is in flight, and its body is sent only after the shutdown has begun.
+          headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Expect: "100-continue" },
+        },
         (res) => {
           let text = "";
           res.on("data", (c) => (text += c));
@@ -86,14 +93,19 @@ describe("graceful shutdown", () => {
         },
       );
       req.on("error", reject);
-      // Half the body now, the rest after the signal: the request is in flight during shutdown.
-      req.write(body.slice(0, 10));
-      setTimeout(() => {
+      req.on("continue", () => {
         server.process.kill("SIGTERM");
-        setTimeout(() => req.end(body.slice(10)), 300);
-      }, 200);
+        server
+          .waitForLog("of the shutdown starting", (l) => l.includes('"msg":"shutting down"'))
+          // The listener is closed in the same step that logs this: a new connection is refused.
+          .then(() => fetch(`${server.url}/healthz`).then(
+            () => reject(new Error("a new connection was accepted during shutdown")),
+            () => req.end(body),
+          ))
+          .catch(reject);
+      });
+      req.flushHeaders();
     });
-    const exit = new Promise<number | null>((resolve) => server.process.on("exit", (code) => resolve(code)));
     const result = await response;
     expect(result.status).toBe(201);
     expect(JSON.parse(result.body)).toMatchObject({ object: "customer", email: "inflight@example.com" });
@@ -162,8 +174,8 @@ describe("unexpected failures in production", () => {
       const requestId = res.headers.get("x-request-id")!;
       expect(res.body.error.message).toContain(requestId);
       expect(JSON.stringify(res.body)).not.toMatch(/audit_log|sqlite|insert|at .*\.js/i);
-      await new Promise((r) => setTimeout(r, 100));
-      expect(server.logs.find((l) => l.includes(requestId) && l.includes("audit_log"))).toBeTruthy();
+      // The log line of the cause names the request id; wait until the server has written it.
+      await server.waitForLog("of the failure's cause", (l) => l.includes(requestId) && l.includes("audit_log"));
       // Nothing half-written: the customer row rolled back with the failed audit insert.
       const check = new Database(server.dbFile, { readonly: true });
       expect(check.prepare("select count(*) as n from customers").get()).toEqual({ n: 0 });

@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { SignJWT } from "jose";
+import { waitUntil } from "../setup/wait";
 
 /** What a browser would see: status, headers, body text and the session cookie it was given. */
 export type PageResponse = { status: number; headers: Headers; text: string; setCookie: string[]; location: string | null };
@@ -43,6 +44,15 @@ export function readDb<T = unknown>(dbFile: string, sql: string, ...params: unkn
   } finally {
     db.close();
   }
+}
+
+/**
+ * Waits until the server's mail outbox holds nothing queued: every mail the requests so far
+ * enqueued (inside their own transactions) has been handed to SMTP, so the capture has it. The
+ * positive marker a "no mail was sent to X" check needs, instead of a quiet period.
+ */
+export function outboxDrained(dbFile: string) {
+  return waitUntil("the mail outbox to drain", () => readDb<{ n: number }>(dbFile, "select count(*) as n from mail_outbox where status = 'queued'")[0].n === 0);
 }
 
 export function writeDb(dbFile: string, sql: string, ...params: unknown[]) {

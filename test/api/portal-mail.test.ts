@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, freePort, startServer, startSmtpCapture, type SmtpCapture, type TestServer } from "../setup/server";
-import { h1, postForm, readDb, request, sessionCookie } from "./portal-helpers";
+import { WAIT_TIMEOUT_MS, waitUntil } from "../setup/wait";
+import { h1, outboxDrained, postForm, readDb, request, sessionCookie } from "./portal-helpers";
 
 let smtp: SmtpCapture;
 let server: TestServer;
@@ -59,7 +60,8 @@ describe("mail through real SMTP", () => {
     const mail = await smtp.waitFor((m) => m.subject === "Your Acme sign-in link" && smtp.messages.indexOf(m) >= before);
     expect(mail.to).toEqual(["mia@example.com"]);
     expect(mail.text).toMatch(/15 minutes/);
-    await new Promise((r) => setTimeout(r, 500));
+    await outboxDrained(server.dbFile); // a mail to nobody@ would have been handed over by now
+    expect(readDb(server.dbFile, "select 1 from mail_outbox where to_address = ?", "nobody@example.com")).toHaveLength(0);
     expect(smtp.messages.filter((m) => m.to.includes("nobody@example.com"))).toHaveLength(0);
     expect((await request(`${server.url}/p/no-such-merchant`)).status).toBe(404);
   });
@@ -122,11 +124,7 @@ describe("the outbox survives a restart", () => {
     const c = (await client.post("/customers", { email: "peter@example.com", name: "Peter" })).body.id;
     const ps = (await client.post(`/customers/${c}/portal-sessions`, { send_email: true })).body;
     // Wait for the failed first attempt, then kill the process outright.
-    for (let i = 0; i < 100; i++) {
-      const [row] = readDb<{ attempts: number; last_error: string | null }>(first.dbFile, "select attempts, last_error from mail_outbox");
-      if (row?.last_error) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitUntil("the first send to fail", () => readDb<{ last_error: string | null }>(first.dbFile, "select last_error from mail_outbox")[0]?.last_error);
     expect(readDb<{ status: string }>(first.dbFile, "select status from mail_outbox")[0].status).toBe("queued");
     await first.stop("SIGKILL");
 
@@ -137,7 +135,7 @@ describe("the outbox survives a restart", () => {
       const mail = await capture.waitFor((x) => x.text.includes(ps.url));
       expect(mail.to).toEqual(["peter@example.com"]);
       await expect
-        .poll(() => readDb<{ status: string }>(first.dbFile, "select status from mail_outbox")[0].status)
+        .poll(() => readDb<{ status: string }>(first.dbFile, "select status from mail_outbox")[0].status, { timeout: WAIT_TIMEOUT_MS })
         .toBe("sent");
     } finally {
       await second.stop();

@@ -1,8 +1,8 @@
-import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, startServer, tempDbFile, type TestServer } from "../setup/server";
-import { sleep, startReceiver, verify, type Receiver } from "./webhooks-receiver";
+import { waitUntil } from "../setup/wait";
+import { deliveriesSettled, readDb, startReceiver, verify, type Receiver } from "./webhooks-receiver";
 
 let receiver: Receiver;
 const servers: TestServer[] = [];
@@ -23,8 +23,8 @@ async function start(opts: { env?: Record<string, string>; dbFile?: string } = {
   return server;
 }
 
-async function setUp(server: TestServer, path: string) {
-  const apiKey = createMerchant(server.dbFile, "Durable").apiKey;
+async function setUp(server: TestServer, path: string, name = "Durable") {
+  const apiKey = createMerchant(server.dbFile, name).apiKey;
   const api = apiClient(server.url, apiKey);
   const res = await api.post("/webhook-endpoints", { url: receiver.url(path) });
   expect(res.status).toBe(201);
@@ -41,19 +41,11 @@ async function patchCustomers(api: ApiClient, n: number) {
   return ids;
 }
 
-function readDb<T>(dbFile: string, fn: (db: Database.Database) => T): T {
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
-
 describe("durability", () => {
   it("loses no event across kill -9: deliveries in flight and queued are sent after restart with the same ids", async () => {
     receiver.script("/kill", ["hang"]);
-    const first = await start({ env: { WEBHOOK_TIMEOUT_MS: "30000" } });
+    // The attempts must still hang when the process is killed: the longest timeout there is.
+    const first = await start({ env: { WEBHOOK_TIMEOUT_MS: "60000" } });
     const { api, apiKey, endpoint } = await setUp(first, "/kill");
     const customers = await patchCustomers(api, 10);
     // Eight attempts hang in flight (the loop's concurrency); the other two wait in the queue.
@@ -68,7 +60,7 @@ describe("durability", () => {
       () => new Set(receiver.on("/kill").slice(seenBefore).map((r) => r.headers["webhook-id"])).size >= 10,
       "all ten events after the restart",
     );
-    await sleep(1000);
+    await deliveriesSettled(second.dbFile, [endpoint.id]); // every delivery final: nothing more comes
     const after = receiver.on("/kill").slice(seenBefore);
     expect(after).toHaveLength(10);
     const events = after.map((r) => verify(endpoint.secret, r));
@@ -82,42 +74,80 @@ describe("durability", () => {
   });
 
   it("graceful shutdown lets an attempt in flight finish and records it; nothing is sent twice after restart", async () => {
-    receiver.script("/slow", [{ status: 200, afterMs: 1500 }]);
+    receiver.script("/slow", ["hold"]);
     const server = await start();
-    const { api, endpoint } = await setUp(server, "/slow");
+    const { api, apiKey, endpoint } = await setUp(server, "/slow");
     await patchCustomers(api, 1);
     await receiver.waitFor(() => receiver.on("/slow").length >= 1, "the attempt to start");
-    expect(await server.stop("SIGTERM")).toBe(0);
+    // The receiver answers only once the shutdown has begun: the attempt is in flight during it.
+    const exited = server.stop("SIGTERM");
+    await server.waitForLog("of the shutdown starting", (l) => l.includes('"msg":"shutting down"'));
+    receiver.release("/slow");
+    expect(await exited).toBe(0);
     const rows = readDb(server.dbFile, (db) =>
       db.prepare("select attempt, status_code, delivered from webhook_delivery_attempts where endpoint_id = ?").all(endpoint.id),
     );
     expect(rows).toEqual([{ attempt: 1, status_code: 200, delivered: 1 }]);
 
+    // The restarted server's loop sends a new event (the marker) and settles its queue: had the
+    // first delivery been left to send again, it would have gone out before the marker did.
+    receiver.script("/slow", [200]);
     const again = await start({ dbFile: server.dbFile });
-    await sleep(1500);
-    expect(receiver.on("/slow")).toHaveLength(1);
+    const [markerCustomer] = await patchCustomers(apiClient(again.url, apiKey), 1);
+    await deliveriesSettled(again.dbFile, [endpoint.id]);
+    const sent = receiver.on("/slow").map((r) => verify(endpoint.secret, r));
+    expect(sent).toHaveLength(2);
+    expect(sent[1].data.object.id).toBe(markerCustomer);
+    expect(sent[1].id).not.toBe(sent[0].id);
+    // Its attempt is logged after start-up would have logged a release, so the log is complete.
+    await again.waitForLog("of the marker's attempt", (l) => l.includes('"msg":"webhook attempt"') && l.includes(sent[1].id));
     expect(again.logs.join("\n")).not.toContain("released webhook deliveries");
   });
 
   it("retries on Standard Webhooks' default schedule: 5 s, then 5 min (watched with the test clock)", async () => {
     receiver.script("/schedule", [500]);
     const server = await start();
-    const { api } = await setUp(server, "/schedule");
-    await patchCustomers(api, 1);
+    const { api, endpoint } = await setUp(server, "/schedule");
+    // Another merchant's endpoint that answers 200: its event, sent at a chosen instant, shows the
+    // loop has claimed everything due at that instant (it claims the earliest due first).
+    const marker = await setUp(server, "/schedule-marker", "Marker");
+    const markerSent = async () => {
+      const seen = receiver.on("/schedule-marker").length;
+      await patchCustomers(marker.api, 1);
+      await receiver.waitFor(() => receiver.on("/schedule-marker").length > seen, "the marker event");
+    };
     const count = () => receiver.on("/schedule").length;
-    await receiver.waitFor(() => count() >= 1, "the immediate first attempt");
+    const delivery = () =>
+      readDb(server.dbFile, (db) =>
+        db.prepare("select attempts, next_attempt_at as next, locked_until as locked from webhook_deliveries where endpoint_id = ?").get(endpoint.id),
+      ) as { attempts: number; next: number; locked: number | null };
 
-    await server.setClock(3_000);
-    await sleep(1200);
-    expect(count()).toBe(1);
-    await server.setClock(7_000);
-    await receiver.waitFor(() => count() >= 2, "the retry after 5 s");
+    // The clock stands still, so "due" is decided by the instants below, not by how fast this runs.
+    const t0 = await server.freezeClock();
+    try {
+      await patchCustomers(api, 1);
+      await receiver.waitFor(() => count() >= 1, "the immediate first attempt");
+      await waitUntil("the first attempt to be recorded", () => delivery().attempts === 1);
+      expect(delivery().next).toBe(t0 + 5_000);
 
-    await server.setClock(7_000 + 280_000);
-    await sleep(1200);
-    expect(count()).toBe(2);
-    await server.setClock(7_000 + 310_000);
-    await receiver.waitFor(() => count() >= 3, "the retry after 5 min");
+      await server.freezeClock(t0 + 4_999);
+      await markerSent();
+      expect(count()).toBe(1);
+      expect(delivery()).toMatchObject({ attempts: 1, locked: null });
+      await server.freezeClock(t0 + 5_000);
+      await receiver.waitFor(() => count() >= 2, "the retry after 5 s");
+      await waitUntil("the retry to be recorded", () => delivery().attempts === 2);
+      expect(delivery().next).toBe(t0 + 5_000 + 300_000);
+
+      await server.freezeClock(t0 + 5_000 + 299_999);
+      await markerSent();
+      expect(count()).toBe(2);
+      expect(delivery()).toMatchObject({ attempts: 2, locked: null });
+      await server.freezeClock(t0 + 5_000 + 300_000);
+      await receiver.waitFor(() => count() >= 3, "the retry after 5 min");
+    } finally {
+      await server.setClock(0);
+    }
     const ids = new Set(receiver.on("/schedule").map((r) => r.headers["webhook-id"]));
     expect(ids.size).toBe(1);
   });
@@ -167,11 +197,10 @@ describe("SSRF guard in production", () => {
     const seen = receiver.on("/prod").length;
     await patchCustomers(apiClient(strict.url, apiKey), 1);
     const strictApi = apiClient(strict.url, apiKey);
-    let log: any[] = [];
-    for (let i = 0; i < 100 && log.length < 2; i++) {
-      log = (await strictApi.get(`/webhook-endpoints/${endpoint.id}/deliveries`)).body.data;
-      await sleep(100);
-    }
+    const log = await waitUntil("the refused attempt to be logged", async () => {
+      const data = (await strictApi.get(`/webhook-endpoints/${endpoint.id}/deliveries`)).body.data as any[];
+      return data.length >= 2 && data;
+    });
     expect(log[0]).toMatchObject({ attempt: 1, status_code: null, delivered: false });
     expect(log[0].error).toMatch(/private or reserved/);
     expect(receiver.on("/prod")).toHaveLength(seen);

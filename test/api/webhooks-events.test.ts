@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, startServer, type TestServer } from "../setup/server";
-import { sleep, startReceiver, verify, type Receiver } from "./webhooks-receiver";
+import { deliveriesSettled, startReceiver, verify, type Receiver } from "./webhooks-receiver";
 
 // Every event type of PRODUCT.md, fired through the API actions that cause it, reaching a
 // subscribed endpoint and verifying with the reference library.
@@ -28,7 +28,10 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-/** Verified events whose data.object.id is `objectId`, once a quiet second shows no more arrive. */
+/**
+ * Verified events whose data.object.id is `objectId`, once the server's queue has settled: every
+ * event the calls so far emitted (in their own transactions) has then been sent and answered.
+ */
 async function eventsFor(objectId: string, atLeast = 1) {
   const matching = () =>
     receiver
@@ -36,7 +39,7 @@ async function eventsFor(objectId: string, atLeast = 1) {
       .map((r) => verify(secret, r))
       .filter((e) => e.data.object.id === objectId);
   await receiver.waitFor(() => matching().length >= atLeast, `events for ${objectId}`);
-  await sleep(1000);
+  await deliveriesSettled(server.dbFile);
   return matching();
 }
 

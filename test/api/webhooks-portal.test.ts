@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, startServer, type TestServer } from "../setup/server";
 import { postForm, request, sessionCookie } from "./portal-helpers";
-import { sleep, startReceiver, verify, type Receiver } from "./webhooks-receiver";
+import { deliveriesSettled, startReceiver, verify, type Receiver } from "./webhooks-receiver";
 
 // Customers acting in the portal: each action reaches the merchant's endpoint exactly once,
 // signed, carrying the object as the API returns it and the customer as the actor.
@@ -33,7 +33,10 @@ async function customerWithSession() {
   return { customerId: customer.id as string, portalSessionId: ps.id as string, cookie };
 }
 
-/** Verified events of `type` about `objectId`, after a quiet second shows no more arrive. */
+/**
+ * Verified events of `type` about `objectId`, once the server's queue has settled: every event
+ * the posts so far emitted (in their own transactions) has then been sent and answered.
+ */
 async function eventsFor(objectId: string, type: string) {
   const matching = () =>
     receiver
@@ -41,7 +44,7 @@ async function eventsFor(objectId: string, type: string) {
       .map((r) => verify(secret, r))
       .filter((e) => e.type === type && e.data.object.id === objectId);
   await receiver.waitFor(() => matching().length >= 1, `${type} for ${objectId}`);
-  await sleep(1000);
+  await deliveriesSettled(server.dbFile);
   return matching();
 }
 

@@ -1,6 +1,8 @@
+import Database from "better-sqlite3";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
+import { waitUntil } from "../setup/wait";
 
 export type Received = {
   path: string;
@@ -9,8 +11,11 @@ export type Received = {
   at: number;
 };
 
-/** What the receiver answers on a path: a status, a redirect, a slow status, or no answer at all. */
-export type Behaviour = number | "hang" | { redirect: string } | { status: number; afterMs: number };
+/**
+ * What the receiver answers on a path: a status, a redirect, no answer at all ("hang"), or no
+ * answer until the test calls `release` ("hold": an attempt kept in flight as long as needed).
+ */
+export type Behaviour = number | "hang" | "hold" | { redirect: string };
 
 /**
  * A real merchant endpoint on loopback: records every request exactly as it arrived (raw body
@@ -20,6 +25,7 @@ export async function startReceiver() {
   const received: Received[] = [];
   const scripts = new Map<string, Behaviour[]>();
   const hung = new Set<http.ServerResponse>();
+  const held = new Map<string, http.ServerResponse[]>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -35,12 +41,12 @@ export async function startReceiver() {
         res.on("close", () => hung.delete(res));
         return;
       }
-      if (typeof behaviour === "object" && "redirect" in behaviour) {
-        res.writeHead(302, { Location: behaviour.redirect }).end();
+      if (behaviour === "hold") {
+        held.set(path, [...(held.get(path) ?? []), res]);
         return;
       }
       if (typeof behaviour === "object") {
-        setTimeout(() => res.writeHead(behaviour.status).end("ok"), behaviour.afterMs);
+        res.writeHead(302, { Location: behaviour.redirect }).end();
         return;
       }
       res.writeHead(behaviour, { "Content-Type": "text/plain" }).end("ok");
@@ -58,15 +64,16 @@ export async function startReceiver() {
       scripts.set(path, [...behaviours]);
     },
     on: (path: string) => received.filter((r) => r.path === path),
-    async waitFor(predicate: () => boolean, what: string, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+    /** Answers every request held on `path` with `status`. */
+    release(path: string, status = 200) {
+      for (const res of held.get(path) ?? []) res.writeHead(status, { "Content-Type": "text/plain" }).end("ok");
+      held.delete(path);
+    },
+    async waitFor(predicate: () => boolean, what: string) {
+      await waitUntil(what, predicate);
     },
     async close() {
-      for (const res of hung) res.destroy();
+      for (const res of [...hung, ...[...held.values()].flat()]) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -80,4 +87,26 @@ export function verify(secret: string, r: Received): any {
   return new Webhook(secret).verify(r.body, r.headers);
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Runs one read-only query against a server's database file. */
+export function readDb<T>(dbFile: string, fn: (db: Database.Database) => T): T {
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Waits until every delivery queued for these endpoints (all of the server's, without ids) is
+ * final: delivered, or failed after its last try. The queue is the server's own record, and an
+ * attempt is recorded only after the receiver has answered it, so from then on the receiver has
+ * seen every request that will ever come: the positive marker a "nothing more arrives" check
+ * needs, instead of a quiet period.
+ */
+export async function deliveriesSettled(dbFile: string, endpointIds?: string[]) {
+  const filter = endpointIds ? ` and endpoint_id in (${endpointIds.map(() => "?").join(",")})` : "";
+  await waitUntil(`the webhook queue to settle${endpointIds ? ` for ${endpointIds.join(", ")}` : ""}`, () =>
+    readDb(dbFile, (db) => (db.prepare(`select count(*) as n from webhook_deliveries where status = 'pending'${filter}`).get(...(endpointIds ?? [])) as { n: number }).n === 0),
+  );
+}

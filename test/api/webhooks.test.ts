@@ -1,8 +1,8 @@
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, startServer, type TestServer } from "../setup/server";
-import { sleep, startReceiver, verify, type Receiver } from "./webhooks-receiver";
+import { waitUntil } from "../setup/wait";
+import { deliveriesSettled, readDb, startReceiver, verify, type Receiver } from "./webhooks-receiver";
 
 const ALL_EVENTS = [
   "customer.updated",
@@ -18,8 +18,10 @@ let receiver: Receiver;
 let merchantCount = 0;
 
 beforeAll(async () => {
-  // Short retries and timeout so the schedule and the timeout can be watched in seconds.
-  server = await startServer({ env: { WEBHOOK_RETRY_DELAYS: "1,1,1", WEBHOOK_TIMEOUT_MS: "800" } });
+  // Short retries so the schedule can be watched in seconds. The attempt timeout stays at its
+  // default: a receiver in this (possibly starved) test process answering late must not turn a
+  // delivery into a timeout and a retry. The timeout test has a server of its own.
+  server = await startServer({ env: { WEBHOOK_RETRY_DELAYS: "1,1,1" } });
   receiver = await startReceiver();
 });
 afterAll(async () => {
@@ -51,14 +53,11 @@ async function attempts(api: ApiClient, endpointId: string) {
   return (res.body.data as any[]).slice().reverse(); // oldest first
 }
 
-async function waitForAttempts(api: ApiClient, endpointId: string, n: number, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+async function waitForAttempts(api: ApiClient, endpointId: string, n: number) {
+  return waitUntil(`${n} attempts logged for ${endpointId}`, async () => {
     const list = await attempts(api, endpointId);
-    if (list.length >= n) return list;
-    if (Date.now() > deadline) throw new Error(`only ${list.length} of ${n} attempts logged`);
-    await sleep(100);
-  }
+    return list.length >= n && list;
+  });
 }
 
 describe("webhook endpoints API", () => {
@@ -162,7 +161,7 @@ describe("delivery", () => {
     expect(patched.status).toBe(200);
 
     await receiver.waitFor(() => receiver.on("/patch").length >= 1, "the customer.updated delivery");
-    await sleep(1500); // a duplicate would show up by now (polls run every 500 ms)
+    await deliveriesSettled(server.dbFile, [e.id]); // a duplicate would have been sent by now
     const got = receiver.on("/patch");
     expect(got).toHaveLength(1);
     const r = got[0];
@@ -216,12 +215,12 @@ describe("delivery", () => {
 
   it("only sends the event types an endpoint subscribed to", async () => {
     const api = freshMerchant();
-    await endpoint(api, "/only-cancelled", { events: ["subscription.cancelled"] });
-    await endpoint(api, "/all-types");
+    const onlyCancelled = await endpoint(api, "/only-cancelled", { events: ["subscription.cancelled"] });
+    const all = await endpoint(api, "/all-types");
     const c = await customer(api);
     await api.patch(`/customers/${c.id}`, { name: "Filtered" });
     await receiver.waitFor(() => receiver.on("/all-types").length >= 1, "the subscribed delivery");
-    await sleep(1000);
+    await deliveriesSettled(server.dbFile, [onlyCancelled.id, all.id]);
     expect(receiver.on("/only-cancelled")).toHaveLength(0);
   });
 
@@ -247,17 +246,26 @@ describe("delivery", () => {
       [2, 200, true],
     ]);
     expect(new Set(log.map((a) => a.event_id)).size).toBe(1);
-    await sleep(1500);
+    await deliveriesSettled(server.dbFile, [e.id]); // delivered: no third attempt can follow
     expect(receiver.on("/flaky")).toHaveLength(2);
   });
 
   it("records a timeout when the receiver never answers, follows the schedule, and marks the delivery failed after the last try", async () => {
-    const api = freshMerchant();
+    const short = await startServer({ env: { WEBHOOK_RETRY_DELAYS: "1,1,1", WEBHOOK_TIMEOUT_MS: "800" } });
+    try {
+      await timesOut(short);
+    } finally {
+      await short.stop();
+    }
+  });
+
+  async function timesOut(server: TestServer) {
+    const api = apiClient(server.url, createMerchant(server.dbFile, "Hooks timeout").apiKey);
     receiver.script("/never", ["hang"]);
     const e = await endpoint(api, "/never");
     const c = await customer(api);
     await api.patch(`/customers/${c.id}`, { name: "Timeout" });
-    const log = await waitForAttempts(api, e.id, 4, 20_000);
+    const log = await waitForAttempts(api, e.id, 4);
     expect(log.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
     for (const a of log) {
       expect(a).toMatchObject({ status_code: null, delivered: false });
@@ -268,21 +276,14 @@ describe("delivery", () => {
     for (let i = 1; i < log.length; i++) {
       expect(Date.parse(log[i].created_at) - Date.parse(log[i - 1].created_at)).toBeGreaterThanOrEqual(1800 - 5);
     }
-    await sleep(2500);
+    await deliveriesSettled(server.dbFile, [e.id]); // failed after the last try: nothing more follows
     expect(await attempts(api, e.id)).toHaveLength(4);
     const ids = new Set(receiver.on("/never").map((r) => r.headers["webhook-id"]));
     expect([...ids]).toEqual([log[0].event_id]);
 
-    const db = new Database(server.dbFile, { readonly: true, fileMustExist: true });
-    try {
-      const row = db
-        .prepare("select status, attempts from webhook_deliveries where endpoint_id = ?")
-        .get(e.id) as { status: string; attempts: number };
-      expect(row).toEqual({ status: "failed", attempts: 4 });
-    } finally {
-      db.close();
-    }
-  });
+    const row = readDb(server.dbFile, (db) => db.prepare("select status, attempts from webhook_deliveries where endpoint_id = ?").get(e.id));
+    expect(row).toEqual({ status: "failed", attempts: 4 });
+  }
 
   it("does not follow redirects: a 3xx is a failed attempt", async () => {
     const api = freshMerchant();
@@ -302,27 +303,30 @@ describe("delivery", () => {
     const closed = await startReceiver();
     const url = closed.url("/gone");
     await closed.close();
-    const created = await api.post("/webhook-endpoints", { url });
+    // The same refusing URL twice: one endpoint is deleted after its first attempt, the other
+    // (the witness) keeps its retries, so its last try proves the schedule has run its course.
+    const gone = (await api.post("/webhook-endpoints", { url })).body as { id: string };
+    const witness = (await api.post("/webhook-endpoints", { url })).body as { id: string };
     const c = await customer(api);
-    await api.patch(`/customers/${c.id}`, { name: "Refused" });
-    const log = await waitForAttempts(api, created.body.id, 1);
-    expect(log[0]).toMatchObject({ attempt: 1, status_code: null, delivered: false });
-    expect(log[0].error).toMatch(/refused/i);
-    expect((await api.del(`/webhook-endpoints/${created.body.id}`)).status).toBe(200);
-
-    const db = new Database(server.dbFile, { readonly: true, fileMustExist: true });
-    const count = () =>
-      (db.prepare("select count(*) as n from webhook_delivery_attempts where endpoint_id = ?").get(created.body.id) as { n: number }).n;
+    // The clock stands still until the deletion, so no retry can come due before it.
+    await server.freezeClock();
     try {
-      const atDeletion = count();
-      expect(atDeletion).toBeLessThan(4);
-      await sleep(2500); // past the 1 s retry delay: a live endpoint would have had another try
-      expect(count()).toBe(atDeletion);
-      const row = db.prepare("select status from webhook_deliveries where endpoint_id = ?").get(created.body.id);
-      expect(row).toEqual({ status: "failed" });
+      await api.patch(`/customers/${c.id}`, { name: "Refused" });
+      const log = await waitForAttempts(api, gone.id, 1);
+      expect(log[0]).toMatchObject({ attempt: 1, status_code: null, delivered: false });
+      expect(log[0].error).toMatch(/refused/i);
+      expect((await api.del(`/webhook-endpoints/${gone.id}`)).status).toBe(200);
     } finally {
-      db.close();
+      await server.setClock(0);
     }
+    await deliveriesSettled(server.dbFile, [witness.id]);
+
+    const count = (endpointId: string) =>
+      readDb(server.dbFile, (db) => (db.prepare("select count(*) as n from webhook_delivery_attempts where endpoint_id = ?").get(endpointId) as { n: number }).n);
+    expect(count(witness.id)).toBe(4); // a live endpoint had every retry
+    expect(count(gone.id)).toBe(1); // the deleted one none after its deletion
+    const row = readDb(server.dbFile, (db) => db.prepare("select status from webhook_deliveries where endpoint_id = ?").get(gone.id));
+    expect(row).toEqual({ status: "failed" });
   });
 
   it("delivers one event to each subscribed endpoint, each signed with its own secret", async () => {
@@ -342,7 +346,7 @@ describe("delivery", () => {
 
   it("emits nothing for a PATCH that fails", async () => {
     const api = freshMerchant();
-    await endpoint(api, "/failed-patch");
+    const e = await endpoint(api, "/failed-patch");
     const c1 = await customer(api);
     const c2 = await customer(api);
     const dup = await api.patch(`/customers/${c2.id}`, { email: (await api.get(`/customers/${c1.id}`)).body.email });
@@ -351,7 +355,8 @@ describe("delivery", () => {
     expect(bad.status).toBe(422);
     await api.patch(`/customers/${c1.id}`, { name: "Marker" });
     await receiver.waitFor(() => receiver.on("/failed-patch").length >= 1, "the marker event");
-    await sleep(1000);
+    await deliveriesSettled(server.dbFile, [e.id]); // events of the failed PATCHes would have come first
+
     const events = receiver.on("/failed-patch").map((r) => JSON.parse(r.body));
     expect(events.map((ev) => ev.data.object.id)).toEqual([c1.id]);
   });

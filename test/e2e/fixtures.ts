@@ -150,7 +150,7 @@ export async function startPortalWorld() {
   await ledger(minji.id, { currency: "krw", amount: 12000, entry_type: "debit", reason: "Applied to invoice" });
   await ledger(sam.id, { currency: "usd", amount: 1000, entry_type: "credit", reason: "Goodwill" });
 
-  /** Mints a redirect portal session through the API and opens its url; lands signed in. */
+  /** Mints a redirect portal session through the API and opens its url; lands signed in, hydrated. */
   async function signIn(page: Page, opts: { customerId?: string; locale?: string; flow?: Record<string, unknown>; returnUrl?: string } = {}) {
     const body: Record<string, unknown> = { return_url: opts.returnUrl ?? "https://acme.example/account" };
     if (opts.locale) body.locale = opts.locale;
@@ -158,6 +158,7 @@ export async function startPortalWorld() {
     const ps = await ok<{ url: string }>(api.post(`/customers/${opts.customerId ?? minji.id}/portal-sessions`, body));
     await page.goto(ps.url);
     await expect(page).toHaveURL(new RegExp(`^${server.url}/portal`));
+    await hydrated(page);
     return ps;
   }
 
@@ -185,8 +186,20 @@ export async function startPortalWorld() {
 
 export type PortalWorld = Awaited<ReturnType<typeof startPortalWorld>>;
 
-/** Clicks made before React hydrates are lost. */
-export const hydrated = (page: Page) => page.waitForSelector("html[data-hydrated=true]");
+/** Contexts made by noJsContext: their pages never hydrate. */
+const withoutJs = new WeakSet<BrowserContext>();
+
+/**
+ * After every full page load (goto, reload, a plain form post), before the test touches the
+ * page: waits until React has hydrated it (app/root.tsx sets html[data-hydrated] in an effect,
+ * which runs once the whole tree is live). A click before that is lost or races hydration, and
+ * a node added to the DOM before it is thrown away by it. A page without JavaScript is ready
+ * once loaded.
+ */
+export async function hydrated(page: Page) {
+  if (withoutJs.has(page.context())) return;
+  await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
+}
 
 /** A full-page screenshot under test-results/screenshots/<name>-<width>.png; returns the path. */
 export async function screenshot(page: Page, name: string, width: WidthName) {
@@ -216,5 +229,8 @@ export function pdfText(file: string) {
 }
 
 /** A context whose pages have JavaScript off: forms post as plain HTML. */
-export const noJsContext = (browser: { newContext: (o: object) => Promise<BrowserContext> }, width: WidthName = "phone") =>
-  browser.newContext({ javaScriptEnabled: false, viewport: WIDTHS[width] });
+export async function noJsContext(browser: { newContext: (o: object) => Promise<BrowserContext> }, width: WidthName = "phone") {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: WIDTHS[width] });
+  withoutJs.add(context);
+  return context;
+}

@@ -47,6 +47,7 @@ test("another customer's invoice → 404 and no PDF bytes", async ({ page }) => 
 
 async function cancelAndResume(page: Page, subscriptionId: string, reason: string, feedback: string) {
   await page.goto(`${world.server.url}/portal/subscriptions`);
+  await hydrated(page);
   await page.getByTestId(`cancel-${subscriptionId}`).click();
   await expect(page).toHaveURL(`${world.server.url}/portal/subscriptions/${subscriptionId}/cancel`);
   await page.getByTestId("cancel-reason").selectOption(reason);
@@ -67,7 +68,6 @@ async function cancelAndResume(page: Page, subscriptionId: string, reason: strin
 
 test("cancel with a reason and resume, with JavaScript on; the confirmation mail arrives", async ({ page }) => {
   await world.signIn(page);
-  await hydrated(page);
   const before = world.smtp.messages.length;
   await cancelAndResume(page, world.subs.storage.id, "too_expensive", "Cheaper elsewhere");
   const mail = await world.smtp.waitFor((m) => world.smtp.messages.indexOf(m) >= before && m.to.includes("minji@example.com") && m.subject === "Your Acme Cloud subscription was cancelled");
@@ -86,7 +86,6 @@ test("cancel with a reason and resume, with JavaScript off (plain HTML forms)", 
 test("deactivate a license instance, with JavaScript on and off; the slot is freed", async ({ page, browser }) => {
   const { licenseKey: key } = world;
   await world.signIn(page, { flow: { type: "license_keys" } });
-  await hydrated(page);
   await page.getByTestId(`deactivate-${world.instances.laptop}`).click();
   await expect(page.getByTestId("portal-notice")).toHaveAttribute("data-notice", "deactivated");
   await expect(page.getByTestId(`instance-${world.instances.laptop}`)).toHaveCount(0);
@@ -180,6 +179,8 @@ test("email change: confirmation link from the captured mail, notice to the old 
 /** Submits a real form from a page of the portal (same-origin), as a hand-edited form would. */
 async function postFromPortal(page: Page, action: string, fields: Record<string, string>) {
   await page.goto(`${world.server.url}/portal`);
+  // Hydration would throw away a form added to the server-rendered body before it.
+  await hydrated(page);
   await page.evaluate(
     ({ action, fields }) => {
       const form = document.createElement("form");
@@ -251,7 +252,6 @@ test("cross-site posts → 403, nothing changed", async ({ page }) => {
 
 test("signing out ends the session; the portal is then closed to Back", async ({ page }) => {
   await world.signIn(page);
-  await hydrated(page);
   await page.getByTestId("sign-out").click();
   await page.waitForURL(/\/p\/acme/);
   const res = await page.goto(`${world.server.url}/portal/billing`);

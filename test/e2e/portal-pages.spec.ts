@@ -87,16 +87,23 @@ for (const width of Object.keys(WIDTHS) as WidthName[]) {
 
       await page.getByTestId("nav-licenses").click();
       const card = page.getByTestId(`license-${licenseKey.id}`);
-      await expect(card.getByTestId("license-key")).not.toHaveText(licenseKey.key);
+      // First wait for the masked key to be there: a "not" check on a page still loading passes.
       await expect(card.getByTestId("license-key")).toContainText(licenseKey.key.slice(-5));
+      await expect(card.getByTestId("license-key")).not.toHaveText(licenseKey.key);
       await expect(card.getByTestId("license-activations")).toHaveText("2 of 3 used");
       await card.getByTestId("license-reveal").click();
       await expect(card.getByTestId("license-key")).toHaveText(licenseKey.key);
-      // The copy button exists only once JavaScript runs, and copies the key.
+      // The copy button exists only once JavaScript runs, and copies the key. "Copied" shows for
+      // 2 s: the page's clock stands still meanwhile, so a slow check cannot miss it.
       await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: world.server.url });
+      await page.clock.install();
+      await page.clock.pauseAt(Date.now() + 1000);
       await card.getByTestId("license-copy").click();
       await expect(card.getByTestId("license-copy")).toHaveText("Copied");
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(licenseKey.key);
+      await page.clock.runFor(2000);
+      await expect(card.getByTestId("license-copy")).toHaveText("Copy key");
+      await page.clock.resume();
     });
   });
 }
@@ -106,7 +113,6 @@ test.describe("Korean UI", () => {
     const context = await browser.newContext({ viewport: WIDTHS.phone, locale: "en-US" });
     const page = await context.newPage();
     await world.signIn(page, { locale: "ko" });
-    await hydrated(page);
     // The document and the portal root carry the page language, for screen readers.
     await expect(page.locator("html")).toHaveAttribute("lang", "ko");
     await expect(page.locator(".portal")).toHaveAttribute("lang", "ko");
@@ -127,6 +133,8 @@ test.describe("Korean UI", () => {
     }
 
     await page.getByTestId("nav-wallet").click();
+    // The switcher sends the page it is on: wait until that is the wallet, not the page before.
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("지갑");
     await page.getByTestId("language-select").selectOption("en");
     await page.getByTestId("language-submit").click();
     await expect(page).toHaveURL(`${world.server.url}/portal/wallet`);
@@ -155,7 +163,6 @@ test.describe("Korean UI", () => {
       const context = await browser.newContext({ viewport: WIDTHS[width], locale: "ko-KR" });
       const page = await context.newPage();
       await world.signIn(page, { locale: "ko" });
-      await hydrated(page);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("김민지님, 안녕하세요");
       const shot = await screenshot(page, "overview-ko", width);
       if (update) fs.copyFileSync(shot, path.join(out, file));
@@ -185,7 +192,6 @@ test("the English customer sees only their own data", async ({ page }) => {
 test("the axe and overflow checks fail on a real defect (a nameless button, a too-wide element)", async ({ page }) => {
   await page.setViewportSize(WIDTHS.phone);
   await world.signIn(page);
-  await hydrated(page);
   await page.evaluate(() => {
     const main = document.querySelector("main")!;
     main.insertAdjacentHTML("afterbegin", '<button type="button"></button><div style="width:600px;height:1px"></div>');

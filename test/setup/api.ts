@@ -1,3 +1,5 @@
+import "./http-client";
+
 /** A thin client for the merchant API: JSON in, status + headers + parsed JSON out. */
 export type ApiResponse<T = any> = { status: number; headers: Headers; body: T };
 

@@ -1,13 +1,18 @@
 // `npm test`: the typecheck, every vitest file, then the Playwright journeys in Chromium. Each
 // stage runs even if an earlier one failed, so one run shows every failure; the last line is
 // the plain summary "Tests: N passed, N failed, N skipped", and the exit code is non-zero on
-// any failure.
+// any failure. A failed browser test's trace, screenshot and error context are kept in a folder
+// of this run's own (listed just before the summary); no later run empties it.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 
 // Not test-results/: Playwright empties its output folder when it starts.
 const results = ".cache/test-reports";
 fs.mkdirSync(results, { recursive: true });
+const artefactsRoot = `${results}/playwright`;
+const artefacts = `${artefactsRoot}/${new Date().toISOString().replace(/[:.]/g, "-")}`;
+const KEEP_FAILED_RUNS = 5;
 const run = (cmd, args, env = {}) =>
   spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
 const readJson = (file) => {
@@ -29,6 +34,7 @@ console.log("\n== playwright (Chromium journeys)");
 fs.rmSync(`${results}/playwright.json`, { force: true });
 const playwright = run("npx", ["playwright", "test", "--reporter=list,json"], {
   PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/playwright.json`,
+  PLAYWRIGHT_OUTPUT_DIR: artefacts,
 });
 
 const v = readJson(`${results}/vitest.json`);
@@ -39,6 +45,36 @@ const skipped = (v?.numPendingTests ?? 0) + (v?.numTodoTests ?? 0) + (p?.stats?.
 // A stage that failed without reporting a failed test (crash, typecheck) still counts once.
 for (const [status, reported] of [[typecheck, 0], [vitest, v?.numFailedTests ?? 0], [playwright, p?.stats?.unexpected ?? 0]]) {
   if (status !== 0 && reported === 0) failed += 1;
+}
+
+/** Each failed Playwright test with the files it left (trace, screenshot, error context). */
+function failedBrowserTests(report) {
+  const out = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== "unexpected") continue;
+        const files = t.results.flatMap((r) => (r.attachments ?? []).map((a) => a.path).filter(Boolean));
+        out.push({ title: `${spec.file}:${spec.line} › ${spec.title}`, files: files.map((f) => path.relative(process.cwd(), f)) });
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report?.suites ?? []) walk(suite);
+  return out;
+}
+
+// A green run leaves nothing worth keeping; a failed one keeps its folder (the last few runs).
+if (playwright === 0) fs.rmSync(artefacts, { recursive: true, force: true });
+const runs = fs.existsSync(artefactsRoot) ? fs.readdirSync(artefactsRoot).sort() : [];
+for (const old of runs.slice(0, Math.max(0, runs.length - KEEP_FAILED_RUNS))) fs.rmSync(`${artefactsRoot}/${old}`, { recursive: true, force: true });
+const browserFailures = failedBrowserTests(p);
+if (playwright !== 0) {
+  console.log(`\nBrowser test failures: traces, screenshots and error context in ${artefacts}/ (open a trace with: npx playwright show-trace <trace.zip>)`);
+  for (const f of browserFailures) {
+    console.log(`  ✘ ${f.title}`);
+    for (const file of f.files) console.log(`      ${file}`);
+  }
 }
 
 console.log(`\ntypecheck: ${typecheck === 0 ? "ok" : "FAILED"}, vitest: ${vitest === 0 ? "ok" : "FAILED"}, playwright: ${playwright === 0 ? "ok" : "FAILED"}`);

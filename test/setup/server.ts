@@ -4,6 +4,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import "./http-client";
+import { waitUntil, WAIT_TIMEOUT_MS } from "./wait";
 
 // import.meta.url rather than __dirname: Playwright loads this file as plain ESM.
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -43,8 +45,17 @@ export type TestServer = {
   logs: string[];
   /** Sends a signal and resolves with the exit code once the process has ended. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /** Moves the server's clock (PORTICO_TEST_CLOCK). */
+  /** Runs the server's clock `offsetMs` ahead of real time (PORTICO_TEST_CLOCK); unfreezes it. */
   setClock(offsetMs: number): Promise<void>;
+  /**
+   * Stops the server's clock at `atMs` (default: now) until the next setClock or freezeClock, so
+   * a boundary can be checked exactly however slowly the requests run. Resolves with `atMs`.
+   */
+  freezeClock(atMs?: number): Promise<number>;
+  /** Resolves with the first log line matching, once the server has written it. */
+  waitForLog(what: string, match: (line: string) => boolean): Promise<string>;
+  /** The server's "request" log line for a response's X-Request-Id, once it is written. */
+  requestLogged(requestId: string | null): Promise<string>;
 };
 
 /** The test environment every server starts with; `env` overrides it. */
@@ -62,19 +73,36 @@ export function baseEnv(port: number, dbFile: string): Record<string, string> {
   };
 }
 
-/** Starts the built server (the real thing, `node build/index.js`) on a free port. */
+/**
+ * Starts the built server (the real thing, `node build/index.js`) on a free port. A port found
+ * free can be taken by another process before the server binds it; that start is retried on a
+ * new port.
+ */
 export async function startServer(opts: { env?: Record<string, string>; dbFile?: string } = {}): Promise<TestServer> {
-  const port = await freePort();
   const dbFile = opts.dbFile ?? tempDbFile();
-  const env = { ...baseEnv(port, dbFile), ...opts.env };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnServer(await freePort(), dbFile, opts.env);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= 5) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function spawnServer(port: number, dbFile: string, extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  const env = { ...baseEnv(port, dbFile), ...extraEnv };
   const child = spawn(process.execPath, [path.join(await builtAppDir(), "index.js")], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // "close", not "exit": by then everything the process wrote has been read into `logs`.
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${WAIT_TIMEOUT_MS} ms:\n${logs.join("\n")}`)), WAIT_TIMEOUT_MS);
     let buffer = "";
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -82,15 +110,31 @@ export async function startServer(opts: { env?: Record<string, string>; dbFile?:
       buffer = lines.pop() ?? "";
       for (const line of lines) {
         logs.push(line);
-        if (line.includes('"msg":"listening"')) resolve();
+        if (line.includes('"msg":"listening"')) {
+          clearTimeout(timer);
+          resolve();
+        }
       }
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", (c: Buffer) => logs.push(c.toString()));
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${logs.join("\n")}`)));
-    setTimeout(() => reject(new Error(`server did not start:\n${logs.join("\n")}`)), 20_000);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      const output = logs.join("\n");
+      const taken = output.includes("EADDRINUSE") && extraEnv.PORT === undefined;
+      reject(new (taken ? PortTaken : Error)(`server exited (${code}) before listening:\n${output}`));
+    });
   });
   const url = `http://127.0.0.1:${port}`;
+  const clock = async (body: Record<string, number>) => {
+    const res = await fetch(`${url}/__test/clock`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`clock: ${res.status}`);
+  };
+  const waitForLog = (what: string, match: (line: string) => boolean) => waitUntil(`the log line ${what}`, () => logs.find(match));
   return {
     url,
     port,
@@ -103,13 +147,15 @@ export async function startServer(opts: { env?: Record<string, string>; dbFile?:
       child.kill(signal);
       return exited;
     },
-    async setClock(offsetMs: number) {
-      const res = await fetch(`${url}/__test/clock`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ offset_ms: offsetMs }),
-      });
-      if (!res.ok) throw new Error(`clock: ${res.status}`);
+    setClock: (offsetMs: number) => clock({ offset_ms: offsetMs }),
+    async freezeClock(atMs = Date.now()) {
+      await clock({ frozen_at_ms: atMs });
+      return atMs;
+    },
+    waitForLog,
+    requestLogged(requestId: string | null) {
+      if (!requestId) throw new Error("the response has no X-Request-Id");
+      return waitForLog(`of request ${requestId}`, (l) => l.includes('"msg":"request"') && l.includes(requestId));
     },
   };
 }
@@ -189,22 +235,27 @@ export async function startSmtpCapture(opts: { port?: number } = {}) {
       });
     },
   });
-  const port = opts.port ?? (await freePort());
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  // A port found free can be taken before the capture binds it: try another (unless asked for one).
+  let port = opts.port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+      server.once("error", resolve);
+      server.listen(port, "127.0.0.1", () => {
+        server.removeListener("error", resolve);
+        resolve(null);
+      });
+    });
+    if (!error) break;
+    if (error.code !== "EADDRINUSE" || opts.port !== undefined || attempt >= 5) throw error;
+    port = await freePort();
+  }
   return {
     port,
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    /** Resolves with the first message matching, polling until the timeout. */
-    async waitFor(match: (m: CapturedMail) => boolean, timeoutMs = 10_000): Promise<CapturedMail> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = messages.find(match);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no matching mail within ${timeoutMs} ms (got ${messages.length})`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    /** Resolves with the first message matching, once the server has handed it over. */
+    waitFor: (match: (m: CapturedMail) => boolean, what = "a matching mail"): Promise<CapturedMail> =>
+      waitUntil(() => `${what} (${messages.length} captured)`, () => messages.find(match)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
