@@ -14,7 +14,7 @@ import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler } from "~/server/remix-adapter.server";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
 import { bootstrap } from "~/dev/demo.server";
-import { crossSiteGuard } from "~/portal/csrf.server";
+import { crossSiteGuard } from "~/utils/csrf.server";
 import { pdfWarmup } from "~/pdf/warmup.server";
 import { mailWorker } from "~/workers/mail.server";
 import { webhookWorker } from "~/workers/webhooks.server";

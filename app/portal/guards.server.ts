@@ -5,7 +5,7 @@ import { negotiateLocale } from "~/i18n/negotiate.server";
 import { getCustomerWithMerchant } from "~/models/customers.server";
 import { getMerchantById, merchantDisplayName, signInPath } from "~/models/merchants.server";
 import { rateLimiter } from "~/utils/rate-limit.server";
-import { assertSameOrigin } from "./csrf.server";
+import { assertSameOrigin } from "~/utils/csrf.server";
 import { forbiddenResponse, notFoundResponse, orPortalError } from "./errors.server";
 import { NO_STORE } from "./http.server";
 import { merchantIdOfCookie, sessionStorage, type BrowserSessionData } from "./session.server";

@@ -7,9 +7,9 @@ import { negotiateLocale } from "~/i18n/negotiate.server";
 import { getMerchantBySlug, merchantBranding } from "~/models/merchants.server";
 import { redeemCodeForLink, sendSignInLink } from "~/models/sign-in.server";
 import { BrandedCard, CardHeading, type Branding } from "~/portal/branded-page";
-import { assertSameOrigin } from "~/portal/csrf.server";
 import { routeHeaders } from "~/portal/http.server";
 import { exchangeLink } from "~/portal/links.server";
+import { assertSameOrigin } from "~/utils/csrf.server";
 import { EmailSchema } from "~/utils/fields";
 import { rateLimiter, RateLimitedError } from "~/utils/rate-limit.server";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { assertSameOrigin } from "~/portal/csrf.server";
+import { assertSameOrigin } from "~/utils/csrf.server";
 import { signOut } from "~/portal/guards.server";
 
 export async function action({ request }: ActionFunctionArgs) {

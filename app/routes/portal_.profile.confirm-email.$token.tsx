@@ -8,10 +8,10 @@ import { negotiateLocale } from "~/i18n/negotiate.server";
 import { confirmEmailChange, getLiveEmailChange } from "~/models/email-changes.server";
 import { merchantBranding, signInPath } from "~/models/merchants.server";
 import { BrandedCard, type Branding } from "~/portal/branded-page";
-import { assertSameOrigin } from "~/portal/csrf.server";
 import { getCustomerSession } from "~/portal/guards.server";
 import { TOKEN_PAGE_HEADERS } from "~/portal/http.server";
 import { redirectWithNotice } from "~/portal/notices.server";
+import { assertSameOrigin } from "~/utils/csrf.server";
 
 
 type View =

@@ -7,7 +7,7 @@ import { negotiateLocale } from "~/i18n/negotiate.server";
 import { getMerchantById, merchantBranding, signInPath } from "~/models/merchants.server";
 import { sendSignInLink } from "~/models/sign-in.server";
 import { BrandedCard, CardHeading, IntentButton, type Branding } from "~/portal/branded-page";
-import { assertSameOrigin } from "~/portal/csrf.server";
+import { assertSameOrigin } from "~/utils/csrf.server";
 import { routeHeaders, TOKEN_PAGE_HEADERS } from "~/portal/http.server";
 import { checkPortalLink, exchangeLink, liveSessionFromLink } from "~/portal/links.server";
 import { now } from "~/utils/clock.server";

@@ -38,5 +38,8 @@ export function getKeyring(): Promise<Keyring> {
   return keyring;
 }
 
-/** The raw secrets, for keys derived from them (the session cookie's HMAC). */
+/** The raw secrets, for keys derived from them (the session cookies' HMAC). */
 export const signingSecrets = () => parsedKeys.map((k) => k.secret);
+
+/** The configured keys with their ids (the dashboard's sealed secrets name the key that sealed them). */
+export const signingKeyConfigs = () => parsedKeys;

@@ -1,4 +1,4 @@
-import { env } from "~/utils/env.server";
+import { env } from "./env.server";
 
 /**
  * Cross-site protection for every portal POST. Browsers send Sec-Fetch-Site on every request;
