@@ -5,6 +5,7 @@ import EmailChangeConfirmation, * as emailChange from "./templates/email-change-
 import EmailChangedNotice, * as emailChanged from "./templates/email-changed-notice";
 import PortalInvite, * as invite from "./templates/portal-invite";
 import SignInLink, * as signIn from "./templates/sign-in-link";
+import TeamInvite, * as teamInvite from "./templates/team-invite";
 
 // Import from *.server.ts modules only: e-mails never reach the browser bundle.
 const templates = {
@@ -13,6 +14,7 @@ const templates = {
   "email-change-confirmation": { component: EmailChangeConfirmation, subject: emailChange.subject },
   "email-changed-notice": { component: EmailChangedNotice, subject: emailChanged.subject },
   "cancellation-confirmation": { component: CancellationConfirmation, subject: cancellation.subject },
+  "team-invite": { component: TeamInvite, subject: teamInvite.subject },
 };
 
 export type TemplateName = keyof typeof templates;
@@ -22,6 +24,7 @@ export type TemplateProps = {
   "email-change-confirmation": emailChange.EmailChangeConfirmationProps;
   "email-changed-notice": emailChanged.EmailChangedNoticeProps;
   "cancellation-confirmation": cancellation.CancellationConfirmationProps;
+  "team-invite": teamInvite.TeamInviteProps;
 };
 export type RenderedEmail = { template: TemplateName; subject: string; html: string; text: string };
 

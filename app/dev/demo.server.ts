@@ -2,12 +2,21 @@ import fs from "node:fs";
 import { getCustomer } from "~/models/customers.server";
 import { countMerchants, getMerchantById, signInPageUrl } from "~/models/merchants.server";
 import { LINK_LIFETIME_S, prepareLink, storeLink } from "~/models/portal-sessions.server";
+import { createDemoOwner } from "~/models/staff-users.server";
 import { writeTransaction } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 import { seedDemo } from "./seed.server";
 
-type DemoCredentials = { merchant_id: string; slug: string; api_key: string; customer_id: string };
+type DemoCredentials = {
+  merchant_id: string;
+  slug: string;
+  api_key: string;
+  customer_id: string;
+  // The demo owner's dashboard sign-in (a random password, made with the demo).
+  dashboard_email?: string;
+  dashboard_password?: string;
+};
 
 // The demo key is shown at every start outside production, so it is kept beside the database
 // (the key table only holds hashes). Production never seeds and never writes this file.
@@ -39,6 +48,8 @@ function printDemo(demo: DemoCredentials) {
     `  Open:       ${env.PUBLIC_URL}/`,
     `  Merchant:   ${demo.slug} (${demo.merchant_id})`,
     `  API key:    ${demo.api_key}`,
+    `  Dashboard:  ${env.PUBLIC_URL}/dashboard`,
+    `  Sign in:    ${demo.dashboard_email} / ${demo.dashboard_password}`,
     "  Try it:",
     `    curl -s ${env.PUBLIC_URL}/api/v1/customers?limit=3 -H "Authorization: Bearer ${demo.api_key}"`,
     "",
@@ -57,11 +68,26 @@ export function bootstrap() {
   if (env.RATE_LIMIT_SCALE === 0) logger.warn({ msg: "RATE_LIMIT_SCALE=0: every rate limit is off" });
   if (env.SEED_DEMO && !env.production && countMerchants() === 0) {
     const { merchant, secret, customers } = seedDemo();
-    const demo = { merchant_id: merchant.id, slug: merchant.slug, api_key: secret, customer_id: customers[0].id };
+    const owner = createDemoOwner(merchant.id);
+    const demo: DemoCredentials = {
+      merchant_id: merchant.id,
+      slug: merchant.slug,
+      api_key: secret,
+      customer_id: customers[0].id,
+      dashboard_email: owner.email,
+      dashboard_password: owner.password,
+    };
     if (env.DATABASE_PATH !== ":memory:") fs.writeFileSync(credentialsFile(), JSON.stringify(demo, null, 2), { mode: 0o600 });
     logger.info({ msg: "seeded demo data", merchant_id: merchant.id, customers: customers.length });
     printDemo(demo);
   } else if (!env.production && fs.existsSync(credentialsFile())) {
-    printDemo(JSON.parse(fs.readFileSync(credentialsFile(), "utf8")) as DemoCredentials);
+    const demo = JSON.parse(fs.readFileSync(credentialsFile(), "utf8")) as DemoCredentials;
+    // A demo seeded before the dashboard existed gets its owner now.
+    if (!demo.dashboard_password) {
+      const owner = createDemoOwner(demo.merchant_id);
+      Object.assign(demo, { dashboard_email: owner.email, dashboard_password: owner.password });
+      fs.writeFileSync(credentialsFile(), JSON.stringify(demo, null, 2), { mode: 0o600 });
+    }
+    printDemo(demo);
   }
 }

@@ -1,8 +1,9 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { apiKeys, merchants, type ApiKey, type Merchant } from "#db/schema/index";
 import { now } from "~/utils/clock.server";
 import { db, writeTransaction } from "~/utils/db.server";
 import { newId, randomBase62, sha256Hex } from "~/utils/ids.server";
+import { audit, type Actor } from "./audit.server";
 
 // 43 base62 characters carry 256 bits: as much as 32 random bytes, never guessable.
 const SECRET_RANDOM_LENGTH = 43;
@@ -12,24 +13,49 @@ export function hashApiKey(secret: string) {
   return sha256Hex(secret);
 }
 
-/** Creates a secret key. The secret is returned once, here; only its hash is stored. */
-export function createApiKey({ merchantId, mode = "test" }: { merchantId: string; mode?: "test" | "live" }) {
+/**
+ * Creates a secret key. The secret is returned once, here; only its hash is stored. With an
+ * actor (the dashboard) the creation is audited; the CLI's keys are the operator's.
+ */
+export function createApiKey({ merchantId, mode = "test", name = null, actor }: { merchantId: string; mode?: "test" | "live"; name?: string | null; actor?: Actor }) {
   const secret = `sk_${mode}_${randomBase62(SECRET_RANDOM_LENGTH)}`;
-  const row = writeTransaction(() =>
-    db
+  const row = writeTransaction(() => {
+    const key = db
       .insert(apiKeys)
       .values({
         id: newId("apiKey"),
         merchantId,
         mode,
+        name,
         keyHash: hashApiKey(secret),
         displayPrefix: secret.slice(0, 12),
         createdAt: now(),
       })
       .returning()
-      .get(),
-  );
+      .get();
+    if (actor) audit({ merchantId, actor, action: "api_key.created", objectType: "api_key", objectId: key.id, after: { name, mode } });
+    return key;
+  });
   return { apiKey: row, secret };
+}
+
+/** A merchant's keys, newest first (revoked ones too, marked), for the dashboard's list. */
+export function listApiKeys(merchantId: string) {
+  return db.select().from(apiKeys).where(eq(apiKeys.merchantId, merchantId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.seq)).all();
+}
+
+/** Revokes one of the merchant's own keys (another merchant's id revokes nothing); audited. */
+export function revokeMerchantApiKey({ merchantId, id, actor }: { merchantId: string; id: string; actor: Actor }) {
+  return writeTransaction(() => {
+    const revoked = db
+      .update(apiKeys)
+      .set({ revokedAt: now() })
+      .where(and(eq(apiKeys.id, id), eq(apiKeys.merchantId, merchantId), isNull(apiKeys.revokedAt)))
+      .returning()
+      .get();
+    if (revoked) audit({ merchantId, actor, action: "api_key.revoked", objectType: "api_key", objectId: revoked.id, before: { name: revoked.name } });
+    return revoked ?? null;
+  });
 }
 
 export function revokeApiKey({ id }: { id: string }) {

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEventType } from "#db/schema/index";
+import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEventRecordType } from "#db/schema/index";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
@@ -13,9 +13,11 @@ import { webhookDeliveryQueue } from "./webhook-deliveries.server";
  */
 export function emitEvent(opts: {
   merchantId: string;
-  type: WebhookEventType;
+  type: WebhookEventRecordType;
   object: unknown;
   actor?: Actor;
+  /** Only this endpoint, whatever it subscribes to (a test event); otherwise every subscriber. */
+  onlyEndpointId?: string;
 }) {
   const at = now();
   const id = newId("webhookEvent");
@@ -24,7 +26,9 @@ export function emitEvent(opts: {
       ? { type: "customer", customer_id: opts.actor.id, portal_session_id: opts.actor.portalSessionId }
       : opts.actor?.type === "api_key"
         ? { type: "api_key", api_key_id: opts.actor.id }
-        : opts.actor
+        : opts.actor?.type === "staff"
+          ? { type: "staff", staff_user_id: opts.actor.id }
+          : opts.actor
           ? { type: opts.actor.type }
           : undefined;
   const payload = JSON.stringify({
@@ -39,9 +43,9 @@ export function emitEvent(opts: {
   const endpoints = db
     .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
     .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.merchantId, opts.merchantId), isNull(webhookEndpoints.deletedAt)))
+    .where(and(eq(webhookEndpoints.merchantId, opts.merchantId), isNull(webhookEndpoints.deletedAt), opts.onlyEndpointId ? eq(webhookEndpoints.id, opts.onlyEndpointId) : undefined))
     .all()
-    .filter((e) => e.events.includes(opts.type));
+    .filter((e) => opts.onlyEndpointId || (e.events as string[]).includes(opts.type));
   for (const endpoint of endpoints) {
     db.insert(webhookDeliveries)
       .values({ eventId: id, endpointId: endpoint.id, nextAttemptAt: at, createdAt: at, updatedAt: at })

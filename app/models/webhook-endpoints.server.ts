@@ -1,9 +1,11 @@
-import { and, count, eq, isNull } from "drizzle-orm";
+import { and, count, eq, isNull, lte, or } from "drizzle-orm";
 import {
   webhookDeliveries,
   webhookDeliveryAttempts,
   webhookEndpoints,
   webhookEventTypes,
+  webhookEvents,
+  webhookTestEventType,
   type WebhookEndpoint,
   type WebhookEventType,
 } from "#db/schema/index";
@@ -15,7 +17,9 @@ import { generateSecret } from "~/webhooks/signing.server";
 import { ForbiddenAddressError, assertPublicHost } from "~/webhooks/ssrf.server";
 import { audit, type Actor } from "./audit.server";
 import { invalidField, limitReached, notFound } from "./errors.server";
+import { emitEvent } from "./events.server";
 import { paginate } from "./pagination.server";
+import { webhookDeliveryQueue } from "./webhook-deliveries.server";
 
 // Every queued event fans out to each endpoint: a bound keeps one merchant from multiplying work.
 export const MAX_ENDPOINTS_PER_MERCHANT = 16;
@@ -141,4 +145,35 @@ export function listDeliveryAttempts(opts: {
     opts.eventId ? eq(webhookDeliveryAttempts.eventId, opts.eventId) : undefined,
   );
   return paginate({ table: webhookDeliveryAttempts, where, limit: opts.limit, startingAfter: opts.startingAfter });
+}
+
+/** "Send test event": one `webhook_endpoint.test` event, delivered to this endpoint only. */
+export function sendTestEvent({ merchantId, endpointId, actor }: { merchantId: string; endpointId: string; actor: Actor }) {
+  const endpoint = requireWebhookEndpoint({ merchantId, id: endpointId });
+  const eventId = emitEvent({ merchantId, type: webhookTestEventType, object: serializeWebhookEndpoint(endpoint), actor, onlyEndpointId: endpoint.id });
+  audit({ merchantId, actor, action: "webhook_endpoint.test_sent", objectType: "webhook_endpoint", objectId: endpoint.id, data: { event_id: eventId } });
+  return eventId;
+}
+
+/**
+ * "Resend": the same event (same webhook-id, same bytes) goes to the endpoint again now, as one
+ * more attempt; a delivery still retrying is simply brought forward.
+ */
+export function resendEvent({ merchantId, endpointId, eventId, actor }: { merchantId: string; endpointId: string; eventId: string; actor: Actor }) {
+  const endpoint = requireWebhookEndpoint({ merchantId, id: endpointId });
+  const delivery = db
+    .select({ seq: webhookDeliveries.seq })
+    .from(webhookDeliveries)
+    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+    .where(and(eq(webhookDeliveries.eventId, eventId), eq(webhookDeliveries.endpointId, endpoint.id), eq(webhookEvents.merchantId, merchantId)))
+    .get();
+  if (!delivery) throw notFound("webhook event", eventId);
+  const at = now();
+  // A delivery being sent right now (a live lease) is left to its sender.
+  db.update(webhookDeliveries)
+    .set({ status: "pending", nextAttemptAt: at, lockedUntil: null, leaseOwner: null, updatedAt: at })
+    .where(and(eq(webhookDeliveries.seq, delivery.seq), or(isNull(webhookDeliveries.lockedUntil), lte(webhookDeliveries.lockedUntil, at))))
+    .run();
+  audit({ merchantId, actor, action: "webhook_event.resent", objectType: "webhook_endpoint", objectId: endpoint.id, data: { event_id: eventId } });
+  webhookDeliveryQueue.wake();
 }

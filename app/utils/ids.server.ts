@@ -30,6 +30,10 @@ export const idPrefixes = {
   webhookAttempt: "wha",
   mail: "mail",
   audit: "aud",
+  staffUser: "stf",
+  staffMembership: "mem",
+  staffSession: "sess",
+  staffInvite: "inv",
 } as const;
 
 /** A prefixed id such as `cus_3xk…`: 22 base62 characters ≈ 131 bits, never guessable. */
@@ -39,4 +43,9 @@ export function newId(kind: keyof typeof idPrefixes): string {
 
 export function sha256Hex(value: string): string {
   return createHash("sha256").update(value, "utf8").digest("hex");
+}
+
+/** A 256-bit random token for a one-time link (setup, invite); only its SHA-256 is ever stored. */
+export function randomToken(): string {
+  return randomBytes(32).toString("base64url");
 }

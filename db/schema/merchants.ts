@@ -46,6 +46,8 @@ export const merchants = sqliteTable("merchants", {
   slug: text().notNull().unique(),
   address: text({ mode: "json" }).$type<PostalAddress | null>(),
   portalSettings: text({ mode: "json" }).$type<PortalSettings>().notNull(),
+  // Set by an owner: members without two-factor are sent to enrolment before anything else.
+  staffTwoFactorRequired: integer({ mode: "boolean" }).notNull().default(false),
   createdAt: createdAt(),
   updatedAt: timestamp().notNull(),
 });
@@ -61,6 +63,8 @@ export const apiKeys = sqliteTable("api_keys", {
   id: publicId(),
   merchantId: merchantRef(),
   mode: text({ enum: apiKeyModes }).notNull(),
+  // A label the merchant gives the key in the dashboard; null for keys made by the CLI.
+  name: text(),
   // SHA-256 (hex) of the whole secret: the secret itself is shown once and never stored.
   keyHash: text().notNull().unique(),
   // First characters of the secret, enough for a human to recognise which key it is.

@@ -11,6 +11,10 @@ export const webhookEventTypes = [
   "portal_session.created",
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
+// Sent to one endpoint on demand (the dashboard's "Send test event"); no endpoint subscribes to it.
+export const webhookTestEventType = "webhook_endpoint.test" as const;
+export const webhookEventRecordTypes = [...webhookEventTypes, webhookTestEventType] as const;
+export type WebhookEventRecordType = (typeof webhookEventRecordTypes)[number];
 
 export const webhookEndpoints = sqliteTable(
   "webhook_endpoints",
@@ -36,7 +40,7 @@ export const webhookEvents = sqliteTable(
     seq: seq(),
     id: publicId(),
     merchantId: merchantRef(),
-    type: text({ enum: webhookEventTypes }).notNull(),
+    type: text({ enum: webhookEventRecordTypes }).notNull(),
     // The exact JSON body sent on every attempt (byte-identical between signing and sending).
     payload: text().notNull(),
     createdAt: createdAt(),

@@ -1,4 +1,4 @@
-import { webhookEventTypes } from "#db/schema/webhooks";
+import { webhookEventRecordTypes, webhookEventTypes } from "#db/schema/webhooks";
 import {
   CreateWebhookEndpointSchema,
   ListWebhookDeliveriesQuerySchema,
@@ -26,7 +26,7 @@ export const webhookSchemas = {
     {
       id: s.str,
       event_id: s.str,
-      event_type: s.oneOf(webhookEventTypes),
+      event_type: s.oneOf(webhookEventRecordTypes),
       attempt: s.int,
       status_code: s.nullable(s.int),
       error: s.nullable(s.str),

@@ -1,0 +1,251 @@
+import { and, asc, count, desc, eq, gt, isNull, ne } from "drizzle-orm";
+import { merchants, staffInvites, staffMemberships, staffUsers, type StaffRole } from "#db/schema/index";
+import type { RenderedEmail } from "#emails/render";
+import { db, writeTransaction } from "~/utils/db.server";
+import { now } from "~/utils/clock.server";
+import { newId, randomToken, sha256Hex } from "~/utils/ids.server";
+import { audit, type Actor } from "./audit.server";
+import { enqueueMail } from "./mail.server";
+import { hashPassword } from "./passwords.server";
+import { StaffError } from "./staff-errors.server";
+import { endStaffSessionsForMerchant } from "./staff-sessions.server";
+import { assertPasswordAcceptable, findStaffUserByEmail, getMembership, insertMembership, insertStaffUser, parseStaffEmail } from "./staff-users.server";
+
+export const INVITE_LIFETIME_MS = 7 * 24 * 60 * 60_000;
+
+export type TeamMember = {
+  membershipId: string;
+  staffUserId: string;
+  email: string;
+  name: string | null;
+  role: StaffRole;
+  twoFactor: boolean;
+  joinedAt: Date;
+};
+
+export function listTeam(merchantId: string): TeamMember[] {
+  return db
+    .select({
+      membershipId: staffMemberships.id,
+      staffUserId: staffUsers.id,
+      email: staffUsers.email,
+      name: staffUsers.name,
+      role: staffMemberships.role,
+      totpEnabledAt: staffUsers.totpEnabledAt,
+      joinedAt: staffMemberships.createdAt,
+    })
+    .from(staffMemberships)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffMemberships.staffUserId))
+    .where(eq(staffMemberships.merchantId, merchantId))
+    .orderBy(asc(staffMemberships.createdAt), asc(staffMemberships.seq))
+    .all()
+    .map(({ totpEnabledAt, ...m }) => ({ ...m, twoFactor: totpEnabledAt !== null }));
+}
+
+/** Invites that can still be accepted, newest first. */
+export function listPendingInvites(merchantId: string) {
+  return db
+    .select({ id: staffInvites.id, email: staffInvites.email, role: staffInvites.role, expiresAt: staffInvites.expiresAt, createdAt: staffInvites.createdAt })
+    .from(staffInvites)
+    .where(and(eq(staffInvites.merchantId, merchantId), isNull(staffInvites.acceptedAt), isNull(staffInvites.revokedAt), gt(staffInvites.expiresAt, now())))
+    .orderBy(desc(staffInvites.createdAt), desc(staffInvites.seq))
+    .all();
+}
+
+const getMember = (merchantId: string, membershipId: string) =>
+  db
+    .select()
+    .from(staffMemberships)
+    .where(and(eq(staffMemberships.id, membershipId), eq(staffMemberships.merchantId, merchantId)))
+    .get();
+
+function otherOwners(merchantId: string, membershipId: string) {
+  return (
+    db
+      .select({ n: count() })
+      .from(staffMemberships)
+      .where(and(eq(staffMemberships.merchantId, merchantId), eq(staffMemberships.role, "owner"), ne(staffMemberships.id, membershipId)))
+      .get()?.n ?? 0
+  );
+}
+
+/** A member's current role (for the owner-only rule), or null for another merchant's membership. */
+export function memberRole(opts: { merchantId: string; membershipId: string }): StaffRole | null {
+  return getMember(opts.merchantId, opts.membershipId)?.role ?? null;
+}
+
+/** Changes a role; the last owner cannot be demoted (checked under the write lock). */
+export function changeMemberRole(opts: { merchantId: string; membershipId: string; role: StaffRole; actor: Actor }) {
+  return writeTransaction(() => {
+    const member = getMember(opts.merchantId, opts.membershipId);
+    if (!member) throw new StaffError("not_found");
+    if (member.role === opts.role) return { changed: false };
+    if (member.role === "owner" && otherOwners(opts.merchantId, member.id) === 0) throw new StaffError("last_owner", "role");
+    db.update(staffMemberships).set({ role: opts.role, updatedAt: now() }).where(eq(staffMemberships.id, member.id)).run();
+    audit({
+      merchantId: opts.merchantId,
+      actor: opts.actor,
+      action: "member.role_changed",
+      objectType: "staff_membership",
+      objectId: member.id,
+      before: { role: member.role },
+      after: { role: opts.role },
+      data: { staff_user_id: member.staffUserId },
+    });
+    return { changed: true };
+  });
+}
+
+/** Removes a member and ends their sessions on this merchant at once; never the last owner. */
+export function removeMember(opts: { merchantId: string; membershipId: string; actor: Actor }) {
+  return writeTransaction(() => {
+    const member = getMember(opts.merchantId, opts.membershipId);
+    if (!member) throw new StaffError("not_found");
+    if (member.role === "owner" && otherOwners(opts.merchantId, member.id) === 0) throw new StaffError("last_owner");
+    db.delete(staffMemberships).where(eq(staffMemberships.id, member.id)).run();
+    const ended = endStaffSessionsForMerchant({ staffUserId: member.staffUserId, merchantId: opts.merchantId });
+    audit({
+      merchantId: opts.merchantId,
+      actor: opts.actor,
+      action: "member.removed",
+      objectType: "staff_membership",
+      objectId: member.id,
+      before: { staff_user_id: member.staffUserId, role: member.role },
+      data: { sessions_ended: ended },
+    });
+  });
+}
+
+export function setTwoFactorRequired(opts: { merchantId: string; required: boolean; actor: Actor }) {
+  writeTransaction(() => {
+    const current = db.select({ required: merchants.staffTwoFactorRequired }).from(merchants).where(eq(merchants.id, opts.merchantId)).get();
+    if (!current || current.required === opts.required) return;
+    db.update(merchants).set({ staffTwoFactorRequired: opts.required, updatedAt: now() }).where(eq(merchants.id, opts.merchantId)).run();
+    audit({
+      merchantId: opts.merchantId,
+      actor: opts.actor,
+      action: "team.two_factor_requirement_changed",
+      objectType: "merchant",
+      objectId: opts.merchantId,
+      before: { two_factor_required: current.required },
+      after: { two_factor_required: opts.required },
+    });
+  });
+}
+
+export type PreparedInvite = { email: string; role: StaffRole; token: string; mail: RenderedEmail };
+
+/** A fresh invite token and the address it goes to (checked before the mail is rendered). */
+export function newInviteToken(rawEmail: string) {
+  return { email: parseStaffEmail(rawEmail), token: randomToken() };
+}
+
+/**
+ * Records an invite and queues its mail in one transaction. A newer invite to the same address
+ * voids the older link; an address that already belongs to a member is refused.
+ */
+export function createInvite(opts: { merchantId: string; prepared: PreparedInvite; actor: Actor & { type: "staff" } }) {
+  const { email, role, token, mail } = opts.prepared;
+  return writeTransaction(() => {
+    const existing = findStaffUserByEmail(email);
+    if (existing && getMembership({ staffUserId: existing.id, merchantId: opts.merchantId })) throw new StaffError("already_member", "email");
+    const at = now();
+    db.update(staffInvites)
+      .set({ revokedAt: at })
+      .where(and(eq(staffInvites.merchantId, opts.merchantId), eq(staffInvites.email, email), isNull(staffInvites.acceptedAt), isNull(staffInvites.revokedAt)))
+      .run();
+    const invite = db
+      .insert(staffInvites)
+      .values({
+        id: newId("staffInvite"),
+        merchantId: opts.merchantId,
+        email,
+        role,
+        invitedBy: opts.actor.id,
+        tokenHash: sha256Hex(token),
+        expiresAt: new Date(at.getTime() + INVITE_LIFETIME_MS),
+        createdAt: at,
+      })
+      .returning()
+      .get();
+    enqueueMail({ merchantId: opts.merchantId, to: email, email: mail });
+    audit({ merchantId: opts.merchantId, actor: opts.actor, action: "member.invited", objectType: "staff_invite", objectId: invite.id, after: { email, role } });
+    return invite;
+  });
+}
+
+export function revokeInvite(opts: { merchantId: string; inviteId: string; actor: Actor }) {
+  return writeTransaction(() => {
+    const changed = db
+      .update(staffInvites)
+      .set({ revokedAt: now() })
+      .where(and(eq(staffInvites.id, opts.inviteId), eq(staffInvites.merchantId, opts.merchantId), isNull(staffInvites.acceptedAt), isNull(staffInvites.revokedAt)))
+      .run().changes;
+    if (changed !== 1) throw new StaffError("not_found");
+    audit({ merchantId: opts.merchantId, actor: opts.actor, action: "member.invite_revoked", objectType: "staff_invite", objectId: opts.inviteId });
+  });
+}
+
+/** A live invite for a token, with its merchant and whether the address already has an account. */
+export function findInvite(token: string) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const row = db
+    .select({ invite: staffInvites, merchantName: merchants.name, settings: merchants.portalSettings })
+    .from(staffInvites)
+    .innerJoin(merchants, eq(merchants.id, staffInvites.merchantId))
+    .where(and(eq(staffInvites.tokenHash, sha256Hex(token)), isNull(staffInvites.acceptedAt), isNull(staffInvites.revokedAt), gt(staffInvites.expiresAt, now())))
+    .get();
+  if (!row) return null;
+  const account = findStaffUserByEmail(row.invite.email);
+  return {
+    invite: row.invite,
+    merchantName: row.settings.branding.display_name ?? row.merchantName,
+    account: account ? { id: account.id, hasPassword: Boolean(account.passwordHash), name: account.name } : null,
+  };
+}
+
+/**
+ * Accepts an invite. A new person (or one who never set a password) chooses a password and a
+ * name; an existing staff user proves it is them by being signed in as the invited address.
+ * The link is spent and the membership made in one transaction.
+ */
+export async function acceptInvite(opts: { token: string; signedInStaffUserId: string | null; password?: string; name?: string | null }) {
+  const found = findInvite(opts.token);
+  if (!found) throw new StaffError("link_invalid");
+  const { invite, account } = found;
+  let passwordHash: string | null = null;
+  if (!account?.hasPassword) {
+    assertPasswordAcceptable(opts.password ?? "", invite.email);
+    passwordHash = await hashPassword(opts.password!);
+  } else if (opts.signedInStaffUserId !== account.id) {
+    throw new StaffError("link_invalid");
+  }
+  return writeTransaction(() => {
+    const at = now();
+    const spent = db
+      .update(staffInvites)
+      .set({ acceptedAt: at })
+      .where(and(eq(staffInvites.id, invite.id), isNull(staffInvites.acceptedAt), isNull(staffInvites.revokedAt), gt(staffInvites.expiresAt, at)))
+      .run().changes;
+    if (spent !== 1) throw new StaffError("link_invalid");
+    let staff = findStaffUserByEmail(invite.email);
+    if (!staff) {
+      staff = insertStaffUser({ email: invite.email, name: opts.name?.trim() || null, passwordHash });
+    } else if (passwordHash && !staff.passwordHash) {
+      db.update(staffUsers).set({ passwordHash, passwordChangedAt: at, name: opts.name?.trim() || staff.name, updatedAt: at }).where(eq(staffUsers.id, staff.id)).run();
+    }
+    db.update(staffInvites).set({ acceptedBy: staff.id }).where(eq(staffInvites.id, invite.id)).run();
+    if (getMembership({ staffUserId: staff.id, merchantId: invite.merchantId })) throw new StaffError("already_member");
+    const membership = insertMembership({ staffUserId: staff.id, merchantId: invite.merchantId, role: invite.role });
+    audit({
+      merchantId: invite.merchantId,
+      actor: { type: "staff", id: staff.id },
+      action: "member.joined",
+      objectType: "staff_membership",
+      objectId: membership.id,
+      after: { email: invite.email, role: invite.role },
+      data: { invite_id: invite.id },
+    });
+    return { staff, membership };
+  });
+}
