@@ -1,6 +1,20 @@
 // English catalogue. Keys are grouped by area; add a new area as a new top-level key and
 // repeat it in ko.ts (the type below makes a missing Korean key a compile error).
+import { dashboardEn } from "./dashboard.en";
+
 export const en = {
+  dash: dashboardEn,
+  home: {
+    title: "Portico — billing portal and merchant dashboard",
+    tagline: "A self-hosted customer billing portal with a merchant API and a dashboard for your team.",
+    dashboardTitle: "Merchant dashboard",
+    dashboardBody: "For your team: customers, the audit log, API keys, webhooks, portal settings and the team.",
+    dashboardButton: "Sign in to the dashboard",
+    apiTitle: "Merchant API",
+    apiBody: "For your backend: customers, portal links, billing objects and webhooks over JSON.",
+    apiLink: "OpenAPI document (/api/v1/openapi.json)",
+    firstOwner: "First time here? An operator creates the first owner, who gets a one-time set-up link:",
+  },
   common: {
     signOut: "Sign out",
     backTo: "Back to {{merchant}}",

@@ -1,7 +1,20 @@
+import { dashboardKo } from "./dashboard.ko";
 import type { Catalogue } from "./en";
 
 // Korean catalogue: the same keys as en.ts (checked by the type).
 export const ko: Catalogue = {
+  dash: dashboardKo,
+  home: {
+    title: "Portico — 결제 포털과 판매자 대시보드",
+    tagline: "판매자 API와 팀용 대시보드를 갖춘 자체 호스팅 고객 결제 포털입니다.",
+    dashboardTitle: "판매자 대시보드",
+    dashboardBody: "팀을 위한 곳: 고객, 감사 로그, API 키, 웹훅, 포털 설정, 팀.",
+    dashboardButton: "대시보드 로그인",
+    apiTitle: "판매자 API",
+    apiBody: "백엔드를 위한 곳: 고객, 포털 링크, 결제 객체, 웹훅을 JSON으로.",
+    apiLink: "OpenAPI 문서(/api/v1/openapi.json)",
+    firstOwner: "처음이신가요? 운영자가 첫 소유자를 만들면 일회용 설정 링크가 발급됩니다:",
+  },
   common: {
     signOut: "로그아웃",
     backTo: "{{merchant}}(으)로 돌아가기",

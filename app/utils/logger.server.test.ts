@@ -9,6 +9,9 @@ describe("redactPath", () => {
     ["/api/v1/customers?email=a@b.c", "/api/v1/customers"],
     ["/portal/billing?starting_after=pay_1", "/portal/billing"],
     ["/p/acme", "/p/acme"],
+    ["/dashboard/setup/tok_secret", "/dashboard/setup/[redacted]"],
+    ["/dashboard/invite/tok_secret?x=1", "/dashboard/invite/[redacted]"],
+    ["/dashboard/settings/team", "/dashboard/settings/team"],
   ])("%s → %s", (input, expected) => {
     expect(redactPath(input)).toBe(expected);
   });

@@ -10,8 +10,9 @@ export const logger = pino({
   redact: ["authorization", "*.authorization", "token", "*.token", "secret", "*.secret"],
 });
 
-// Paths whose next segment is a bearer secret: portal links and email-change confirmations.
-const TOKEN_PATHS = /^(\/portal\/session|\/portal\/profile\/confirm-email)\/[^/]+/;
+// Paths whose next segment is a bearer secret: portal links, email-change confirmations, and the
+// dashboard's one-time setup and team-invite links.
+const TOKEN_PATHS = /^(\/portal\/session|\/portal\/profile\/confirm-email|\/dashboard\/setup|\/dashboard\/invite)\/[^/]+/;
 
 /** Strips query strings and the token segment of secret-bearing links before a path is logged. */
 export function redactPath(url: string): string {

@@ -1,0 +1,23 @@
+import type { StaffRole } from "#db/schema/index";
+import { renderEmail } from "#emails/render";
+import { INVITE_LIFETIME_MS, newInviteToken, type PreparedInvite } from "~/models/team.server";
+import { env } from "~/utils/env.server";
+import type { StaffContext } from "./guards.server";
+
+/**
+ * The invite's link and mail, made before the write transaction (rendering awaits). The mail is
+ * in the inviter's dashboard language; the link is PUBLIC_URL/dashboard/invite/<token>.
+ */
+export async function prepareInvite(ctx: StaffContext, input: { email: string; role: StaffRole }): Promise<PreparedInvite> {
+  const { email, token } = newInviteToken(input.email);
+  const b = ctx.merchant.portalSettings.branding;
+  const mail = await renderEmail("team-invite", {
+    locale: ctx.locale,
+    merchant: { name: b.display_name ?? ctx.merchant.name, logoUrl: b.logo_url, brandColor: b.brand_color },
+    inviterName: ctx.staff.name ?? ctx.staff.email,
+    role: input.role,
+    url: `${env.PUBLIC_URL}/dashboard/invite/${token}`,
+    expiresInDays: Math.round(INVITE_LIFETIME_MS / 86_400_000),
+  });
+  return { email, role: input.role, token, mail };
+}

@@ -1,0 +1,150 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { DashboardErrorView } from "~/components/dashboard/error-view";
+import { PageHeader, Time } from "~/components/dashboard/ui";
+import { auditPage } from "~/dashboard/audit-view.server";
+import { NO_STORE, requireStaff } from "~/dashboard/guards.server";
+
+export const headers: HeadersFunction = () => NO_STORE;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, "audit:read");
+  const params = new URL(request.url).searchParams;
+  const query = { actor: params.get("actor") ?? "", action: params.get("action") ?? "", from: params.get("from") ?? "", to: params.get("to") ?? "", after: params.get("after") ?? "" };
+  return json({ query, ...auditPage({ merchantId: s.merchant.id, locale: s.locale, query }) }, { headers: NO_STORE });
+}
+
+function Change({ before, after }: { before: Record<string, unknown> | null; after: Record<string, unknown> | null }) {
+  const { t } = useTranslation();
+  if (!before && !after) return null;
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  const show = (v: unknown) => (v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
+  return (
+    <dl className="change">
+      {keys.map((k) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>
+            {before ? <span className="before" aria-label={t("dash.audit.before")}>{show(before[k])}</span> : null}
+            {before && after ? <span aria-hidden="true"> → </span> : null}
+            {after ? <span className="after" aria-label={t("dash.audit.after")}>{show(after[k])}</span> : null}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export default function AuditPage() {
+  const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const q = data.query;
+  const nextLink = data.next ? `?${new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([k, v]) => v && k !== "after")), after: data.next }).toString()}` : null;
+  return (
+    <div data-testid="page-audit">
+      <PageHeader title={t("dash.audit.title")} description={t("dash.audit.intro")} />
+      <Form method="get" className="filters" data-testid="audit-filters">
+        <div className="field">
+          <label htmlFor="audit-actor">{t("dash.audit.actor")}</label>
+          <select id="audit-actor" name="actor" defaultValue={q.actor} data-testid="filter-actor">
+            <option value="">{t("dash.audit.anyone")}</option>
+            <optgroup label={t("dash.audit.teamGroup")}>
+              {data.staff.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.label}
+                </option>
+              ))}
+            </optgroup>
+            <option value="api_key">{t("dash.audit.actors.api_key")}</option>
+            <option value="customer">{t("dash.audit.actors.customer")}</option>
+            <option value="system">{t("dash.audit.actors.system")}</option>
+            <option value="operator">{t("dash.audit.actors.operator")}</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="audit-action">{t("dash.audit.action")}</label>
+          <select id="audit-action" name="action" defaultValue={q.action} data-testid="filter-action">
+            <option value="">{t("dash.audit.anyAction")}</option>
+            {data.actions.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="audit-from">{t("dash.audit.from")}</label>
+          <input id="audit-from" name="from" type="date" defaultValue={q.from} aria-invalid={data.invalid.from || undefined} data-testid="filter-from" />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-to">{t("dash.audit.to")}</label>
+          <input id="audit-to" name="to" type="date" defaultValue={q.to} aria-invalid={data.invalid.to || undefined} data-testid="filter-to" />
+        </div>
+        <div className="filter-actions">
+          <button type="submit" className="button secondary" data-testid="apply-filters">
+            {t("dash.audit.apply")}
+          </button>
+          <Link to="/dashboard/audit">{t("dash.audit.clear")}</Link>
+        </div>
+      </Form>
+      {data.invalid.from || data.invalid.to ? (
+        <p className="alert" role="alert">
+          {t("dash.audit.invalidDate")}
+        </p>
+      ) : null}
+      {data.entries.length === 0 ? <p className="muted">{t("dash.audit.none")}</p> : null}
+      {data.entries.length > 0 ? (
+        <div className="table-wrap" role="region" aria-label={t("dash.audit.title")} tabIndex={0}>
+          <table className="table audit" data-testid="audit-log">
+            <thead>
+              <tr>
+                <th scope="col">{t("dash.audit.time")}</th>
+                <th scope="col">{t("dash.audit.actor")}</th>
+                <th scope="col">{t("dash.audit.action")}</th>
+                <th scope="col">{t("dash.audit.object")}</th>
+                <th scope="col">{t("dash.audit.change")}</th>
+                <th scope="col">{t("dash.audit.ip")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.entries.map((e) => (
+                <tr key={e.id} data-testid={`audit-${e.id}`} data-action={e.action} data-actor-type={e.actorType}>
+                  <td>
+                    <Time {...e.at} />
+                  </td>
+                  <td>
+                    <span className="badge neutral">{t(`dash.audit.actors.${e.actorType}`)}</span>
+                    {e.actorLabel ? <span className="block small">{e.actorLabel}</span> : null}
+                  </td>
+                  <td>
+                    <code>{e.action}</code>
+                  </td>
+                  <td className="small">
+                    {e.objectType ? <span className="block">{e.objectType}</span> : null}
+                    {e.objectId ? <span className="muted">{e.objectId}</span> : null}
+                  </td>
+                  <td className="small">
+                    <Change before={e.before} after={e.after} />
+                  </td>
+                  <td className="small">{e.ip ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <nav className="pager" aria-label={t("dash.ui.pagination")}>
+        {q.after ? <Link to={`?${new URLSearchParams(Object.entries(q).filter(([k, v]) => v && k !== "after")).toString()}`}>{t("dash.ui.newest")}</Link> : <span />}
+        {nextLink ? (
+          <Link to={nextLink} rel="next" data-testid="pager-older">
+            {t("dash.ui.older")} →
+          </Link>
+        ) : null}
+      </nav>
+    </div>
+  );
+}
+
+export const ErrorBoundary = DashboardErrorView;

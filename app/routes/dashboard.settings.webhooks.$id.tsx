@@ -1,0 +1,158 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "~/api/errors.server";
+import { DashboardErrorView } from "~/components/dashboard/error-view";
+import { Notice, PageHeader, SubmitButton, Time } from "~/components/dashboard/ui";
+import { when } from "~/dashboard/format.server";
+import { formString } from "~/dashboard/forms.server";
+import { dashboardError, NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
+import { noticeOf, redirectWithNotice } from "~/dashboard/notices.server";
+import { getWebhookEndpoint, listDeliveryAttempts, resendEvent, sendTestEvent } from "~/models/webhook-endpoints.server";
+import { writeTransaction } from "~/utils/db.server";
+
+export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
+
+/** Another merchant's endpoint, a deleted one and a missing one are all the same 404. */
+function owned<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 422)) throw dashboardError(404, "not_found");
+    throw error;
+  }
+}
+
+const PAGE_SIZE = 25;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, "settings:read");
+  const after = new URL(request.url).searchParams.get("after") ?? undefined;
+  const endpoint = owned(() => getWebhookEndpoint({ merchantId: s.merchant.id, id: params.id ?? "" }));
+  const page = owned(() => listDeliveryAttempts({ merchantId: s.merchant.id, endpointId: endpoint.id, limit: PAGE_SIZE, startingAfter: after }));
+  return json(
+    {
+      endpoint: { id: endpoint.id, url: endpoint.url, description: endpoint.description, events: endpoint.events },
+      attempts: page.rows.map((a) => ({
+        id: a.id,
+        eventId: a.eventId,
+        eventType: a.eventType,
+        attempt: a.attempt,
+        statusCode: a.statusCode,
+        durationMs: a.durationMs,
+        error: a.error,
+        delivered: a.delivered,
+        at: when(a.createdAt, s.locale),
+      })),
+      next: page.hasMore ? page.rows[page.rows.length - 1].id : null,
+      isFirstPage: !after,
+      canEdit: s.can("webhooks:write"),
+      notice: noticeOf(request),
+    },
+    { headers: NO_STORE },
+  );
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const s = await requireStaffAction(request, "webhooks:write", context.clientIp);
+  const form = await request.formData();
+  const intent = formString(form, "intent");
+  const page = `/dashboard/settings/webhooks/${params.id}`;
+  if (intent === "send_test") {
+    owned(() => writeTransaction(() => sendTestEvent({ merchantId: s.merchant.id, endpointId: params.id ?? "", actor: s.actor })));
+    return redirectWithNotice(page, "test_event_sent");
+  }
+  if (intent === "resend") {
+    owned(() => writeTransaction(() => resendEvent({ merchantId: s.merchant.id, endpointId: params.id ?? "", eventId: formString(form, "event_id"), actor: s.actor })));
+    return redirectWithNotice(page, "event_resent");
+  }
+  throw dashboardError(404, "not_found");
+}
+
+export default function EndpointDeliveries() {
+  const data = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <div data-testid="page-endpoint">
+      <p className="small">
+        <Link to="/dashboard/settings/webhooks">← {t("dash.webhooks.title")}</Link>
+      </p>
+      <PageHeader title={t("dash.webhooks.endpointTitle")} description={data.endpoint.url}>
+        {data.canEdit ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="send_test" />
+            <SubmitButton variant="secondary" testId="send-test-event" pendingWhen={["intent", "send_test"]}>
+              {t("dash.webhooks.sendTest")}
+            </SubmitButton>
+          </Form>
+        ) : null}
+      </PageHeader>
+      <Notice notice={data.notice} />
+      <h2 className="section-title">{t("dash.webhooks.log")}</h2>
+      {data.attempts.length === 0 ? <p className="muted">{t("dash.webhooks.noDeliveries")}</p> : null}
+      {data.attempts.length > 0 ? (
+        <div className="table-wrap" role="region" aria-label={t("dash.webhooks.log")} tabIndex={0}>
+          <table className="table" data-testid="delivery-log">
+            <thead>
+              <tr>
+                <th scope="col">{t("dash.webhooks.colTime")}</th>
+                <th scope="col">{t("dash.webhooks.colEvent")}</th>
+                <th scope="col">{t("dash.webhooks.colAttempt")}</th>
+                <th scope="col">{t("dash.webhooks.colStatus")}</th>
+                <th scope="col">{t("dash.webhooks.colDuration")}</th>
+                <th scope="col">{t("dash.webhooks.colError")}</th>
+                {data.canEdit ? (
+                  <th scope="col">
+                    <span className="visually-hidden">{t("dash.webhooks.colActions")}</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {data.attempts.map((a) => (
+                <tr key={a.id} data-testid={`attempt-${a.id}`} data-event={a.eventId}>
+                  <td>
+                    <Time {...a.at} />
+                  </td>
+                  <td>
+                    <code>{a.eventType}</code>
+                    <br />
+                    <span className="muted small">{a.eventId}</span>
+                  </td>
+                  <td>{a.attempt}</td>
+                  <td>
+                    <span className={`badge ${a.delivered ? "good" : "bad"}`}>{a.statusCode ?? t("dash.webhooks.noStatus")}</span>
+                  </td>
+                  <td>{t("dash.webhooks.ms", { ms: a.durationMs })}</td>
+                  <td className="small">{a.error ?? ""}</td>
+                  {data.canEdit ? (
+                    <td>
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="intent" value="resend" />
+                        <input type="hidden" name="event_id" value={a.eventId} />
+                        <SubmitButton variant="secondary" small testId={`resend-${a.id}`} pendingWhen={["event_id", a.eventId]}>
+                          {t("dash.webhooks.resend")}
+                        </SubmitButton>
+                      </Form>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <nav className="pager" aria-label={t("dash.ui.pagination")}>
+        {!data.isFirstPage ? <Link to="?">{t("dash.ui.newest")}</Link> : <span />}
+        {data.next ? (
+          <Link to={`?after=${encodeURIComponent(data.next)}`} rel="next" data-testid="pager-older">
+            {t("dash.ui.older")} →
+          </Link>
+        ) : null}
+      </nav>
+    </div>
+  );
+}
+
+export const ErrorBoundary = DashboardErrorView;

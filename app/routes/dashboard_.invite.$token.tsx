@@ -1,0 +1,137 @@
+import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { AuthCard } from "~/components/dashboard/auth-card";
+import { ErrorSummary, Field, SubmitButton, type FieldErrors } from "~/components/dashboard/ui";
+import { domainFieldErrors, formString } from "~/dashboard/forms.server";
+import { clientAddress, getSignedInStaff, NO_STORE, staffLocale } from "~/dashboard/guards.server";
+import { endSessionCookie, startStaffSession } from "~/dashboard/session.server";
+import { setStaffSessionMerchant } from "~/models/staff-sessions.server";
+import { translator } from "~/i18n/index";
+import { acceptInvite, findInvite } from "~/models/team.server";
+import { assertSameOrigin } from "~/utils/csrf.server";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/utils/password-rules";
+import dashboardStyles from "~/styles/dashboard.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Portico" }];
+const TOKEN_HEADERS = { ...NO_STORE, "Referrer-Policy": "no-referrer" };
+export const headers: HeadersFunction = () => TOKEN_HEADERS;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const found = findInvite(params.token ?? "");
+  const signedIn = await getSignedInStaff(request);
+  const locale = staffLocale(request, signedIn?.staff ?? null);
+  const t = translator(locale);
+  if (!found) return json({ locale, title: t("dash.invite.expiredTitle"), invite: null }, { status: 404, headers: TOKEN_HEADERS });
+  // Who may accept: a new person sets a password; an existing account accepts while signed in as
+  // the invited address (else it is asked to sign in as that address first).
+  const mode = !found.account?.hasPassword ? "new" : signedIn?.staff.id === found.account.id ? "accept" : signedIn ? "wrong_account" : "sign_in";
+  return json(
+    {
+      locale,
+      title: t("dash.invite.title", { merchant: found.merchantName }),
+      invite: { email: found.invite.email, role: found.invite.role, merchant: found.merchantName, mode, signedInAs: signedIn?.staff.email ?? null },
+      signInPath: `/dashboard/sign-in?redirect_to=${encodeURIComponent(new URL(request.url).pathname)}`,
+    },
+    { headers: TOKEN_HEADERS },
+  );
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  assertSameOrigin(request);
+  const form = await request.formData();
+  const signedIn = await getSignedInStaff(request);
+  try {
+    const { staff, membership } = await acceptInvite({
+      token: params.token ?? "",
+      signedInStaffUserId: signedIn?.staff.id ?? null,
+      password: formString(form, "password"),
+      name: formString(form, "name"),
+    });
+    if (signedIn && signedIn.staff.id === staff.id) {
+      setStaffSessionMerchant({ seq: signedIn.session.seq, merchantId: membership.merchantId });
+      return redirect("/dashboard?notice=invite_accepted", { status: 303, headers: TOKEN_HEADERS });
+    }
+    if (signedIn) await endSessionCookie(signedIn.session);
+    const started = await startStaffSession({
+      staffUserId: staff.id,
+      stage: "active",
+      merchantId: membership.merchantId,
+      ip: clientAddress(context.clientIp),
+      userAgent: request.headers.get("user-agent"),
+      reauthenticated: true,
+    });
+    return redirect("/dashboard?notice=invite_accepted", { status: 303, headers: { ...TOKEN_HEADERS, "Set-Cookie": started.cookie } });
+  } catch (error) {
+    const errors = domainFieldErrors(error);
+    if (!errors) throw error;
+    return json({ errors, name: formString(form, "name") }, { status: errors.form?.key === "dash.errors.link_invalid" ? 404 : 400, headers: TOKEN_HEADERS });
+  }
+}
+
+export default function Invite() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <AuthCard locale={data.locale} testId="page-invite">
+      <InviteBody data={data} />
+    </AuthCard>
+  );
+}
+
+function InviteBody({ data }: { data: ReturnType<typeof useLoaderData<typeof loader>> }) {
+  const { t } = useTranslation();
+  const acted = useActionData<typeof action>();
+  const errors: FieldErrors | undefined = acted?.errors;
+  if (!data.invite) {
+    return (
+      <>
+        <h1>{t("dash.invite.expiredTitle")}</h1>
+        <p className="muted">{t("dash.invite.expiredBody")}</p>
+      </>
+    );
+  }
+  const invite = data.invite;
+  return (
+    <>
+      <h1>{t("dash.invite.title", { merchant: invite.merchant })}</h1>
+      <p className="muted" data-testid="invite-summary">
+        {t("dash.invite.body", { email: invite.email, role: t(`dash.roles.${invite.role}`), merchant: invite.merchant })}
+      </p>
+      <ErrorSummary errors={errors} />
+      {invite.mode === "new" ? (
+        <Form method="post" className="form" noValidate>
+          <input type="hidden" name="email" value={invite.email} autoComplete="username" />
+          <Field name="name" label={t("dash.setup.name")} defaultValue={acted?.name ?? ""} autoComplete="name" errors={errors} maxLength={200} />
+          <Field
+            name="password"
+            type="password"
+            label={t("dash.setup.password")}
+            hint={t("dash.password.rules", { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
+            autoComplete="new-password"
+            errors={errors}
+            required
+          />
+          <div>
+            <SubmitButton testId="invite-accept">{t("dash.invite.createAndJoin")}</SubmitButton>
+          </div>
+        </Form>
+      ) : invite.mode === "accept" ? (
+        <Form method="post">
+          <SubmitButton testId="invite-accept">{t("dash.invite.accept")}</SubmitButton>
+        </Form>
+      ) : invite.mode === "sign_in" ? (
+        <p>
+          <Link className="button" to={data.signInPath!} data-testid="invite-sign-in">
+            {t("dash.invite.signInToAccept", { email: invite.email })}
+          </Link>
+        </p>
+      ) : (
+        <p className="callout" data-testid="invite-wrong-account">
+          {t("dash.invite.wrongAccount", { current: invite.signedInAs, email: invite.email })}
+        </p>
+      )}
+    </>
+  );
+}
