@@ -20,7 +20,7 @@ if (!staffRoles.includes(role)) fail(`--role must be one of ${staffRoles.join(",
 
 const { getMerchant } = await import("~/models/merchants.server");
 const { createStaffAccount } = await import("~/models/staff-users.server");
-const { StaffError } = await import("~/models/staff-errors.server");
+const { DomainError } = await import("~/models/errors.server");
 const { env } = await import("~/utils/env.server");
 
 const merchant = getMerchant(values.merchant!);
@@ -58,6 +58,6 @@ try {
   }
 } catch (error) {
   // A bad flag is misuse (2); an address already in the team is a refusal (1).
-  if (error instanceof StaffError) fail(messages[error.code] ?? error.code, error.code === "already_member" ? 1 : 2);
+  if (error instanceof DomainError) fail(messages[error.code] ?? error.message, error.code === "already_member" ? 1 : 2);
   throw error;
 }

@@ -1,6 +1,5 @@
 import type { z } from "zod";
-import { ApiError } from "~/api/errors.server";
-import { StaffError } from "~/models/staff-errors.server";
+import { DomainError } from "~/models/errors.server";
 
 /**
  * Inline form errors. Forms validate with the same zod schemas (and model rules) the API uses;
@@ -39,16 +38,22 @@ export function zodFieldErrors(error: z.ZodError): FieldErrors {
   return out;
 }
 
-/** A domain failure as an inline error: beside its field when it names one, else on the form. */
+/**
+ * A domain failure as an inline error: beside its field when it names one, else on the form.
+ * Null for what a form cannot show (a missing object is the caller's 404; anything unexpected
+ * is rethrown).
+ */
 export function domainFieldErrors(error: unknown): FieldErrors | null {
-  if (error instanceof StaffError) return { [error.field ?? "form"]: { key: `dash.errors.${error.code}` } };
-  if (error instanceof ApiError && error.status < 500 && error.status !== 404) {
-    const field = error.param ? fieldName(error.param.split(".")) : "form";
-    const key = error.code === "parameter_invalid" || error.code === "parameter_missing" ? (FIELD_MESSAGES[field] ?? "dash.validation.invalid") : `dash.errors.${error.code}`;
-    return { [field]: { key } };
-  }
-  return null;
+  if (!(error instanceof DomainError) || error.kind === "not_found") return null;
+  const field = error.field ? fieldName(error.field.split(".")) : "form";
+  // The one value rule the domain checks beyond the schema: a default return URL on the allowed hosts.
+  if (field === "default_return_url") return { [field]: { key: "dash.validation.returnUrlHost" } };
+  const key = error.code === "parameter_invalid" || error.code === "parameter_missing" ? (FIELD_MESSAGES[field] ?? "dash.validation.invalid") : `dash.errors.${error.code}`;
+  return { [field]: { key } };
 }
+
+/** A domain "not found" (another merchant's object, or a missing one). */
+export const isNotFound = (error: unknown) => error instanceof DomainError && error.kind === "not_found";
 
 export const formString = (form: FormData, name: string) => {
   const value = form.get(name);

@@ -92,6 +92,7 @@ export const dashboardEn = {
     hosts: "Enter host names such as app.example.com, one per line (at most 20).",
     events: "Choose event types from the list.",
     role: "Choose a role from the list.",
+    returnUrlHost: "The default return URL must be on one of the allowed return hosts.",
   },
   password: {
     rules: "{{min}} to {{max}} characters. Any characters; a long phrase is easiest to remember. Passwords known from data breaches are refused.",

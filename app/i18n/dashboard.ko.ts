@@ -93,6 +93,7 @@ export const dashboardKo: DashboardCatalogue = {
     hosts: "app.example.com 같은 호스트 이름을 한 줄에 하나씩 입력하세요(최대 20개).",
     events: "목록에서 이벤트 유형을 고르세요.",
     role: "목록에서 역할을 고르세요.",
+    returnUrlHost: "기본 돌아가기 URL은 허용된 돌아가기 호스트 중 하나에 있어야 합니다.",
   },
   password: {
     rules: "{{min}}~{{max}}자. 어떤 문자든 쓸 수 있으며, 긴 문장이 기억하기 쉽습니다. 유출 사고로 알려진 비밀번호는 쓸 수 없습니다.",

@@ -8,7 +8,7 @@ import { now } from "~/utils/clock.server";
 import { sha256Hex } from "~/utils/ids.server";
 import { openSecret, sealSecret } from "~/utils/secret-box.server";
 import { auditStaffAccount, type Actor } from "./audit.server";
-import { StaffError } from "./staff-errors.server";
+import { staffError } from "./staff-errors.server";
 
 /**
  * TOTP two-factor (RFC 6238: SHA-1, 6 digits, 30-second steps, as every authenticator app reads
@@ -77,9 +77,9 @@ const normalizeBackupCode = (code: string) => code.toUpperCase().replace(/[^A-Z0
 export async function confirmTwoFactor(opts: { staffUserId: string; code: string; actor: Actor }): Promise<string[]> {
   const staff = db.select().from(staffUsers).where(eq(staffUsers.id, opts.staffUserId)).get();
   const pending = staff?.totpPendingSecretEncrypted ? openSecret(staff.totpPendingSecretEncrypted, SEAL_PURPOSE) : null;
-  if (!staff || !pending) throw new StaffError("two_factor_not_pending");
+  if (!staff || !pending) throw staffError("two_factor_not_pending");
   const step = await matchingStep(pending, opts.code);
-  if (step === null) throw new StaffError("invalid_code", "code");
+  if (step === null) throw staffError("invalid_code", "code");
   return writeTransaction(() => {
     const at = now();
     const updated = db
@@ -93,7 +93,7 @@ export async function confirmTwoFactor(opts: { staffUserId: string; code: string
       })
       .where(and(eq(staffUsers.id, staff.id), eq(staffUsers.totpPendingSecretEncrypted, staff.totpPendingSecretEncrypted!)))
       .run().changes;
-    if (updated !== 1) throw new StaffError("two_factor_not_pending");
+    if (updated !== 1) throw staffError("two_factor_not_pending");
     const codes = generateBackupCodes(staff.id);
     auditStaffAccount({ staffUserId: staff.id, actor: opts.actor, action: "staff.two_factor_enabled" });
     return codes;

@@ -6,7 +6,7 @@ import { EmailSchema } from "~/utils/fields";
 import { newId, randomBase62, randomToken, sha256Hex } from "~/utils/ids.server";
 import { audit, auditStaffAccount, type Actor } from "./audit.server";
 import { hashPassword, hashPasswordSync, passwordProblem, verifyPassword } from "./passwords.server";
-import { StaffError } from "./staff-errors.server";
+import { staffError } from "./staff-errors.server";
 import { endOtherStaffSessions } from "./staff-sessions.server";
 
 export const SETUP_LINK_LIFETIME_MS = 24 * 60 * 60_000;
@@ -16,14 +16,14 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export function parseStaffEmail(raw: string): string {
   const parsed = EmailSchema.safeParse(raw);
-  if (!parsed.success) throw new StaffError("invalid_email", "email");
+  if (!parsed.success) throw staffError("invalid_email", "email");
   return normalizeEmail(parsed.data);
 }
 
 /** Throws the first rule a new password breaks (NIST SP 800-63B: length and the common list). */
 export function assertPasswordAcceptable(password: string, email?: string | null) {
   const problem = passwordProblem(password, { email });
-  if (problem) throw new StaffError(`password_${problem}`, "password");
+  if (problem) throw staffError(`password_${problem}`, "password");
 }
 
 export const getStaffUser = (id: string) => db.select().from(staffUsers).where(eq(staffUsers.id, id)).get() ?? null;
@@ -120,7 +120,7 @@ export async function createStaffAccount(opts: {
     const current = findStaffUserByEmail(email);
     let staff: StaffUser;
     if (current) {
-      if (getMembership({ staffUserId: current.id, merchantId: opts.merchantId })) throw new StaffError("already_member", "email");
+      if (getMembership({ staffUserId: current.id, merchantId: opts.merchantId })) throw staffError("already_member", "email");
       staff = current;
       if (passwordHash && !current.passwordHash) {
         db.update(staffUsers).set({ passwordHash, passwordChangedAt: now(), updatedAt: now() }).where(eq(staffUsers.id, current.id)).run();
@@ -160,7 +160,7 @@ export function findSetupLink(token: string) {
 /** Sets the first password through a setup link; the link is spent in the same transaction. */
 export async function completeSetup(opts: { token: string; password: string; name?: string | null }) {
   const staff = findSetupLink(opts.token);
-  if (!staff) throw new StaffError("link_invalid");
+  if (!staff) throw staffError("link_invalid");
   assertPasswordAcceptable(opts.password, staff.email);
   const passwordHash = await hashPassword(opts.password);
   return writeTransaction(() => {
@@ -170,7 +170,7 @@ export async function completeSetup(opts: { token: string; password: string; nam
       .set({ usedAt: at })
       .where(and(eq(staffSetupTokens.tokenHash, sha256Hex(opts.token)), isNull(staffSetupTokens.usedAt), gt(staffSetupTokens.expiresAt, at)))
       .run().changes;
-    if (spent !== 1) throw new StaffError("link_invalid");
+    if (spent !== 1) throw staffError("link_invalid");
     const name = opts.name?.trim() || staff.name;
     db.update(staffUsers).set({ passwordHash, passwordChangedAt: at, name, updatedAt: at }).where(eq(staffUsers.id, staff.id)).run();
     auditStaffAccount({ staffUserId: staff.id, actor: { type: "staff", id: staff.id }, action: "staff.setup_completed" });
@@ -184,8 +184,8 @@ export async function completeSetup(opts: { token: string; password: string; nam
  */
 export async function changePassword(opts: { staffUserId: string; currentPassword: string; newPassword: string; keepSessionSeq: number; actor: Actor }) {
   const staff = getStaffUser(opts.staffUserId);
-  if (!staff) throw new StaffError("not_found");
-  if (!(await verifyPassword(staff.passwordHash, opts.currentPassword))) throw new StaffError("wrong_password", "current_password");
+  if (!staff) throw staffError("not_found");
+  if (!(await verifyPassword(staff.passwordHash, opts.currentPassword))) throw staffError("wrong_password", "current_password");
   assertPasswordAcceptable(opts.newPassword, staff.email);
   const passwordHash = await hashPassword(opts.newPassword);
   return writeTransaction(() => {

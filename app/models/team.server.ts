@@ -7,7 +7,7 @@ import { newId, randomToken, sha256Hex } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
 import { enqueueMail } from "./mail.server";
 import { hashPassword } from "./passwords.server";
-import { StaffError } from "./staff-errors.server";
+import { staffError } from "./staff-errors.server";
 import { endStaffSessionsForMerchant } from "./staff-sessions.server";
 import { assertPasswordAcceptable, findStaffUserByEmail, getMembership, insertMembership, insertStaffUser, parseStaffEmail } from "./staff-users.server";
 
@@ -78,9 +78,9 @@ export function memberRole(opts: { merchantId: string; membershipId: string }): 
 export function changeMemberRole(opts: { merchantId: string; membershipId: string; role: StaffRole; actor: Actor }) {
   return writeTransaction(() => {
     const member = getMember(opts.merchantId, opts.membershipId);
-    if (!member) throw new StaffError("not_found");
+    if (!member) throw staffError("not_found");
     if (member.role === opts.role) return { changed: false };
-    if (member.role === "owner" && otherOwners(opts.merchantId, member.id) === 0) throw new StaffError("last_owner", "role");
+    if (member.role === "owner" && otherOwners(opts.merchantId, member.id) === 0) throw staffError("last_owner", "role");
     db.update(staffMemberships).set({ role: opts.role, updatedAt: now() }).where(eq(staffMemberships.id, member.id)).run();
     audit({
       merchantId: opts.merchantId,
@@ -100,8 +100,8 @@ export function changeMemberRole(opts: { merchantId: string; membershipId: strin
 export function removeMember(opts: { merchantId: string; membershipId: string; actor: Actor }) {
   return writeTransaction(() => {
     const member = getMember(opts.merchantId, opts.membershipId);
-    if (!member) throw new StaffError("not_found");
-    if (member.role === "owner" && otherOwners(opts.merchantId, member.id) === 0) throw new StaffError("last_owner");
+    if (!member) throw staffError("not_found");
+    if (member.role === "owner" && otherOwners(opts.merchantId, member.id) === 0) throw staffError("last_owner");
     db.delete(staffMemberships).where(eq(staffMemberships.id, member.id)).run();
     const ended = endStaffSessionsForMerchant({ staffUserId: member.staffUserId, merchantId: opts.merchantId });
     audit({
@@ -148,7 +148,7 @@ export function createInvite(opts: { merchantId: string; prepared: PreparedInvit
   const { email, role, token, mail } = opts.prepared;
   return writeTransaction(() => {
     const existing = findStaffUserByEmail(email);
-    if (existing && getMembership({ staffUserId: existing.id, merchantId: opts.merchantId })) throw new StaffError("already_member", "email");
+    if (existing && getMembership({ staffUserId: existing.id, merchantId: opts.merchantId })) throw staffError("already_member", "email");
     const at = now();
     db.update(staffInvites)
       .set({ revokedAt: at })
@@ -181,7 +181,7 @@ export function revokeInvite(opts: { merchantId: string; inviteId: string; actor
       .set({ revokedAt: now() })
       .where(and(eq(staffInvites.id, opts.inviteId), eq(staffInvites.merchantId, opts.merchantId), isNull(staffInvites.acceptedAt), isNull(staffInvites.revokedAt)))
       .run().changes;
-    if (changed !== 1) throw new StaffError("not_found");
+    if (changed !== 1) throw staffError("not_found");
     audit({ merchantId: opts.merchantId, actor: opts.actor, action: "member.invite_revoked", objectType: "staff_invite", objectId: opts.inviteId });
   });
 }
@@ -211,14 +211,14 @@ export function findInvite(token: string) {
  */
 export async function acceptInvite(opts: { token: string; signedInStaffUserId: string | null; password?: string; name?: string | null }) {
   const found = findInvite(opts.token);
-  if (!found) throw new StaffError("link_invalid");
+  if (!found) throw staffError("link_invalid");
   const { invite, account } = found;
   let passwordHash: string | null = null;
   if (!account?.hasPassword) {
     assertPasswordAcceptable(opts.password ?? "", invite.email);
     passwordHash = await hashPassword(opts.password!);
   } else if (opts.signedInStaffUserId !== account.id) {
-    throw new StaffError("link_invalid");
+    throw staffError("link_invalid");
   }
   return writeTransaction(() => {
     const at = now();
@@ -227,7 +227,7 @@ export async function acceptInvite(opts: { token: string; signedInStaffUserId: s
       .set({ acceptedAt: at })
       .where(and(eq(staffInvites.id, invite.id), isNull(staffInvites.acceptedAt), isNull(staffInvites.revokedAt), gt(staffInvites.expiresAt, at)))
       .run().changes;
-    if (spent !== 1) throw new StaffError("link_invalid");
+    if (spent !== 1) throw staffError("link_invalid");
     let staff = findStaffUserByEmail(invite.email);
     if (!staff) {
       staff = insertStaffUser({ email: invite.email, name: opts.name?.trim() || null, passwordHash });
@@ -235,7 +235,7 @@ export async function acceptInvite(opts: { token: string; signedInStaffUserId: s
       db.update(staffUsers).set({ passwordHash, passwordChangedAt: at, name: opts.name?.trim() || staff.name, updatedAt: at }).where(eq(staffUsers.id, staff.id)).run();
     }
     db.update(staffInvites).set({ acceptedBy: staff.id }).where(eq(staffInvites.id, invite.id)).run();
-    if (getMembership({ staffUserId: staff.id, merchantId: invite.merchantId })) throw new StaffError("already_member");
+    if (getMembership({ staffUserId: staff.id, merchantId: invite.merchantId })) throw staffError("already_member");
     const membership = insertMembership({ staffUserId: staff.id, merchantId: invite.merchantId, role: invite.role });
     audit({
       merchantId: invite.merchantId,

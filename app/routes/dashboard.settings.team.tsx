@@ -7,7 +7,7 @@ import { staffRoles, type StaffRole } from "#db/schema/staff-memberships";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { ConfirmAction, ErrorSummary, ErrorText, Field, Notice, PageHeader, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
-import { domainFieldErrors, formString, zodFieldErrors } from "~/dashboard/forms.server";
+import { domainFieldErrors, formString, isNotFound, zodFieldErrors } from "~/dashboard/forms.server";
 import { dashboardError, NO_STORE, requireStaff, requireStaffAction, type StaffContext } from "~/dashboard/guards.server";
 import { prepareInvite } from "~/dashboard/invites.server";
 import { noticeOf, redirectWithNotice } from "~/dashboard/notices.server";
@@ -63,7 +63,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       run();
       return null;
     } catch (error) {
-      if ((error as { code?: string }).code === "not_found") throw dashboardError(404, "not_found");
+      if (isNotFound(error)) throw dashboardError(404, "not_found");
       const errors = domainFieldErrors(error);
       if (!errors) throw error;
       return errors;

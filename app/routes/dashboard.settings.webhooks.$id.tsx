@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@r
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "~/api/errors.server";
+import { DomainError } from "~/models/errors.server";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { Notice, PageHeader, SubmitButton, Time } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
@@ -19,7 +19,8 @@ function owned<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof ApiError && (error.status === 404 || error.status === 422)) throw dashboardError(404, "not_found");
+    // A pagination cursor that is not one of this endpoint's attempts is as missing as the endpoint.
+    if (error instanceof DomainError && (error.kind === "not_found" || error.field === "starting_after")) throw dashboardError(404, "not_found");
     throw error;
   }
 }

@@ -7,7 +7,7 @@ import { CreateWebhookEndpointSchema } from "~/api/schemas/webhooks";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { ConfirmAction, CopyButton, ErrorSummary, ErrorText, Field, Notice, PageHeader, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
-import { domainFieldErrors, formString, zodFieldErrors } from "~/dashboard/forms.server";
+import { domainFieldErrors, formString, isNotFound, zodFieldErrors } from "~/dashboard/forms.server";
 import { dashboardError, NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
 import { noticeOf, redirectWithNotice } from "~/dashboard/notices.server";
 import { requireRecentAuth } from "~/dashboard/sudo.server";
@@ -39,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     try {
       writeTransaction(() => deleteWebhookEndpoint({ merchantId: s.merchant.id, id, actor: s.actor }));
     } catch (error) {
-      if (domainFieldErrors(error) || (error as { status?: number }).status === 404) throw dashboardError(404, "not_found");
+      if (isNotFound(error)) throw dashboardError(404, "not_found");
       throw error;
     }
     return redirectWithNotice("/dashboard/settings/webhooks", "endpoint_deleted");

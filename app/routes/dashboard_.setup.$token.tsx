@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AuthCard } from "~/components/dashboard/auth-card";
 import { ErrorSummary, Field, SubmitButton, type FieldErrors } from "~/components/dashboard/ui";
-import { domainFieldErrors, formString } from "~/dashboard/forms.server";
+import { domainFieldErrors, formString, isNotFound } from "~/dashboard/forms.server";
 import { clientAddress, NO_STORE, staffLocale } from "~/dashboard/guards.server";
 import { endSessionCookie, readStaffSession, startStaffSession } from "~/dashboard/session.server";
 import { initialMerchant } from "~/dashboard/sign-in.server";
@@ -48,9 +48,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
     return redirect(merchantId ? "/dashboard?notice=setup_done" : "/dashboard/switch", { status: 303, headers: { ...TOKEN_HEADERS, "Set-Cookie": started.cookie } });
   } catch (error) {
+    // A used, expired or unknown link: one answer.
+    if (isNotFound(error)) return json({ errors: { form: { key: "dash.errors.link_invalid" } } as FieldErrors, name: "" }, { status: 404, headers: TOKEN_HEADERS });
     const errors = domainFieldErrors(error);
     if (!errors) throw error;
-    return json({ errors, name: formString(form, "name") }, { status: errors.form?.key === "dash.errors.link_invalid" ? 404 : 400, headers: TOKEN_HEADERS });
+    return json({ errors, name: formString(form, "name") }, { status: 400, headers: TOKEN_HEADERS });
   }
 }
 

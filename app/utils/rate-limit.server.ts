@@ -68,6 +68,19 @@ export const rateLimits = {
   "portal.code.ip": { key: "ip", limit: 20, windowS: 3600, scaled: true, message: "Too many sign-in codes from this address." },
   // Portal writes per browser session: generous for a person, a wall for a script.
   "portal.action.session": { key: "portal_session", limit: 30, windowS: 60, scaled: true, message: "Too many changes in this session." },
+  // Dashboard sign-in (DASHBOARD.md): 5 failures for one account within 15 minutes lock it until
+  // the window has passed, whatever RATE_LIMIT_SCALE says (a lockout, not a rate); only failures
+  // count (check, then take on a failure). Keyed by the typed address, known or not.
+  "dashboard.sign_in.account": {
+    key: "staff_account",
+    limit: 5,
+    windowS: 15 * 60,
+    algorithm: "lockout",
+    scaled: false,
+    message: "Too many failed sign-ins for this account. Retry later.",
+  },
+  // Every sign-in try (password, second step, recent-authentication prompt) per IP.
+  "dashboard.sign_in.ip": { key: "ip", limit: 30, windowS: 15 * 60, scaled: true, message: "Too many sign-in attempts from this address." },
 } as const satisfies Record<string, LimitPolicy>;
 
 export type LimitName = keyof typeof rateLimits;
@@ -272,6 +285,12 @@ export function createRateLimiter<R extends Record<string, LimitPolicy>>(opts: {
         return result.state;
       });
       return decision;
+    },
+    /** Forgets a key's count (a lockout cleared by a successful sign-in). */
+    reset(name: keyof R & string, key: string) {
+      const { policy, store, off } = limitOf(name);
+      if (off) return;
+      store.update(normalizeKey(policy.key, key), now(), () => undefined);
     },
     /** `take`, throwing `RateLimitedError` when refused. */
     enforce(name: keyof R & string, key: string) {
