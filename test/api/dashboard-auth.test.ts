@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMerchant, startServer, type MerchantFixture, type TestServer } from "../setup/server";
 import {
   allTextValues,
@@ -23,6 +23,9 @@ import {
 // Staff accounts end to end against the built server: the CLI, setup links, sign-in (same answer
 // for unknown and wrong), limits, sessions, two-factor with real TOTP codes, recent
 // authentication, the cross-site guard and what is (never) stored.
+// Operator commands (tsx) take seconds each on a loaded machine: tests that run several get room.
+vi.setConfig({ testTimeout: 120_000 });
+
 let server: TestServer;
 let merchant: MerchantFixture;
 let owner: StaffFixture;

@@ -97,7 +97,7 @@ export async function totp(secret: string, steps = 0): Promise<string> {
   }
 }
 
-export const decodeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+export const decodeHtml = (s: string) => s.replace(/<!-- -->/g, "").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
 /** The text of the element carrying `data-testid`, tags stripped (enough for these pages). */
 export function testIdText(html: string, testId: string): string | null {
