@@ -1,3 +1,4 @@
+import { json } from "@remix-run/node";
 import type { z } from "zod";
 import { DomainError } from "~/models/errors.server";
 
@@ -59,3 +60,14 @@ export const formString = (form: FormData, name: string) => {
   const value = form.get(name);
   return typeof value === "string" ? value : "";
 };
+
+/**
+ * The answer of a one-time-link form (setup, invite) that failed: a used, expired or unknown link
+ * is one 404 answer; a rule broken is the error beside its field (400); anything else is thrown.
+ */
+export function linkFormFailure(error: unknown, form: FormData, headers: Record<string, string>) {
+  if (isNotFound(error)) return json({ errors: { form: { key: "dash.errors.link_invalid" } } as FieldErrors, name: "" }, { status: 404, headers });
+  const errors = domainFieldErrors(error);
+  if (!errors) throw error;
+  return json({ errors, name: formString(form, "name") }, { status: 400, headers });
+}

@@ -50,3 +50,17 @@ export async function endSessionCookie(session: StaffSession | null): Promise<st
   if (session) endStaffSession(session.seq);
   return staffCookie.serialize("", { maxAge: 0, expires: new Date(0) });
 }
+
+/**
+ * Signs the browser in afresh: whatever session its cookie held ends, and a new one (a new id)
+ * starts. Every sign-in goes through here (password, second step, setup link, invite).
+ */
+export async function replaceStaffSession(
+  request: Request,
+  opts: { staffUserId: string; stage: StaffSession["stage"]; merchantId: string | null; ip: string; reauthenticated: boolean },
+): Promise<string> {
+  const previous = await readStaffSession(request);
+  if (previous) endStaffSession(previous.seq);
+  const started = await startStaffSession({ ...opts, userAgent: request.headers.get("user-agent") });
+  return started.cookie;
+}

@@ -3,8 +3,9 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@r
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigate } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CopyButton } from "~/components/copy-button";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
-import { CopyButton, ErrorSummary, Field, Notice, PageHeader, SubmitButton, Time, useHydrated, type FieldErrors } from "~/components/dashboard/ui";
+import { ErrorSummary, Field, Notice, PageHeader, SubmitButton, Time, useHydrated, type FieldErrors } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
 import { domainFieldErrors, formString } from "~/dashboard/forms.server";
 import { NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
@@ -260,7 +261,7 @@ function TwoFactorPanel({ data, acted }: { data: Data["twoFactor"]; acted: Actio
             </li>
           ))}
         </ul>
-        <CopyButton text={acted.backupCodes.join("\n")} testId="copy-backup-codes" />
+        <CopyButton text={acted.backupCodes.join("\n")} label={t("dash.ui.copy")} testId="copy-backup-codes" />
         <p className="muted small">{t("dash.security.backupCodesOnce")}</p>
       </div>
     );

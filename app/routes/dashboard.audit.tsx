@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
-import { PageHeader, Time } from "~/components/dashboard/ui";
+import { PageHeader, Pager, Time } from "~/components/dashboard/ui";
 import { auditPage } from "~/dashboard/audit-view.server";
 import { NO_STORE, requireStaff } from "~/dashboard/guards.server";
 
@@ -135,14 +135,7 @@ export default function AuditPage() {
           </table>
         </div>
       ) : null}
-      <nav className="pager" aria-label={t("dash.ui.pagination")}>
-        {q.after ? <Link to={`?${new URLSearchParams(Object.entries(q).filter(([k, v]) => v && k !== "after")).toString()}`}>{t("dash.ui.newest")}</Link> : <span />}
-        {nextLink ? (
-          <Link to={nextLink} rel="next" data-testid="pager-older">
-            {t("dash.ui.older")} →
-          </Link>
-        ) : null}
-      </nav>
+      <Pager newest={q.after ? `?${new URLSearchParams(Object.entries(q).filter(([k, v]) => v && k !== "after")).toString()}` : null} older={nextLink} />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
-import { ConfirmAction, CopyButton, ErrorSummary, Field, Notice, PageHeader, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";
+import { ConfirmAction, ErrorSummary, Field, Notice, PageHeader, SecretOnce, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
 import { formString, zodFieldErrors } from "~/dashboard/forms.server";
 import { dashboardError, NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
@@ -67,20 +67,10 @@ export default function ApiKeysPage() {
       <PageHeader title={t("dash.apiKeys.title")} description={t("dash.apiKeys.intro")} />
       <Notice notice={data.notice} />
       {acted?.created ? (
-        <section className="card secret-card" data-testid="new-key" aria-labelledby="new-key-title">
-          <h2 id="new-key-title" className="section-title">
-            {t("dash.apiKeys.createdTitle", { name: acted.created.name })}
-          </h2>
-          <p>{t("dash.apiKeys.createdBody")}</p>
-          <p className="secret-row">
-            <code className="secret" data-testid="new-key-secret">
-              {acted.created.secret}
-            </code>
-            <CopyButton text={acted.created.secret} testId="copy-key" />
-          </p>
+        <SecretOnce testId="new-key" title={t("dash.apiKeys.createdTitle", { name: acted.created.name })} body={t("dash.apiKeys.createdBody")} secret={acted.created.secret}>
           <p className="muted small">{t("dash.apiKeys.tryIt")}</p>
           <pre className="code-block">{`curl ${acted.created.apiBase}/customers?limit=3 \\\n  -H "Authorization: Bearer ${acted.created.secret}"`}</pre>
-        </section>
+        </SecretOnce>
       ) : null}
       <section aria-labelledby="keys-title" className="section">
         <h2 id="keys-title" className="section-title">

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { webhookEventTypes } from "#db/schema/webhooks";
 import { CreateWebhookEndpointSchema } from "~/api/schemas/webhooks";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
-import { ConfirmAction, CopyButton, ErrorSummary, ErrorText, Field, Notice, PageHeader, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";
+import { ConfirmAction, ErrorSummary, ErrorText, Field, Notice, PageHeader, SecretOnce, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
 import { domainFieldErrors, formString, isNotFound, zodFieldErrors } from "~/dashboard/forms.server";
 import { dashboardError, NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
@@ -80,18 +80,7 @@ export default function WebhooksPage() {
       <PageHeader title={t("dash.webhooks.title")} description={t("dash.webhooks.intro")} />
       <Notice notice={data.notice} />
       {acted?.created ? (
-        <section className="card secret-card" data-testid="new-endpoint" aria-labelledby="new-endpoint-title">
-          <h2 id="new-endpoint-title" className="section-title">
-            {t("dash.webhooks.createdTitle")}
-          </h2>
-          <p>{t("dash.webhooks.createdBody", { url: acted.created.url })}</p>
-          <p className="secret-row">
-            <code className="secret" data-testid="new-endpoint-secret">
-              {acted.created.secret}
-            </code>
-            <CopyButton text={acted.created.secret} testId="copy-secret" />
-          </p>
-        </section>
+        <SecretOnce testId="new-endpoint" title={t("dash.webhooks.createdTitle")} body={t("dash.webhooks.createdBody", { url: acted.created.url })} secret={acted.created.secret} />
       ) : null}
       <section className="section" aria-labelledby="endpoints-title">
         <h2 id="endpoints-title" className="section-title">

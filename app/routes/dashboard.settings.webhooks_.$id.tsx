@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DomainError } from "~/models/errors.server";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
-import { Notice, PageHeader, SubmitButton, Time } from "~/components/dashboard/ui";
+import { Notice, PageHeader, Pager, SubmitButton, Time } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
 import { formString } from "~/dashboard/forms.server";
 import { dashboardError, NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
@@ -144,14 +144,7 @@ export default function EndpointDeliveries() {
           </table>
         </div>
       ) : null}
-      <nav className="pager" aria-label={t("dash.ui.pagination")}>
-        {!data.isFirstPage ? <Link to="?">{t("dash.ui.newest")}</Link> : <span />}
-        {data.next ? (
-          <Link to={`?after=${encodeURIComponent(data.next)}`} rel="next" data-testid="pager-older">
-            {t("dash.ui.older")} →
-          </Link>
-        ) : null}
-      </nav>
+      <Pager newest={data.isFirstPage ? null : "?"} older={data.next ? `?after=${encodeURIComponent(data.next)}` : null} />
     </div>
   );
 }

@@ -4,9 +4,9 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AuthCard } from "~/components/dashboard/auth-card";
 import { ErrorSummary, Field, SubmitButton, type FieldErrors } from "~/components/dashboard/ui";
-import { domainFieldErrors, formString, isNotFound } from "~/dashboard/forms.server";
+import { formString, linkFormFailure } from "~/dashboard/forms.server";
 import { clientAddress, getSignedInStaff, NO_STORE, staffLocale } from "~/dashboard/guards.server";
-import { endSessionCookie, startStaffSession } from "~/dashboard/session.server";
+import { replaceStaffSession } from "~/dashboard/session.server";
 import { setStaffSessionMerchant } from "~/models/staff-sessions.server";
 import { translator } from "~/i18n/index";
 import { acceptInvite, findInvite } from "~/models/team.server";
@@ -54,22 +54,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       setStaffSessionMerchant({ seq: signedIn.session.seq, merchantId: membership.merchantId });
       return redirect("/dashboard?notice=invite_accepted", { status: 303, headers: TOKEN_HEADERS });
     }
-    if (signedIn) await endSessionCookie(signedIn.session);
-    const started = await startStaffSession({
-      staffUserId: staff.id,
-      stage: "active",
-      merchantId: membership.merchantId,
-      ip: clientAddress(context.clientIp),
-      userAgent: request.headers.get("user-agent"),
-      reauthenticated: true,
-    });
-    return redirect("/dashboard?notice=invite_accepted", { status: 303, headers: { ...TOKEN_HEADERS, "Set-Cookie": started.cookie } });
+    const cookie = await replaceStaffSession(request, { staffUserId: staff.id, stage: "active", merchantId: membership.merchantId, ip: clientAddress(context.clientIp), reauthenticated: true });
+    return redirect("/dashboard?notice=invite_accepted", { status: 303, headers: { ...TOKEN_HEADERS, "Set-Cookie": cookie } });
   } catch (error) {
-    // A used, expired or unknown link: one answer.
-    if (isNotFound(error)) return json({ errors: { form: { key: "dash.errors.link_invalid" } } as FieldErrors, name: "" }, { status: 404, headers: TOKEN_HEADERS });
-    const errors = domainFieldErrors(error);
-    if (!errors) throw error;
-    return json({ errors, name: formString(form, "name") }, { status: 400, headers: TOKEN_HEADERS });
+    return linkFormFailure(error, form, TOKEN_HEADERS);
   }
 }
 

@@ -4,9 +4,9 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { AuthCard } from "~/components/dashboard/auth-card";
 import { ErrorSummary, Field, SubmitButton, type FieldErrors } from "~/components/dashboard/ui";
-import { domainFieldErrors, formString, isNotFound } from "~/dashboard/forms.server";
+import { formString, linkFormFailure } from "~/dashboard/forms.server";
 import { clientAddress, NO_STORE, staffLocale } from "~/dashboard/guards.server";
-import { endSessionCookie, readStaffSession, startStaffSession } from "~/dashboard/session.server";
+import { replaceStaffSession } from "~/dashboard/session.server";
 import { initialMerchant } from "~/dashboard/sign-in.server";
 import { translator } from "~/i18n/index";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/utils/password-rules";
@@ -35,24 +35,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     const staff = await completeSetup({ token: params.token ?? "", password: formString(form, "password"), name: formString(form, "name") });
     // The person just proved the link and chose the password: they are signed in.
-    const previous = await readStaffSession(request);
-    if (previous) await endSessionCookie(previous);
     const merchantId = initialMerchant(staff.id);
-    const started = await startStaffSession({
-      staffUserId: staff.id,
-      stage: "active",
-      merchantId,
-      ip: clientAddress(context.clientIp),
-      userAgent: request.headers.get("user-agent"),
-      reauthenticated: true,
-    });
-    return redirect(merchantId ? "/dashboard?notice=setup_done" : "/dashboard/switch", { status: 303, headers: { ...TOKEN_HEADERS, "Set-Cookie": started.cookie } });
+    const cookie = await replaceStaffSession(request, { staffUserId: staff.id, stage: "active", merchantId, ip: clientAddress(context.clientIp), reauthenticated: true });
+    return redirect(merchantId ? "/dashboard?notice=setup_done" : "/dashboard/switch", { status: 303, headers: { ...TOKEN_HEADERS, "Set-Cookie": cookie } });
   } catch (error) {
-    // A used, expired or unknown link: one answer.
-    if (isNotFound(error)) return json({ errors: { form: { key: "dash.errors.link_invalid" } } as FieldErrors, name: "" }, { status: 404, headers: TOKEN_HEADERS });
-    const errors = domainFieldErrors(error);
-    if (!errors) throw error;
-    return json({ errors, name: formString(form, "name") }, { status: 400, headers: TOKEN_HEADERS });
+    return linkFormFailure(error, form, TOKEN_HEADERS);
   }
 }
 

@@ -8,7 +8,7 @@ import { clientAddress, getSignedInStaff, NO_STORE, staffLocale } from "~/dashbo
 import { formString } from "~/dashboard/forms.server";
 import { noticeOf } from "~/dashboard/notices.server";
 import { safeRedirectPath } from "~/dashboard/redirects.server";
-import { readStaffSession, startStaffSession, endSessionCookie } from "~/dashboard/session.server";
+import { replaceStaffSession } from "~/dashboard/session.server";
 import { afterSignIn, attemptSignIn } from "~/dashboard/sign-in.server";
 import { translator } from "~/i18n/index";
 import { assertSameOrigin } from "~/utils/csrf.server";
@@ -37,21 +37,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (outcome.kind === "invalid") return json({ error: "invalid" as const, email }, { status: 401, headers: NO_STORE });
   // A new session id at every sign-in; whatever session the browser held ends here.
-  const previous = await readStaffSession(request);
-  if (previous) await endSessionCookie(previous);
-  const started = await startStaffSession({
+  const cookie = await replaceStaffSession(request, {
     staffUserId: outcome.staff.id,
     stage: outcome.kind === "second_factor" ? "second_factor" : "active",
     merchantId: outcome.kind === "signed_in" ? outcome.merchantId : null,
     ip: clientAddress(context.clientIp),
-    userAgent: request.headers.get("user-agent"),
     reauthenticated: outcome.kind === "signed_in",
   });
   const location =
     outcome.kind === "second_factor"
       ? `/dashboard/sign-in/verify?redirect_to=${encodeURIComponent(redirectTo)}`
       : afterSignIn(redirectTo, outcome.merchantId);
-  return redirect(location, { status: 303, headers: { ...NO_STORE, "Set-Cookie": started.cookie } });
+  return redirect(location, { status: 303, headers: { ...NO_STORE, "Set-Cookie": cookie } });
 }
 
 export default function SignIn() {

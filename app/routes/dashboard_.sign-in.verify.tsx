@@ -7,7 +7,7 @@ import { SubmitButton } from "~/components/dashboard/ui";
 import { clientAddress, NO_STORE, staffLocale } from "~/dashboard/guards.server";
 import { formString } from "~/dashboard/forms.server";
 import { safeRedirectPath } from "~/dashboard/redirects.server";
-import { endSessionCookie, readStaffSession, startStaffSession } from "~/dashboard/session.server";
+import { readStaffSession, replaceStaffSession } from "~/dashboard/session.server";
 import { afterSignIn, attemptSecondFactor } from "~/dashboard/sign-in.server";
 import { translator } from "~/i18n/index";
 import { getStaffUser } from "~/models/staff-users.server";
@@ -46,16 +46,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   if (outcome.kind !== "signed_in") return json({ error: "invalid" as const }, { status: 401, headers: NO_STORE });
   // The half-signed-in session ends; the signed-in one gets a new id.
-  await endSessionCookie(pending.session);
-  const started = await startStaffSession({
-    staffUserId: pending.staff.id,
-    stage: "active",
-    merchantId: outcome.merchantId,
-    ip: clientAddress(context.clientIp),
-    userAgent: request.headers.get("user-agent"),
-    reauthenticated: true,
-  });
-  return redirect(afterSignIn(redirectTo, outcome.merchantId), { status: 303, headers: { ...NO_STORE, "Set-Cookie": started.cookie } });
+  const cookie = await replaceStaffSession(request, { staffUserId: pending.staff.id, stage: "active", merchantId: outcome.merchantId, ip: clientAddress(context.clientIp), reauthenticated: true });
+  return redirect(afterSignIn(redirectTo, outcome.merchantId), { status: 303, headers: { ...NO_STORE, "Set-Cookie": cookie } });
 }
 
 export default function VerifySignIn() {

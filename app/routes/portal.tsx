@@ -1,10 +1,11 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, isRouteErrorResponse, NavLink, Outlet, useLoaderData, useLocation, useNavigation, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, NavLink, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import type { CSSProperties } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
+import { LanguageSwitcher } from "~/components/language-switcher";
 import { brandVariables } from "~/components/portal/contrast";
-import { getI18n, supportedLocales } from "~/i18n/index";
+import { getI18n } from "~/i18n/index";
 import { merchantBranding } from "~/models/merchants.server";
 import { BrandedCard } from "~/portal/branded-page";
 import { enabledPages, type PortalPage, requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
@@ -95,32 +96,10 @@ function PortalShell(data: ReturnType<typeof useLoaderData<typeof loader>>) {
         <Outlet />
       </main>
       <footer className="portal-footer">
-        <LanguageSwitcher current={data.locale} />
+        <LanguageSwitcher action="/portal/locale" id="portal-locale" current={data.locale} label={t("nav.language")} submitLabel={t("nav.switchLanguage")} />
         <p className="muted small">{t("common.poweredBy")}</p>
       </footer>
     </div>
-  );
-}
-
-/** A POST that stores the language in the browser session (no state change on GET). */
-function LanguageSwitcher({ current }: { current: string }) {
-  const { t } = useTranslation();
-  const location = useLocation();
-  return (
-    <Form method="post" action="/portal/locale" className="language-switcher" data-testid="language-switcher">
-      <input type="hidden" name="redirect_to" value={`${location.pathname}${location.search}`} />
-      <label htmlFor="portal-locale">{t("nav.language")}</label>
-      <select id="portal-locale" name="locale" defaultValue={current} data-testid="language-select">
-        {supportedLocales.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {t(`nav.languageNames.${l}`)}
-          </option>
-        ))}
-      </select>
-      <button type="submit" className="button secondary small" data-testid="language-submit">
-        {t("nav.switchLanguage")}
-      </button>
-    </Form>
   );
 }
 

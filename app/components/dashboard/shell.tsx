@@ -2,7 +2,7 @@ import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { Form, Link, NavLink, useLocation, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { supportedLocales } from "~/i18n/index";
+import { LanguageSwitcher } from "~/components/language-switcher";
 import { useHydrated } from "./ui";
 
 type ShellData = {
@@ -65,7 +65,7 @@ export function DashboardShell({ data, children }: { data: ShellData; children: 
         {children}
       </main>
       <footer className="dash-footer">
-        <LanguageSwitcher current={data.locale} />
+        <LanguageSwitcher action="/dashboard/locale" id="dash-locale" current={data.locale} label={t("dash.nav.language")} submitLabel={t("dash.nav.switchLanguage")} />
         <p className="muted small">{t("dash.footer")}</p>
       </footer>
     </div>
@@ -164,27 +164,5 @@ function AccountMenu({ staff, role }: { staff: ShellData["staff"]; role: string 
         </DropdownMenu.Portal>
       </DropdownMenu.Root>
     </div>
-  );
-}
-
-/** A POST that stores the staff user's language (no state change on GET). */
-function LanguageSwitcher({ current }: { current: string }) {
-  const { t } = useTranslation();
-  const location = useLocation();
-  return (
-    <Form method="post" action="/dashboard/locale" className="language-switcher" data-testid="language-switcher">
-      <input type="hidden" name="redirect_to" value={`${location.pathname}${location.search}`} />
-      <label htmlFor="dash-locale">{t("dash.nav.language")}</label>
-      <select id="dash-locale" name="locale" defaultValue={current} data-testid="language-select">
-        {supportedLocales.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {t(`nav.languageNames.${l}`)}
-          </option>
-        ))}
-      </select>
-      <button type="submit" className="button secondary small" data-testid="language-submit">
-        {t("dash.nav.switchLanguage")}
-      </button>
-    </Form>
   );
 }

@@ -1,7 +1,8 @@
 import * as Dialog from "@radix-ui/react-dialog";
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { CopyButton } from "~/components/copy-button";
 
 export type FieldError = { key: string; values?: Record<string, string | number> };
 export type FieldErrors = Record<string, FieldError | undefined>;
@@ -126,28 +127,6 @@ export function SubmitButton(props: {
   );
 }
 
-export function CopyButton({ text, testId }: { text: string; testId?: string }) {
-  const { t } = useTranslation();
-  const hydrated = useHydrated();
-  const [copied, setCopied] = useState(false);
-  if (!hydrated) return null;
-  return (
-    <button
-      type="button"
-      className="button secondary small"
-      data-testid={testId}
-      onClick={() => {
-        void navigator.clipboard?.writeText(text).then(() => {
-          setCopied(true);
-          setTimeout(() => setCopied(false), 2000);
-        });
-      }}
-    >
-      <span aria-live="polite">{copied ? t("dash.ui.copied") : t("dash.ui.copy")}</span>
-    </button>
-  );
-}
-
 /**
  * A destructive action. Without JavaScript it is a plain form whose button says exactly what it
  * does; with JavaScript the button opens a Radix dialog (focus trap, Esc, labelled) that asks
@@ -232,4 +211,40 @@ export function Time({ iso, text }: { iso: string | null; text: string | null })
   const { t } = useTranslation();
   if (!iso || !text) return <>{t("dash.ui.never")}</>;
   return <time dateTime={iso}>{text}</time>;
+}
+
+/** A secret shown once (a new API key, a webhook signing secret), with a copy button. */
+export function SecretOnce(props: { testId: string; title: string; body: string; secret: string; children?: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <section className="card secret-card" data-testid={props.testId} aria-labelledby={`${props.testId}-title`}>
+      <h2 id={`${props.testId}-title`} className="section-title">
+        {props.title}
+      </h2>
+      <p>{props.body}</p>
+      <p className="secret-row">
+        <code className="secret" data-testid={`${props.testId}-secret`}>
+          {props.secret}
+        </code>
+        <CopyButton text={props.secret} label={t("dash.ui.copy")} testId={`${props.testId}-copy`} />
+      </p>
+      {props.children}
+    </section>
+  );
+}
+
+/** Newest-first keyset pages: "Back to newest" and "Older" links (plain links: the URL is the state). */
+export function Pager({ newest, older }: { newest: string | null; older: string | null }) {
+  const { t } = useTranslation();
+  if (!newest && !older) return null;
+  return (
+    <nav className="pager" aria-label={t("dash.ui.pagination")}>
+      {newest ? <Link to={newest}>{t("dash.ui.newest")}</Link> : <span />}
+      {older ? (
+        <Link to={older} rel="next" data-testid="pager-older">
+          {t("dash.ui.older")} →
+        </Link>
+      ) : null}
+    </nav>
+  );
 }
