@@ -1,5 +1,6 @@
 import type { StaffRole } from "#db/schema/index";
 import { renderEmail } from "#emails/render";
+import { merchantBranding } from "~/models/merchants.server";
 import { INVITE_LIFETIME_MS, newInviteToken, type PreparedInvite } from "~/models/team.server";
 import { env } from "~/utils/env.server";
 import type { StaffContext } from "./guards.server";
@@ -10,10 +11,9 @@ import type { StaffContext } from "./guards.server";
  */
 export async function prepareInvite(ctx: StaffContext, input: { email: string; role: StaffRole }): Promise<PreparedInvite> {
   const { email, token } = newInviteToken(input.email);
-  const b = ctx.merchant.portalSettings.branding;
   const mail = await renderEmail("team-invite", {
     locale: ctx.locale,
-    merchant: { name: b.display_name ?? ctx.merchant.name, logoUrl: b.logo_url, brandColor: b.brand_color },
+    merchant: merchantBranding(ctx.merchant),
     inviterName: ctx.staff.name ?? ctx.staff.email,
     role: input.role,
     url: `${env.PUBLIC_URL}/dashboard/invite/${token}`,

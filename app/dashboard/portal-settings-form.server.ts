@@ -1,5 +1,6 @@
 import type { PortalSettings } from "#db/schema/index";
-import { PortalSettingsPatchSchema, type PortalSettingsPatch } from "~/api/schemas/portal-settings";
+import type { z } from "zod";
+import { PortalSettingsPatchSchema } from "~/api/schemas/portal-settings";
 import { zodFieldErrors, type FieldErrors } from "./forms.server";
 
 /** The form's field values as strings and booleans (what the page shows, and re-shows on errors). */
@@ -55,6 +56,8 @@ const orNull = (v: string) => (v.trim() === "" ? null : v.trim());
  * The whole form as one PATCH /portal-settings body, validated by the API's own schema (so the
  * dashboard accepts exactly what the API accepts). Empty text fields clear their setting.
  */
+type PortalSettingsPatch = z.output<typeof PortalSettingsPatchSchema>;
+
 export function parsePortalSettingsForm(form: FormData): { values: PortalSettingsFormValues; patch?: PortalSettingsPatch; errors?: FieldErrors } {
   const values: PortalSettingsFormValues = {
     display_name: text(form, "display_name"),

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import type { StaffSession } from "#db/schema/index";
-import { endStaffSession, findLiveStaffSession, insertStaffSession, STAFF_ABSOLUTE_MS } from "~/models/staff-sessions.server";
+import { endStaffSession, getLiveStaffSession, insertStaffSession, STAFF_ABSOLUTE_MS } from "~/models/staff-sessions.server";
 import { env } from "~/utils/env.server";
 import { signingSecrets } from "~/utils/signing-keys.server";
 
@@ -29,7 +29,7 @@ export async function staffCookieValue(request: Request): Promise<string | null>
 /** The live session row of the request's cookie (any stage), or null. */
 export async function readStaffSession(request: Request): Promise<StaffSession | null> {
   const value = await staffCookieValue(request);
-  return value ? findLiveStaffSession(value) : null;
+  return value ? getLiveStaffSession(value) : null;
 }
 
 /** A new session (a fresh random id: nothing is carried over from a previous cookie). */

@@ -1,7 +1,7 @@
 import type { StaffUser } from "#db/schema/index";
 import { auditStaffAccount } from "~/models/audit.server";
 import { verifyPassword } from "~/models/passwords.server";
-import { findStaffUserByEmail, listMembershipsOf } from "~/models/staff-users.server";
+import { getStaffUserByEmail, listMembershipsOf } from "~/models/staff-users.server";
 import { twoFactorEnabled, verifySecondFactor } from "~/models/staff-two-factor.server";
 import { writeTransaction } from "~/utils/db.server";
 import { signInLimits } from "./rate-limits.server";
@@ -33,7 +33,7 @@ export async function attemptSignIn(opts: { email: string; password: string; ip:
   if (ipWait > 0) return { kind: "rate_limited", retryAfter: ipWait };
   const locked = signInLimits.lockedFor(opts.email);
   if (locked > 0) return { kind: "rate_limited", retryAfter: locked };
-  const staff = opts.email.length <= 254 ? findStaffUserByEmail(opts.email) : null;
+  const staff = opts.email.length <= 254 ? getStaffUserByEmail(opts.email) : null;
   const ok = await verifyPassword(staff?.passwordHash, opts.password.slice(0, 1024));
   if (!ok || !staff) {
     signInLimits.recordFailure(opts.email);

@@ -49,7 +49,7 @@ const byHash = db
   .prepare();
 
 /** The live session for a cookie value, or null; a session past a limit is ended on the way. */
-export function findLiveStaffSession(cookieValue: string): StaffSession | null {
+export function getLiveStaffSession(cookieValue: string): StaffSession | null {
   const row = byHash.get({ idHash: sha256Hex(cookieValue) });
   if (!row || row.endedAt) return null;
   const at = now().getTime();

@@ -6,6 +6,7 @@ import { EmailSchema } from "~/utils/fields";
 import { newId, randomBase62, randomToken, sha256Hex } from "~/utils/ids.server";
 import { audit, auditStaffAccount, type Actor } from "./audit.server";
 import { hashPassword, hashPasswordSync, passwordProblem, verifyPassword } from "./passwords.server";
+import { merchantDisplayName } from "./merchants.server";
 import { staffError } from "./staff-errors.server";
 import { endOtherStaffSessions } from "./staff-sessions.server";
 
@@ -28,7 +29,7 @@ export function assertPasswordAcceptable(password: string, email?: string | null
 
 export const getStaffUser = (id: string) => db.select().from(staffUsers).where(eq(staffUsers.id, id)).get() ?? null;
 
-export const findStaffUserByEmail = (email: string) =>
+export const getStaffUserByEmail = (email: string) =>
   db.select().from(staffUsers).where(eq(staffUsers.email, normalizeEmail(email))).get() ?? null;
 
 export type MembershipWithMerchant = { membershipId: string; role: StaffRole; merchantId: string; merchantName: string; merchantSlug: string };
@@ -40,16 +41,14 @@ export function listMembershipsOf(staffUserId: string): MembershipWithMerchant[]
       membershipId: staffMemberships.id,
       role: staffMemberships.role,
       merchantId: merchants.id,
-      merchantName: merchants.name,
-      merchantSlug: merchants.slug,
-      displayName: merchants.portalSettings,
+      merchant: merchants,
     })
     .from(staffMemberships)
     .innerJoin(merchants, eq(merchants.id, staffMemberships.merchantId))
     .where(eq(staffMemberships.staffUserId, staffUserId))
     .orderBy(asc(staffMemberships.createdAt), asc(staffMemberships.seq))
     .all()
-    .map(({ displayName, ...m }) => ({ ...m, merchantName: displayName.branding.display_name ?? m.merchantName }));
+    .map(({ merchant, ...m }) => ({ ...m, merchantName: merchantDisplayName(merchant), merchantSlug: merchant.slug }));
 }
 
 export function getMembership(opts: { staffUserId: string; merchantId: string }) {
@@ -112,12 +111,12 @@ export async function createStaffAccount(opts: {
   password?: string | null;
 }) {
   const email = parseStaffEmail(opts.email);
-  const existing = findStaffUserByEmail(email);
+  const existing = getStaffUserByEmail(email);
   if (opts.password != null) assertPasswordAcceptable(opts.password, email);
   // Hashing awaits, so it happens before the (synchronous) write transaction.
   const passwordHash = opts.password != null && !existing?.passwordHash ? await hashPassword(opts.password) : null;
   return writeTransaction(() => {
-    const current = findStaffUserByEmail(email);
+    const current = getStaffUserByEmail(email);
     let staff: StaffUser;
     if (current) {
       if (getMembership({ staffUserId: current.id, merchantId: opts.merchantId })) throw staffError("already_member", "email");
@@ -152,14 +151,14 @@ const setupTokenRow = (token: string) =>
     .get() ?? null;
 
 /** The person a live setup link belongs to, or null (unknown, used or expired: one answer). */
-export function findSetupLink(token: string) {
+export function getSetupLink(token: string) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   return setupTokenRow(token)?.staff ?? null;
 }
 
 /** Sets the first password through a setup link; the link is spent in the same transaction. */
 export async function completeSetup(opts: { token: string; password: string; name?: string | null }) {
-  const staff = findSetupLink(opts.token);
+  const staff = getSetupLink(opts.token);
   if (!staff) throw staffError("link_invalid");
   assertPasswordAcceptable(opts.password, staff.email);
   const passwordHash = await hashPassword(opts.password);
@@ -211,7 +210,7 @@ export function createDemoOwner(merchantId: string): { email: string; password: 
   const password = randomBase62(20);
   const passwordHash = hashPasswordSync(password);
   writeTransaction(() => {
-    const staff = findStaffUserByEmail(DEMO_OWNER_EMAIL) ?? insertStaffUser({ email: DEMO_OWNER_EMAIL, name: "Demo Owner", passwordHash });
+    const staff = getStaffUserByEmail(DEMO_OWNER_EMAIL) ?? insertStaffUser({ email: DEMO_OWNER_EMAIL, name: "Demo Owner", passwordHash });
     db.update(staffUsers).set({ passwordHash, passwordChangedAt: now(), updatedAt: now() }).where(eq(staffUsers.id, staff.id)).run();
     if (!getMembership({ staffUserId: staff.id, merchantId })) {
       const membership = insertMembership({ staffUserId: staff.id, merchantId, role: "owner" });

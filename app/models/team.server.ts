@@ -7,9 +7,10 @@ import { newId, randomToken, sha256Hex } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
 import { enqueueMail } from "./mail.server";
 import { hashPassword } from "./passwords.server";
+import { merchantDisplayName } from "./merchants.server";
 import { staffError } from "./staff-errors.server";
 import { endStaffSessionsForMerchant } from "./staff-sessions.server";
-import { assertPasswordAcceptable, findStaffUserByEmail, getMembership, insertMembership, insertStaffUser, parseStaffEmail } from "./staff-users.server";
+import { assertPasswordAcceptable, getStaffUserByEmail, getMembership, insertMembership, insertStaffUser, parseStaffEmail } from "./staff-users.server";
 
 export const INVITE_LIFETIME_MS = 7 * 24 * 60 * 60_000;
 
@@ -147,7 +148,7 @@ export function newInviteToken(rawEmail: string) {
 export function createInvite(opts: { merchantId: string; prepared: PreparedInvite; actor: Actor & { type: "staff" } }) {
   const { email, role, token, mail } = opts.prepared;
   return writeTransaction(() => {
-    const existing = findStaffUserByEmail(email);
+    const existing = getStaffUserByEmail(email);
     if (existing && getMembership({ staffUserId: existing.id, merchantId: opts.merchantId })) throw staffError("already_member", "email");
     const at = now();
     db.update(staffInvites)
@@ -187,19 +188,19 @@ export function revokeInvite(opts: { merchantId: string; inviteId: string; actor
 }
 
 /** A live invite for a token, with its merchant and whether the address already has an account. */
-export function findInvite(token: string) {
+export function getInvite(token: string) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const row = db
-    .select({ invite: staffInvites, merchantName: merchants.name, settings: merchants.portalSettings })
+    .select({ invite: staffInvites, merchant: merchants })
     .from(staffInvites)
     .innerJoin(merchants, eq(merchants.id, staffInvites.merchantId))
     .where(and(eq(staffInvites.tokenHash, sha256Hex(token)), isNull(staffInvites.acceptedAt), isNull(staffInvites.revokedAt), gt(staffInvites.expiresAt, now())))
     .get();
   if (!row) return null;
-  const account = findStaffUserByEmail(row.invite.email);
+  const account = getStaffUserByEmail(row.invite.email);
   return {
     invite: row.invite,
-    merchantName: row.settings.branding.display_name ?? row.merchantName,
+    merchantName: merchantDisplayName(row.merchant),
     account: account ? { id: account.id, hasPassword: Boolean(account.passwordHash), name: account.name } : null,
   };
 }
@@ -210,7 +211,7 @@ export function findInvite(token: string) {
  * The link is spent and the membership made in one transaction.
  */
 export async function acceptInvite(opts: { token: string; signedInStaffUserId: string | null; password?: string; name?: string | null }) {
-  const found = findInvite(opts.token);
+  const found = getInvite(opts.token);
   if (!found) throw staffError("link_invalid");
   const { invite, account } = found;
   let passwordHash: string | null = null;
@@ -228,7 +229,7 @@ export async function acceptInvite(opts: { token: string; signedInStaffUserId: s
       .where(and(eq(staffInvites.id, invite.id), isNull(staffInvites.acceptedAt), isNull(staffInvites.revokedAt), gt(staffInvites.expiresAt, at)))
       .run().changes;
     if (spent !== 1) throw staffError("link_invalid");
-    let staff = findStaffUserByEmail(invite.email);
+    let staff = getStaffUserByEmail(invite.email);
     if (!staff) {
       staff = insertStaffUser({ email: invite.email, name: opts.name?.trim() || null, passwordHash });
     } else if (passwordHash && !staff.passwordHash) {

@@ -6,6 +6,7 @@ import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { Notice, PageHeader } from "~/components/dashboard/ui";
 import { NO_STORE, requireStaff } from "~/dashboard/guards.server";
 import { noticeOf } from "~/dashboard/notices.server";
+import { merchantDisplayName } from "~/models/merchants.server";
 import { twoFactorEnabled } from "~/models/staff-two-factor.server";
 
 // The dashboard's home for now: who you are, for which merchant, and where to go. Part 2 of the
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       name: s.staff.name,
       email: s.staff.email,
       role: s.membership.role,
-      merchant: s.merchant.portalSettings.branding.display_name ?? s.merchant.name,
+      merchant: merchantDisplayName(s.merchant),
       merchantId: s.merchant.id,
       twoFactor: twoFactorEnabled(s.staff),
       links: { settings: s.can("settings:read"), audit: s.can("audit:read") },

@@ -9,7 +9,7 @@ import { when } from "~/dashboard/format.server";
 import { formString } from "~/dashboard/forms.server";
 import { dashboardError, NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
 import { noticeOf, redirectWithNotice } from "~/dashboard/notices.server";
-import { getWebhookEndpoint, listDeliveryAttempts, resendEvent, sendTestEvent } from "~/models/webhook-endpoints.server";
+import { requireWebhookEndpoint, listDeliveryAttempts, resendEvent, sendTestEvent } from "~/models/webhook-endpoints.server";
 import { writeTransaction } from "~/utils/db.server";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
@@ -30,7 +30,7 @@ const PAGE_SIZE = 25;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const s = await requireStaff(request, "settings:read");
   const after = new URL(request.url).searchParams.get("after") ?? undefined;
-  const endpoint = owned(() => getWebhookEndpoint({ merchantId: s.merchant.id, id: params.id ?? "" }));
+  const endpoint = owned(() => requireWebhookEndpoint({ merchantId: s.merchant.id, id: params.id ?? "" }));
   const page = owned(() => listDeliveryAttempts({ merchantId: s.merchant.id, endpointId: endpoint.id, limit: PAGE_SIZE, startingAfter: after }));
   return json(
     {

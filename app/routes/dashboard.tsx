@@ -4,6 +4,7 @@ import { Outlet, useLoaderData } from "@remix-run/react";
 import { I18nextProvider } from "react-i18next";
 import { DashboardShell } from "~/components/dashboard/shell";
 import { NO_STORE, requireStaff } from "~/dashboard/guards.server";
+import { merchantDisplayName } from "~/models/merchants.server";
 import { twoFactorEnabled } from "~/models/staff-two-factor.server";
 import { listMembershipsOf } from "~/models/staff-users.server";
 import { getI18n, translator } from "~/i18n/index";
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       locale: s.locale,
       title: translator(s.locale)("dash.title"),
       staff: { name: s.staff.name, email: s.staff.email },
-      merchant: { id: s.merchant.id, name: s.merchant.portalSettings.branding.display_name ?? s.merchant.name },
+      merchant: { id: s.merchant.id, name: merchantDisplayName(s.merchant) },
       role: s.membership.role,
       memberships: listMembershipsOf(s.staff.id).map((m) => ({ merchantId: m.merchantId, name: m.merchantName, role: m.role })),
       nav: { audit: s.can("audit:read"), settings: s.can("settings:read") },

@@ -9,7 +9,7 @@ import { clientAddress, getSignedInStaff, NO_STORE, staffLocale } from "~/dashbo
 import { replaceStaffSession } from "~/dashboard/session.server";
 import { setStaffSessionMerchant } from "~/models/staff-sessions.server";
 import { translator } from "~/i18n/index";
-import { acceptInvite, findInvite } from "~/models/team.server";
+import { acceptInvite, getInvite } from "~/models/team.server";
 import { assertSameOrigin } from "~/utils/csrf.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/utils/password-rules";
 import dashboardStyles from "~/styles/dashboard.css";
@@ -20,7 +20,7 @@ const TOKEN_HEADERS = { ...NO_STORE, "Referrer-Policy": "no-referrer" };
 export const headers: HeadersFunction = () => TOKEN_HEADERS;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const found = findInvite(params.token ?? "");
+  const found = getInvite(params.token ?? "");
   const signedIn = await getSignedInStaff(request);
   const locale = staffLocale(request, signedIn?.staff ?? null);
   const t = translator(locale);

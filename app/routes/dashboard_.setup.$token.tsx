@@ -10,7 +10,7 @@ import { replaceStaffSession } from "~/dashboard/session.server";
 import { initialMerchant } from "~/dashboard/sign-in.server";
 import { translator } from "~/i18n/index";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/utils/password-rules";
-import { completeSetup, findSetupLink } from "~/models/staff-users.server";
+import { completeSetup, getSetupLink } from "~/models/staff-users.server";
 import { assertSameOrigin } from "~/utils/csrf.server";
 import dashboardStyles from "~/styles/dashboard.css";
 
@@ -21,7 +21,7 @@ const TOKEN_HEADERS = { ...NO_STORE, "Referrer-Policy": "no-referrer" };
 export const headers: HeadersFunction = () => TOKEN_HEADERS;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const staff = findSetupLink(params.token ?? "");
+  const staff = getSetupLink(params.token ?? "");
   const locale = staffLocale(request, staff);
   const t = translator(locale);
   // Unknown, used and expired links get one answer.
