@@ -102,6 +102,38 @@ describe("npm run staff:create", () => {
   });
 });
 
+describe("the demo", () => {
+  it("seeds an owner with a random password, printed with the dashboard URL beside the API key, that signs in", async () => {
+    const passwords: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const demo = await startServer({ env: { SEED_DEMO: "true" } });
+      try {
+        const printed = demo.logs.join("\n");
+        expect(printed).toContain(`Dashboard:  ${demo.url}/dashboard`);
+        const [, email, password] = /Sign in:\s+(\S+) \/ (\S+)/.exec(printed)!;
+        expect(email).toBe("owner@hanbit.example");
+        expect(password).toMatch(/^[0-9A-Za-z]{20}$/);
+        passwords.push(password);
+        const { location, cookie } = await signIn(demo, email, password);
+        expect(location).toBe("/dashboard");
+        expect(decodeHtml((await get(`${demo.url}/dashboard`, cookie)).text)).toContain("owner@hanbit.example · Owner");
+        // Printed again at the next start of the same database (kept beside it, like the demo key).
+        await demo.stop();
+        const again = await startServer({ dbFile: demo.dbFile, env: { SEED_DEMO: "true" } });
+        try {
+          expect(again.logs.join("\n")).toContain(`Sign in:    ${email} / ${password}`);
+        } finally {
+          await again.stop();
+        }
+      } finally {
+        await demo.stop();
+      }
+    }
+    // No default password: each demo gets its own.
+    expect(passwords[0]).not.toBe(passwords[1]);
+  });
+});
+
 describe("the setup link", () => {
   const setupLink = (email: string) => JSON.parse(staffCreate(server, ["--merchant", "auth-co", "--email", email, "--role", "viewer", "--json"]).stdout).setup_url as string;
 
