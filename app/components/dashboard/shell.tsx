@@ -1,5 +1,5 @@
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
-import { Form, Link, NavLink, useLocation, useNavigation } from "@remix-run/react";
+import { Form, Link, NavLink, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { LanguageSwitcher } from "~/components/language-switcher";
@@ -76,7 +76,10 @@ function MerchantSwitcher({ current, memberships }: { current: ShellData["mercha
   const { t } = useTranslation();
   const hydrated = useHydrated();
   const location = useLocation();
+  const submit = useSubmit();
   const others = memberships.filter((m) => m.merchantId !== current.id);
+  // The page may not exist in the other merchant; settings pages do, so they are kept.
+  const back = location.pathname.startsWith("/dashboard/settings") ? location.pathname : "/dashboard";
   const label = (
     <span className="dash-merchant-name" data-testid="current-merchant">
       {current.name}
@@ -103,15 +106,16 @@ function MerchantSwitcher({ current, memberships }: { current: ShellData["mercha
           <DropdownMenu.Content className="menu" align="start" sideOffset={6}>
             <DropdownMenu.Label className="menu-label">{t("dash.switch.title")}</DropdownMenu.Label>
             {others.map((m) => (
-              <Form key={m.merchantId} method="post" action="/dashboard/switch">
-                <input type="hidden" name="merchant_id" value={m.merchantId} />
-                <input type="hidden" name="redirect_to" value={location.pathname.startsWith("/dashboard/settings") ? location.pathname : "/dashboard"} />
-                <DropdownMenu.Item asChild>
-                  <button type="submit" className="menu-item" data-testid={`switch-to-${m.merchantId}`}>
-                    {m.name} <span className="muted small">{t(`dash.roles.${m.role}`)}</span>
-                  </button>
-                </DropdownMenu.Item>
-              </Form>
+              // A menu item closes its menu on select, before a form inside it could submit: the
+              // item submits itself (the no-JavaScript page /dashboard/switch has real forms).
+              <DropdownMenu.Item
+                key={m.merchantId}
+                className="menu-item"
+                data-testid={`switch-to-${m.merchantId}`}
+                onSelect={() => submit({ merchant_id: m.merchantId, redirect_to: back }, { method: "post", action: "/dashboard/switch" })}
+              >
+                {m.name} <span className="muted small">{t(`dash.roles.${m.role}`)}</span>
+              </DropdownMenu.Item>
             ))}
           </DropdownMenu.Content>
         </DropdownMenu.Portal>
@@ -122,6 +126,7 @@ function MerchantSwitcher({ current, memberships }: { current: ShellData["mercha
 
 function AccountMenu({ staff, role }: { staff: ShellData["staff"]; role: string }) {
   const { t } = useTranslation();
+  const submit = useSubmit();
   const hydrated = useHydrated();
   const who = staff.name ?? staff.email;
   if (!hydrated) {
@@ -153,13 +158,9 @@ function AccountMenu({ staff, role }: { staff: ShellData["staff"]; role: string 
               </Link>
             </DropdownMenu.Item>
             <DropdownMenu.Separator className="menu-separator" />
-            <Form method="post" action="/dashboard/sign-out">
-              <DropdownMenu.Item asChild>
-                <button type="submit" className="menu-item" data-testid="sign-out">
-                  {t("dash.nav.signOut")}
-                </button>
-              </DropdownMenu.Item>
-            </Form>
+            <DropdownMenu.Item className="menu-item" data-testid="sign-out" onSelect={() => submit(null, { method: "post", action: "/dashboard/sign-out" })}>
+              {t("dash.nav.signOut")}
+            </DropdownMenu.Item>
           </DropdownMenu.Content>
         </DropdownMenu.Portal>
       </DropdownMenu.Root>
