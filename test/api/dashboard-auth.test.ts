@@ -141,6 +141,7 @@ describe("the setup link", () => {
     const link = setupLink("first@auth.example");
     const page = await get(link);
     expect(page.status).toBe(200);
+    expect(page.text).toContain('data-testid="page-setup"');
     expect(page.headers["referrer-policy"]).toBe("no-referrer");
     expect(decodeHtml(page.text)).toContain("first@auth.example");
 
@@ -424,7 +425,10 @@ describe("two-factor (TOTP)", () => {
     const step1 = await signIn(server, person.email, person.password, "/dashboard/settings/team");
     expect(step1.location).toBe("/dashboard/sign-in/verify?redirect_to=%2Fdashboard%2Fsettings%2Fteam");
     expect((await get(url("/dashboard"), step1.cookie)).status).toBe(303);
-    expect((await get(url("/dashboard/sign-in/verify"), step1.cookie)).status).toBe(200);
+    const verifyPage = await get(url("/dashboard/sign-in/verify"), step1.cookie);
+    expect(verifyPage.status).toBe(200);
+    expect(verifyPage.text).toContain('data-testid="page-sign-in-verify"');
+    expect(verifyPage.text).toContain('name="code"');
     const bad = await post(url("/dashboard/sign-in/verify"), { code: "123456", redirect_to: "/dashboard/settings/team" }, { cookie: step1.cookie });
     expect(bad.status).toBe(401);
     // The step used to confirm enrolment is spent: the next step's code (within the allowed drift) works.

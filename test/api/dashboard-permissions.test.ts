@@ -30,17 +30,18 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const loaders: { path: () => string; allowed: Role[]; ok: number }[] = [
-  { path: () => "/dashboard", allowed: ALL, ok: 200 },
-  { path: () => "/dashboard/account/security", allowed: ALL, ok: 200 },
-  { path: () => "/dashboard/switch", allowed: ALL, ok: 200 },
-  { path: () => "/dashboard/audit", allowed: ADMINS, ok: 200 },
+// `page`: the page's own marker, so an allowed request is known to have rendered that page.
+const loaders: { path: () => string; allowed: Role[]; ok: number; page?: string }[] = [
+  { path: () => "/dashboard", allowed: ALL, ok: 200, page: "page-home" },
+  { path: () => "/dashboard/account/security", allowed: ALL, ok: 200, page: "page-security" },
+  { path: () => "/dashboard/switch", allowed: ALL, ok: 200, page: "page-switch" },
+  { path: () => "/dashboard/audit", allowed: ADMINS, ok: 200, page: "page-audit" },
   { path: () => "/dashboard/settings", allowed: ADMINS, ok: 303 },
-  { path: () => "/dashboard/settings/portal", allowed: ADMINS, ok: 200 },
-  { path: () => "/dashboard/settings/api-keys", allowed: ADMINS, ok: 200 },
-  { path: () => "/dashboard/settings/webhooks", allowed: ADMINS, ok: 200 },
-  { path: () => `/dashboard/settings/webhooks/${endpointId}`, allowed: ADMINS, ok: 200 },
-  { path: () => "/dashboard/settings/team", allowed: ADMINS, ok: 200 },
+  { path: () => "/dashboard/settings/portal", allowed: ADMINS, ok: 200, page: "page-portal-settings" },
+  { path: () => "/dashboard/settings/api-keys", allowed: ADMINS, ok: 200, page: "page-api-keys" },
+  { path: () => "/dashboard/settings/webhooks", allowed: ADMINS, ok: 200, page: "page-webhooks" },
+  { path: () => `/dashboard/settings/webhooks/${endpointId}`, allowed: ADMINS, ok: 200, page: "page-endpoint" },
+  { path: () => "/dashboard/settings/team", allowed: ADMINS, ok: 200, page: "page-team" },
 ];
 
 const actions: { name: string; path: () => string; fields: Record<string, string>; allowed: Role[]; ok: number }[] = [
@@ -65,6 +66,7 @@ describe.each(ROLES)("%s", (role) => {
     const res = await get(`${server.url}${l.path()}`, cookies[role]);
     expect(res.status).toBe(l.allowed.includes(role) ? l.ok : 403);
     if (!l.allowed.includes(role)) expect(res.text).toContain('data-testid="dash-error" data-status="403"');
+    else if (l.page) expect(res.text).toContain(`data-testid="${l.page}"`);
   });
 
   it.each(actions.map((a) => [a.name, a] as const))("POST %s", async (_label, a) => {

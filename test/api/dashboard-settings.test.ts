@@ -193,6 +193,7 @@ describe("webhooks", () => {
       throw new Error(`the log never showed ${n} attempts`);
     };
     const log = await logged(1);
+    expect(log.text).toContain('data-testid="page-endpoint"');
     expect(log.text).toContain("webhook_endpoint.test");
     expect(log.text).toMatch(/data-testid="delivery-log"[\s\S]*<td>1<\/td>[\s\S]*badge good">200</);
 
