@@ -97,7 +97,7 @@ export default function AuditPage() {
       {data.entries.length === 0 ? <p className="muted">{t("dash.audit.none")}</p> : null}
       {data.entries.length > 0 ? (
         <div className="table-wrap" role="region" aria-label={t("dash.audit.title")} tabIndex={0}>
-          <table className="table audit" data-testid="audit-log">
+          <table className="table audit stack" data-testid="audit-log">
             <thead>
               <tr>
                 <th scope="col">{t("dash.audit.time")}</th>
@@ -111,24 +111,28 @@ export default function AuditPage() {
             <tbody>
               {data.entries.map((e) => (
                 <tr key={e.id} data-testid={`audit-${e.id}`} data-action={e.action} data-actor-type={e.actorType}>
-                  <td>
+                  <td data-label={t("dash.audit.time")}>
                     <Time {...e.at} />
                   </td>
-                  <td>
-                    <span className="badge neutral">{t(`dash.audit.actors.${e.actorType}`)}</span>
-                    {e.actorLabel ? <span className="block small">{e.actorLabel}</span> : null}
+                  <td data-label={t("dash.audit.actor")}>
+                    <div>
+                      <span className="badge neutral">{t(`dash.audit.actors.${e.actorType}`)}</span>
+                      {e.actorLabel ? <span className="block small">{e.actorLabel}</span> : null}
+                    </div>
                   </td>
-                  <td>
+                  <td data-label={t("dash.audit.action")}>
                     <code>{e.action}</code>
                   </td>
-                  <td className="small">
-                    {e.objectType ? <span className="block">{e.objectType}</span> : null}
-                    {e.objectId ? <span className="muted">{e.objectId}</span> : null}
+                  <td data-label={t("dash.audit.object")} className="small">
+                    <div>
+                      {e.objectType ? <span className="block">{e.objectType}</span> : null}
+                      {e.objectId ? <span className="muted">{e.objectId}</span> : null}
+                    </div>
                   </td>
-                  <td className="small">
+                  <td data-label={t("dash.audit.change")} className="small">
                     <Change before={e.before} after={e.after} />
                   </td>
-                  <td className="small">{e.ip ?? ""}</td>
+                  <td data-label={t("dash.audit.ip")} className="small">{e.ip ?? ""}</td>
                 </tr>
               ))}
             </tbody>

@@ -94,7 +94,7 @@ export default function EndpointDeliveries() {
       {data.attempts.length === 0 ? <p className="muted">{t("dash.webhooks.noDeliveries")}</p> : null}
       {data.attempts.length > 0 ? (
         <div className="table-wrap" role="region" aria-label={t("dash.webhooks.log")} tabIndex={0}>
-          <table className="table" data-testid="delivery-log">
+          <table className="table stack" data-testid="delivery-log">
             <thead>
               <tr>
                 <th scope="col">{t("dash.webhooks.colTime")}</th>
@@ -113,22 +113,23 @@ export default function EndpointDeliveries() {
             <tbody>
               {data.attempts.map((a) => (
                 <tr key={a.id} data-testid={`attempt-${a.id}`} data-event={a.eventId}>
-                  <td>
+                  <td data-label={t("dash.webhooks.colTime")}>
                     <Time {...a.at} />
                   </td>
-                  <td>
-                    <code>{a.eventType}</code>
-                    <br />
-                    <span className="muted small">{a.eventId}</span>
+                  <td data-label={t("dash.webhooks.colEvent")}>
+                    <div>
+                      <code>{a.eventType}</code>
+                      <span className="block muted small">{a.eventId}</span>
+                    </div>
                   </td>
-                  <td>{a.attempt}</td>
-                  <td>
+                  <td data-label={t("dash.webhooks.colAttempt")}>{a.attempt}</td>
+                  <td data-label={t("dash.webhooks.colStatus")}>
                     <span className={`badge ${a.delivered ? "good" : "bad"}`}>{a.statusCode ?? t("dash.webhooks.noStatus")}</span>
                   </td>
-                  <td>{t("dash.webhooks.ms", { ms: a.durationMs })}</td>
-                  <td className="small">{a.error ?? ""}</td>
+                  <td data-label={t("dash.webhooks.colDuration")}>{t("dash.webhooks.ms", { ms: a.durationMs })}</td>
+                  <td data-label={t("dash.webhooks.colError")} className="small">{a.error ?? ""}</td>
                   {data.canEdit ? (
-                    <td>
+                    <td data-label={t("dash.webhooks.colActions")}>
                       <Form method="post" className="inline-form">
                         <input type="hidden" name="intent" value="resend" />
                         <input type="hidden" name="event_id" value={a.eventId} />

@@ -195,7 +195,7 @@ describe("webhooks", () => {
     const log = await logged(1);
     expect(log.text).toContain('data-testid="page-endpoint"');
     expect(log.text).toContain("webhook_endpoint.test");
-    expect(log.text).toMatch(/data-testid="delivery-log"[\s\S]*<td>1<\/td>[\s\S]*badge good">200</);
+    expect(log.text).toMatch(/data-testid="delivery-log"[\s\S]*<td data-label="Attempt">1<\/td>[\s\S]*badge good">200</);
 
     const resent = await post(url(`/dashboard/settings/webhooks/${endpoint.id}`), { intent: "resend", event_id: event.id }, { cookie });
     expect(resent.status).toBe(303);
@@ -204,7 +204,7 @@ describe("webhooks", () => {
     expect(again.headers["webhook-id"]).toBe(event.id);
     expect(again.body).toBe(receiver.on("/dash")[0].body);
     expect(verify(secret, again).id).toBe(event.id);
-    expect((await logged(2)).text).toMatch(/<td>2<\/td>/);
+    expect((await logged(2)).text).toMatch(/<td data-label="Attempt">2<\/td>/);
     // Another merchant's event id resends nothing.
     expect((await post(url(`/dashboard/settings/webhooks/${endpoint.id}`), { intent: "resend", event_id: "evt_doesnotexist000000000" }, { cookie })).status).toBe(404);
 
