@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMerchant, startServer, type MerchantFixture, type TestServer } from "../setup/server";
+import { waitUntil } from "../setup/wait";
 import { startReceiver, verify, type Receiver } from "./webhooks-receiver";
 import { allTestIdTexts, api, createStaff, decodeHtml, get, post, queryDb, send, signIn, snapshotDb, testIdText, type StaffFixture } from "./dashboard-helpers";
 
@@ -184,14 +185,11 @@ describe("webhooks", () => {
     expect(event).toMatchObject({ type: "webhook_endpoint.test", data: { object: { id: endpoint.id, object: "webhook_endpoint", url: receiver.url("/dash") } }, actor: { type: "staff", staff_user_id: owner.id } });
     expect(event.data.object.secret).toBeUndefined();
 
-    const logged = async (n: number) => {
-      for (let i = 0; i < 100; i++) {
+    const logged = (n: number) =>
+      waitUntil(`the delivery log to show ${n} attempts`, async () => {
         const page = await get(url(`/dashboard/settings/webhooks/${endpoint.id}`), cookie);
-        if ((page.text.match(/data-testid="attempt-/g) ?? []).length >= n) return page;
-        await receiver.waitFor(() => false, "nothing", 100).catch(() => undefined);
-      }
-      throw new Error(`the log never showed ${n} attempts`);
-    };
+        return (page.text.match(/data-testid="attempt-/g) ?? []).length >= n && page;
+      });
     const log = await logged(1);
     expect(log.text).toContain('data-testid="page-endpoint"');
     expect(log.text).toContain("webhook_endpoint.test");
