@@ -31,9 +31,16 @@ export type WriteHandler<C, P = undefined> =
   | ((ctx: WriteContext<C>) => ApiResult)
   | { prepare: (ctx: WriteContext<C>) => Promise<P>; run: (ctx: WriteContext<C>, prepared: P) => ApiResult };
 
+/**
+ * A POST that only reads (a check a merchant's backend makes on its hot path): no transaction and
+ * no stored idempotent answer — asking twice is naturally safe.
+ */
+export type ReadOnlyPost<C> = { readOnly: (ctx: WriteContext<C>) => ApiResult };
+
 type Handlers<C> = {
   GET?: (ctx: C) => ApiResult | Promise<ApiResult>;
-  POST?: WriteHandler<C, any>;
+  POST?: WriteHandler<C, any> | ReadOnlyPost<C>;
+  PUT?: WriteHandler<C, any>;
   PATCH?: WriteHandler<C, any>;
   DELETE?: WriteHandler<C, any>;
 };
@@ -64,17 +71,21 @@ export function authenticate(request: Request): { merchant: Merchant; apiKey: Ap
 }
 
 async function runWrite<C extends ApiContext>(
-  handler: WriteHandler<C, unknown>,
+  handler: WriteHandler<C, unknown> | ReadOnlyPost<C>,
   ctx: WriteContext<C>,
   idempotency: { merchantId: string } | null,
 ): Promise<Response> {
+  const key = ctx.request.headers.get("idempotency-key");
+  if (key !== null && idempotency && ctx.request.method === "POST" && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
+    throw badRequest("idempotency_key_invalid", "Idempotency-Key must be 1 to 255 characters.");
+  }
+  if ("readOnly" in handler) {
+    const result = handler.readOnly(ctx);
+    return jsonResponse(result.status, result.body, result.headers);
+  }
   const prepared = typeof handler === "function" ? undefined : await handler.prepare(ctx);
   const execute = () => (typeof handler === "function" ? handler(ctx) : handler.run(ctx, prepared));
-  const key = ctx.request.headers.get("idempotency-key");
   if (key !== null && idempotency && ctx.request.method === "POST") {
-    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY) {
-      throw badRequest("idempotency_key_invalid", "Idempotency-Key must be 1 to 255 characters.");
-    }
     const outcome = runIdempotent({
       merchantId: idempotency.merchantId,
       key,
@@ -98,7 +109,7 @@ async function dispatch<C extends ApiContext>(
     const result = await handlers.GET(ctx);
     return jsonResponse(result.status, result.body, result.headers);
   }
-  const write = handlers[method as "POST" | "PATCH" | "DELETE"];
+  const write = handlers[method as "POST" | "PUT" | "PATCH" | "DELETE"];
   if (write && method !== "GET") {
     const body = await readJsonObject(ctx.request);
     return runWrite(write, { ...ctx, body }, idempotency);

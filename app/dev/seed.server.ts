@@ -64,6 +64,7 @@ export function seedDemo() {
           customer_update: { enabled: true, allowed_fields: ["name", "email", "phone_number"] },
           license_keys: { enabled: true, allow_deactivate: true },
           wallet: { enabled: true },
+          usage: { enabled: true },
         },
       },
     });

@@ -1,5 +1,6 @@
-import { and, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
-import { customers, merchants, type Customer, type Merchant } from "#db/schema/index";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { customers, merchants, payments, subscriptions, walletLedgerEntries, type Customer, type Merchant } from "#db/schema/index";
+import { matchLocale, type Locale } from "~/i18n/index";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { LIMITS, mergeMetadata } from "~/utils/fields";
@@ -7,19 +8,38 @@ import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
 import { conflict, notFound, invalidField } from "./errors.server";
 import { emitEvent } from "./events.server";
-import { paginate } from "./pagination.server";
 
 export type CustomerInput = {
-  email: string;
+  email?: string | null;
   name?: string | null;
   phone_number?: string | null;
   external_id?: string | null;
   billing_address?: Customer["billingAddress"];
   tax_id?: string | null;
   metadata?: Record<string, string>;
+  customer_type?: Customer["customerType"];
+  legal_name?: string | null;
+  legal_number?: string | null;
+  timezone?: string | null;
+  currency?: string | null;
+  document_locale?: Customer["documentLocale"];
+  shipping_address?: Customer["shippingAddress"];
+  date_of_birth?: string | null;
 };
 
 export type CustomerPatch = Partial<Omit<CustomerInput, "metadata">> & { metadata?: Record<string, string> | null };
+
+const address = (a: Customer["billingAddress"]) =>
+  a
+    ? {
+        line1: a.line1,
+        line2: a.line2 ?? null,
+        city: a.city,
+        state: a.state ?? null,
+        postal_code: a.postal_code ?? null,
+        country: a.country,
+      }
+    : null;
 
 export function serializeCustomer(c: Customer) {
   return {
@@ -29,34 +49,38 @@ export function serializeCustomer(c: Customer) {
     name: c.name,
     phone_number: c.phoneNumber,
     external_id: c.externalId,
-    billing_address: c.billingAddress
-      ? {
-          line1: c.billingAddress.line1,
-          line2: c.billingAddress.line2 ?? null,
-          city: c.billingAddress.city,
-          state: c.billingAddress.state ?? null,
-          postal_code: c.billingAddress.postal_code ?? null,
-          country: c.billingAddress.country,
-        }
-      : null,
+    billing_address: address(c.billingAddress),
     tax_id: c.taxId,
+    customer_type: c.customerType,
+    legal_name: c.legalName,
+    legal_number: c.legalNumber,
+    timezone: c.timezone,
+    currency: c.currency,
+    document_locale: c.documentLocale,
+    shipping_address: address(c.shippingAddress),
+    date_of_birth: c.dateOfBirth,
     metadata: c.metadata,
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
   };
 }
 
+/** The language of this customer's invoices and emails: theirs when set, else `fallback`. */
+export function documentLocaleOf(customer: Pick<Customer, "documentLocale">, fallback: Locale): Locale {
+  return matchLocale(customer.documentLocale) ?? fallback;
+}
+
 const live = (merchantId: string) => and(eq(customers.merchantId, merchantId), isNull(customers.deletedAt));
 
 /** Email and external_id are unique among a merchant's live customers; 409 names the field. */
-function assertUnique(merchantId: string, fields: { email?: string; externalId?: string | null }, exceptId?: string) {
+function assertUnique(merchantId: string, fields: { email?: string | null; externalId?: string | null }, exceptId?: string) {
   const others = (cond: ReturnType<typeof eq>) =>
     db
       .select({ id: customers.id })
       .from(customers)
       .where(and(live(merchantId), cond, exceptId ? sql`${customers.id} <> ${exceptId}` : undefined))
       .get();
-  if (fields.email !== undefined && others(eq(customers.emailNormalized, fields.email.toLowerCase()))) {
+  if (fields.email && others(eq(customers.emailNormalized, fields.email.toLowerCase()))) {
     throw conflict("customer_exists", "A customer with this email already exists.", "email");
   }
   if (fields.externalId && others(eq(customers.externalId, fields.externalId))) {
@@ -116,7 +140,43 @@ export function getCustomerOfRecord({ merchantId, id }: { merchantId: string; id
   return db.select().from(customers).where(and(eq(customers.id, id), eq(customers.merchantId, merchantId))).get() ?? null;
 }
 
+/** Lago and Autumn create customers from the merchant's own id alone; one of the two is needed. */
+function assertIdentified(email: string | null | undefined, externalId: string | null | undefined, field: "email" | "external_id") {
+  if (!email && !externalId) {
+    throw invalidField(field, "A customer needs an email or an external_id.", field === "email" ? "parameter_missing" : "parameter_invalid");
+  }
+}
+
+function assertBornInThePast(dateOfBirth: string | null | undefined) {
+  if (dateOfBirth && dateOfBirth >= now().toISOString().slice(0, 10)) {
+    throw invalidField("date_of_birth", "Invalid date_of_birth: must be in the past");
+  }
+}
+
+/** The columns of the profile fields both create and update take, for the keys present. */
+function profileColumns(input: CustomerPatch) {
+  const has = (key: keyof CustomerPatch) => input[key] !== undefined;
+  return {
+    ...(has("name") ? { name: input.name ?? null } : {}),
+    ...(has("phone_number") ? { phoneNumber: input.phone_number ?? null } : {}),
+    ...(has("external_id") ? { externalId: input.external_id ?? null } : {}),
+    ...(has("billing_address") ? { billingAddress: input.billing_address ?? null } : {}),
+    ...(has("tax_id") ? { taxId: input.tax_id ?? null } : {}),
+    ...(has("customer_type") ? { customerType: input.customer_type ?? null } : {}),
+    ...(has("legal_name") ? { legalName: input.legal_name ?? null } : {}),
+    ...(has("legal_number") ? { legalNumber: input.legal_number ?? null } : {}),
+    ...(has("timezone") ? { timezone: input.timezone ?? null } : {}),
+    ...(has("currency") ? { currency: input.currency ?? null } : {}),
+    ...(has("document_locale") ? { documentLocale: input.document_locale ?? null } : {}),
+    ...(has("shipping_address") ? { shippingAddress: input.shipping_address ?? null } : {}),
+    ...(has("date_of_birth") ? { dateOfBirth: input.date_of_birth ?? null } : {}),
+    ...(has("email") ? { email: input.email ?? null, emailNormalized: input.email ? input.email.toLowerCase() : null } : {}),
+  };
+}
+
 export function createCustomer({ merchantId, input, actor }: { merchantId: string; input: CustomerInput; actor: Actor }) {
+  assertIdentified(input.email, input.external_id, "email");
+  assertBornInThePast(input.date_of_birth);
   assertUnique(merchantId, { email: input.email, externalId: input.external_id });
   const at = now();
   const customer = db
@@ -124,13 +184,9 @@ export function createCustomer({ merchantId, input, actor }: { merchantId: strin
     .values({
       id: newId("customer"),
       merchantId,
-      email: input.email,
-      emailNormalized: input.email.toLowerCase(),
-      name: input.name ?? null,
-      phoneNumber: input.phone_number ?? null,
-      externalId: input.external_id ?? null,
-      billingAddress: input.billing_address ?? null,
-      taxId: input.tax_id ?? null,
+      email: null,
+      emailNormalized: null,
+      ...profileColumns(input),
       metadata: input.metadata ?? {},
       createdAt: at,
       updatedAt: at,
@@ -141,40 +197,28 @@ export function createCustomer({ merchantId, input, actor }: { merchantId: strin
   return customer;
 }
 
-export type CustomerFilters = {
-  email?: string;
-  external_id?: string;
-  q?: string;
-  created_gte?: Date;
-  created_lte?: Date;
-};
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-export function listCustomers(opts: { merchantId: string; filters: CustomerFilters; limit: number; startingAfter?: string }) {
-  const f = opts.filters;
-  const q = f.q ? `%${escapeLike(f.q.toLowerCase())}%` : undefined;
-  const qId = f.q ? `%${escapeLike(f.q)}%` : undefined;
-  const where = and(
-    live(opts.merchantId),
-    f.email ? eq(customers.emailNormalized, f.email.toLowerCase()) : undefined,
-    f.external_id ? eq(customers.externalId, f.external_id) : undefined,
-    q
-      ? or(
-          sql`casefold(${customers.name}) like ${q} escape '\\'`,
-          sql`${customers.emailNormalized} like ${q} escape '\\'`,
-          sql`${customers.id} like ${qId} escape '\\'`,
-        )
-      : undefined,
-    f.created_gte ? gte(customers.createdAt, f.created_gte) : undefined,
-    f.created_lte ? lte(customers.createdAt, f.created_lte) : undefined,
-  );
-  return paginate({ table: customers, where, limit: opts.limit, startingAfter: opts.startingAfter });
+/**
+ * Lago's currency lock: once a customer has a payment, a subscription or a wallet entry, their
+ * currency is what those were made against and can no longer change.
+ */
+export function isCurrencyLocked(customerId: string): boolean {
+  const any = (table: typeof payments | typeof subscriptions | typeof walletLedgerEntries) =>
+    db.select({ one: sql`1` }).from(table).where(eq(table.customerId, customerId)).limit(1).get() !== undefined;
+  return any(payments) || any(subscriptions) || any(walletLedgerEntries);
 }
 
 export function updateCustomer(opts: { merchantId: string; id: string; patch: CustomerPatch; actor: Actor }) {
   const { merchantId, id, patch, actor } = opts;
   const current = requireCustomer({ merchantId, id });
+  assertIdentified(
+    patch.email === undefined ? current.email : patch.email,
+    patch.external_id === undefined ? current.externalId : patch.external_id,
+    patch.email === null ? "email" : "external_id",
+  );
+  assertBornInThePast(patch.date_of_birth);
+  if (patch.currency !== undefined && (patch.currency ?? null) !== current.currency && isCurrencyLocked(current.id)) {
+    throw conflict("currency_locked", "The currency of a customer with payments, subscriptions or wallet entries cannot change.", "currency");
+  }
   assertUnique(merchantId, { email: patch.email, externalId: patch.external_id }, id);
   const metadata = patch.metadata === undefined ? current.metadata : mergeMetadata(current.metadata, patch.metadata);
   if (Object.keys(metadata).length > LIMITS.metadataKeys) {
@@ -182,16 +226,7 @@ export function updateCustomer(opts: { merchantId: string; id: string; patch: Cu
   }
   const updated = db
     .update(customers)
-    .set({
-      ...(patch.email !== undefined ? { email: patch.email, emailNormalized: patch.email.toLowerCase() } : {}),
-      ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.phone_number !== undefined ? { phoneNumber: patch.phone_number } : {}),
-      ...(patch.external_id !== undefined ? { externalId: patch.external_id } : {}),
-      ...(patch.billing_address !== undefined ? { billingAddress: patch.billing_address } : {}),
-      ...(patch.tax_id !== undefined ? { taxId: patch.tax_id } : {}),
-      metadata,
-      updatedAt: now(),
-    })
+    .set({ ...profileColumns(patch), metadata, updatedAt: now() })
     .where(eq(customers.id, current.id))
     .returning()
     .get();

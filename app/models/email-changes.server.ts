@@ -118,15 +118,19 @@ export async function confirmEmailChange({ token }: { token: string }): Promise<
   const { change, customer, merchant } = found;
   const locale = matchLocale(change.locale) ?? fallbackLocale;
   if (inUse(merchant.id, customer.id, change.newEmail)) return { state: "in_use", merchant, email: change.newEmail, locale };
-  const notice = await renderEmail("email-changed-notice", {
-    locale,
-    merchant: merchantBranding(merchant),
-    customerName: customer.name,
-    oldEmail: customer.email,
-    newEmail: change.newEmail,
-    supportEmail: merchant.portalSettings.branding.support_email,
-    signInUrl: signInPageUrl(merchant),
-  });
+  // A customer known only by external_id had no old address to tell.
+  const oldEmail = customer.email;
+  const notice = oldEmail
+    ? await renderEmail("email-changed-notice", {
+        locale,
+        merchant: merchantBranding(merchant),
+        customerName: customer.name,
+        oldEmail,
+        newEmail: change.newEmail,
+        supportEmail: merchant.portalSettings.branding.support_email,
+        signInUrl: signInPageUrl(merchant),
+      })
+    : null;
   return writeTransaction((): ConfirmResult => {
     const claimed = db
       .update(emailChanges)
@@ -149,7 +153,7 @@ export async function confirmEmailChange({ token }: { token: string }): Promise<
       .set({ supersededAt: now() })
       .where(and(eq(emailChanges.customerId, customer.id), ne(emailChanges.id, change.id), isNull(emailChanges.confirmedAt), isNull(emailChanges.supersededAt)))
       .run();
-    enqueueMail({ merchantId: merchant.id, to: current.email, email: notice });
+    if (notice && current.email) enqueueMail({ merchantId: merchant.id, to: current.email, email: notice });
     return { state: "done", merchant, email: change.newEmail, locale, customerId: customer.id };
   });
 }

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { invoiceDocuments, isInvoiced, merchants, payments } from "#db/schema/index";
+import { customers, invoiceDocuments, isInvoiced, merchants, payments } from "#db/schema/index";
 import { matchLocale, fallbackLocale, type Locale } from "~/i18n/index";
 import type { InvoiceData } from "~/pdf/invoice-data";
 import { invoiceDocumentVersion } from "~/pdf/labels";
@@ -57,9 +57,17 @@ export function requireInvoiceData(opts: { merchantId: string; customerId?: stri
   };
 }
 
-/** The invoice's language: the one asked for when the portal speaks it, else the merchant's default. */
-export function invoiceLocale(requested: string | null | undefined, merchantDefault: string | null | undefined): Locale {
-  return matchLocale(requested) ?? matchLocale(merchantDefault) ?? fallbackLocale;
+/**
+ * The invoice's language: the one the API request asked for, else the customer's
+ * document_locale, else the portal page's language, else the merchant's default.
+ */
+export function invoiceLocale(opts: {
+  requested?: string | null;
+  documentLocale?: string | null;
+  pageLocale?: string | null;
+  merchantDefault?: string | null;
+}): Locale {
+  return matchLocale(opts.requested) ?? matchLocale(opts.documentLocale) ?? matchLocale(opts.pageLocale) ?? matchLocale(opts.merchantDefault) ?? fallbackLocale;
 }
 
 // The hot path (a cached download) is two indexed reads: prepared once, not rebuilt per call.
@@ -71,9 +79,11 @@ const invoicedPayment = db
     amountRefunded: payments.amountRefunded,
     merchantSlug: merchants.slug,
     portalSettings: merchants.portalSettings,
+    documentLocale: customers.documentLocale,
   })
   .from(payments)
   .innerJoin(merchants, eq(merchants.id, payments.merchantId))
+  .innerJoin(customers, eq(customers.id, payments.customerId))
   .where(
     and(
       eq(payments.id, sql.placeholder("paymentId")),
@@ -134,7 +144,10 @@ export async function requireInvoicePdf(opts: {
   merchantId: string;
   customerId?: string;
   paymentId: string;
+  /** Asked for explicitly (the API's `?locale=`): wins over the customer's document_locale. */
   locale?: string | null;
+  /** The portal page's language: used when the customer has no document_locale. */
+  pageLocale?: string | null;
 }): Promise<{ invoiceNumber: string; merchantSlug: string; locale: Locale; pdf: Uint8Array<ArrayBuffer> }> {
   const payment = invoicedPayment.get({ paymentId: opts.paymentId, merchantId: opts.merchantId, customerId: opts.customerId ?? null });
   if (!payment) throw notFound("payment", opts.paymentId);
@@ -142,7 +155,12 @@ export async function requireInvoicePdf(opts: {
     throw notFound("invoice for payment", payment.id);
   }
   const branding = payment.portalSettings.branding;
-  const locale = invoiceLocale(opts.locale, branding.default_locale);
+  const locale = invoiceLocale({
+    requested: opts.locale,
+    documentLocale: payment.documentLocale,
+    pageLocale: opts.pageLocale,
+    merchantDefault: branding.default_locale,
+  });
   const version = invoiceDocumentVersion(locale);
   const result = { invoiceNumber: payment.invoiceNumber, merchantSlug: payment.merchantSlug, locale };
   const cached = cachedDocument.get({ paymentId: payment.id, locale, amountRefunded: payment.amountRefunded, version });

@@ -25,6 +25,7 @@ export function defaultPortalSettings(displayName: string | null = null): Portal
       customer_update: { enabled: true, allowed_fields: ["name", "email", "phone_number"] },
       license_keys: { enabled: true, allow_deactivate: true },
       wallet: { enabled: true },
+      usage: { enabled: true },
     },
   };
 }

@@ -23,7 +23,7 @@ import { signPortalToken, type PortalClaims } from "~/utils/portal-tokens.server
 import { getKeyring } from "~/utils/signing-keys.server";
 import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./customers.server";
-import { invalidField, notFound } from "./errors.server";
+import { invalid, invalidField, notFound } from "./errors.server";
 import { emitEvent } from "./events.server";
 import { enqueueMail } from "./mail.server";
 import { merchantBranding } from "./merchants.server";
@@ -107,7 +107,7 @@ export const hashSignInCode = (portalSessionId: string, code: string) => sha256H
 
 export type PreparedLink = {
   row: typeof portalSessions.$inferInsert & { id: string; expiresAt: Date; createdAt: Date };
-  customerEmail: string;
+  customerEmail: string | null;
   url: string;
   code: string | null;
   email: RenderedEmail | null;
@@ -119,7 +119,7 @@ export type PreparedLink = {
  */
 export async function prepareLink(opts: {
   merchant: Merchant;
-  customer: Pick<Customer, "id" | "email" | "name" | "locale">;
+  customer: Pick<Customer, "id" | "email" | "name" | "locale" | "documentLocale">;
   kind: "redirect" | "email";
   purpose: "api" | "invite" | "sign_in";
   lifetimeS: number;
@@ -146,6 +146,7 @@ export async function prepareLink(opts: {
     code = newSignInCode();
     const locale: Locale =
       matchLocale(opts.locale) ??
+      matchLocale(opts.customer.documentLocale) ??
       matchLocale(opts.customer.locale) ??
       matchLocale(opts.merchant.portalSettings.branding.default_locale) ??
       fallbackLocale;
@@ -178,7 +179,7 @@ export async function prepareLink(opts: {
 /** Stores a prepared link, its code and its e-mail. Call inside a transaction. */
 export function storeLink(prepared: PreparedLink): PortalSession {
   const row = db.insert(portalSessions).values(prepared.row).returning().get();
-  if (prepared.code && prepared.email) {
+  if (prepared.code && prepared.email && prepared.customerEmail) {
     db.insert(signInCodes)
       .values({
         portalSessionId: row.id,
@@ -200,6 +201,9 @@ export async function preparePortalSession(opts: { merchant: Merchant; customerI
   const returnUrl = resolveReturnUrl(merchant, input.return_url);
   assertFlowTargets(merchant.id, customer.id, input.flow);
   const kind = input.send_email ? "email" : "redirect";
+  if (kind === "email" && !customer.email) {
+    throw invalid("customer_has_no_email", "This customer has no email address: create a redirect link instead.", "send_email");
+  }
   return prepareLink({
     merchant,
     customer,

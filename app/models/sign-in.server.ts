@@ -58,10 +58,12 @@ export function redeemSignInCode({ merchantId, email, code }: { merchantId: stri
  */
 export async function sendSignInLink(opts: { merchant: Merchant; email?: string; customerId?: string; locale: string | null }) {
   const { merchant } = opts;
-  const customer = opts.customerId
+  const found = opts.customerId
     ? getCustomer({ merchantId: merchant.id, id: opts.customerId })
     : getCustomerByEmail({ merchantId: merchant.id, email: opts.email ?? "" });
-  const decoy = { id: `cus_${randomBase62(22)}`, email: opts.email ?? "", name: null, locale: null };
+  // A customer known only by external_id has nowhere to be emailed: answered like an unknown one.
+  const customer = found?.email ? found : null;
+  const decoy = { id: `cus_${randomBase62(22)}`, email: opts.email ?? "", name: null, locale: null, documentLocale: null };
   const prepared = await prepareLink({
     merchant,
     customer: customer ?? decoy,

@@ -10,7 +10,7 @@ export type InvoiceData = {
   status: "succeeded" | "refunded" | "partially_refunded";
   currency: string;
   merchant: { name: string; address: PostalAddress | null; supportEmail: string | null; logo: InvoiceLogo | null };
-  customer: { name: string | null; email: string; address: PostalAddress | null; taxId: string | null };
+  customer: { name: string | null; email: string | null; address: PostalAddress | null; taxId: string | null };
   lines: { description: string; quantity: number; unitAmount: number; taxRateBps: number; amount: number; tax: number }[];
   subtotal: number;
   tax: number;

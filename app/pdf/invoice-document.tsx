@@ -131,7 +131,7 @@ export function InvoiceDocument({ invoice, labels, locale, fontFamily = "Helveti
           <View style={styles.party}>
             <Text style={styles.heading}>{labels.billedTo}</Text>
             {invoice.customer.name ? <Text style={styles.strong}>{invoice.customer.name}</Text> : null}
-            <Text>{invoice.customer.email}</Text>
+            {invoice.customer.email ? <Text>{invoice.customer.email}</Text> : null}
             <AddressLines address={invoice.customer.address} />
             {invoice.customer.taxId ? (
               <Text>

@@ -1,6 +1,6 @@
 import { renderEmail } from "#emails/render";
 import type { Actor } from "~/models/audit.server";
-import { getCustomer, updateCustomer, type CustomerPatch } from "~/models/customers.server";
+import { documentLocaleOf, getCustomer, updateCustomer, type CustomerPatch } from "~/models/customers.server";
 import { prepareEmailChange, requestEmailChange } from "~/models/email-changes.server";
 import { deactivateInstance } from "~/models/license-keys.server";
 import { enqueueMail } from "~/models/mail.server";
@@ -26,7 +26,7 @@ export async function cancelFromPortal(s: CustomerSession, opts: { subscriptionI
   const scope = { merchantId: s.merchant.id, customerId: s.customer.id };
   const { subscription, product } = orPortalError(() => requireSubscription({ ...scope, id: opts.subscriptionId }));
   const mail = await renderEmail("cancellation-confirmation", {
-    locale: s.uiLocale,
+    locale: documentLocaleOf(s.customer, s.uiLocale),
     merchant: merchantBranding(s.merchant),
     customerName: s.customer.name,
     planName: product.name,
@@ -38,7 +38,7 @@ export async function cancelFromPortal(s: CustomerSession, opts: { subscriptionI
     if (current.status === "cancelled") return "unchanged";
     if (opts.atPeriodEnd && current.cancelAtPeriodEnd) return "unchanged";
     scheduleCancellation({ ...scope, id: subscription.id, atPeriodEnd: opts.atPeriodEnd, reason: opts.reason, feedback: opts.feedback, actor: customerActor(s) });
-    enqueueMail({ merchantId: s.merchant.id, to: s.customer.email, email: mail });
+    if (s.customer.email) enqueueMail({ merchantId: s.merchant.id, to: s.customer.email, email: mail });
     return opts.atPeriodEnd ? "cancellation_scheduled" : "cancelled";
   });
 }
@@ -68,7 +68,7 @@ export function deactivateFromPortal(s: CustomerSession, { instanceId }: { insta
  */
 export async function saveProfile(s: CustomerSession, input: { patch: CustomerPatch; newEmail: string | null }): Promise<Notice> {
   const prepared = input.newEmail
-    ? await prepareEmailChange({ merchant: s.merchant, customer: s.customer, newEmail: input.newEmail, locale: s.uiLocale })
+    ? await prepareEmailChange({ merchant: s.merchant, customer: s.customer, newEmail: input.newEmail, locale: documentLocaleOf(s.customer, s.uiLocale) })
     : null;
   return writeTransaction((): Notice => {
     if (!getCustomer({ merchantId: s.merchant.id, id: s.customer.id })) throw new Error("customer vanished");

@@ -128,10 +128,11 @@ export function parseProfileForm(s: CustomerSession, form: FormData) {
     if (values.tax_id.length > 64) errors.tax_id = "profile.errors.tooLong";
     else if ((values.tax_id || null) !== c.taxId) patch.tax_id = values.tax_id || null;
   }
-  if (form.has("email")) {
+  // A customer known only by external_id may leave the email empty; nobody may remove one.
+  if (form.has("email") && (values.email || c.email)) {
     const parsed = EmailSchema.safeParse(values.email);
     if (!parsed.success) errors.email = values.email ? "profile.errors.email" : "profile.errors.required";
-    else if (parsed.data.toLowerCase() !== c.email.toLowerCase()) newEmail = parsed.data;
+    else if (parsed.data.toLowerCase() !== (c.email ?? "").toLowerCase()) newEmail = parsed.data;
   }
   return { values, errors, patch, newEmail };
 }

@@ -158,7 +158,7 @@ export function profileData(s: CustomerSession) {
   return {
     values: {
       name: c.name ?? "",
-      email: c.email,
+      email: c.email ?? "",
       phone: c.phoneNumber ?? "",
       line1: c.billingAddress?.line1 ?? "",
       line2: c.billingAddress?.line2 ?? "",

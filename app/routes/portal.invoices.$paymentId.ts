@@ -34,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       merchantId: session.merchant.id,
       customerId: session.customer.id,
       paymentId: params.paymentId ?? "",
-      locale: session.uiLocale,
+      pageLocale: session.uiLocale,
     });
     const filename = invoiceFilename({ invoiceNumber, merchantSlug });
     return new Response(pdf, { status: 200, headers: invoiceHeaders({ filename, byteLength: pdf.byteLength }) });

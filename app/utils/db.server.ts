@@ -44,14 +44,21 @@ export function openDatabase(file: string) {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   applyPragmas(sqlite);
-  verifyPragmas(sqlite);
   // SQLite's lower() folds ASCII only; search must match "Ångström" from "ångström".
   sqlite.function("casefold", { deterministic: true }, (value: unknown) =>
     typeof value === "string" ? value.toLowerCase() : value,
   );
   const db = drizzle({ client: sqlite, schema, casing: "snake_case" });
   // Migrations are resolved from the project root: the server bundle lives in build/.
+  // Foreign keys are off while they run (SQLite's own procedure for rebuilding a table: inside a
+  // transaction the pragma is a no-op, and DROP TABLE of a referenced table would fail), and
+  // every reference is checked before they come back on.
+  sqlite.pragma("foreign_keys = OFF");
   migrate(db, { migrationsFolder: path.join(process.cwd(), "db/migrations") });
+  const broken = sqlite.pragma("foreign_key_check") as unknown[];
+  if (broken.length > 0) throw new Error(`Refusing to start: ${broken.length} rows break a foreign key after migrating`);
+  sqlite.pragma("foreign_keys = ON");
+  verifyPragmas(sqlite);
   return { sqlite, db };
 }
 

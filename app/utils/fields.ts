@@ -112,3 +112,29 @@ export const DateBoundSchema = (bound: "lower" | "upper") =>
       const d = new Date(s);
       return bound === "upper" && s.length === 10 ? new Date(d.getTime() + 86_399_999) : d;
     });
+
+/** An IANA time zone name that this runtime's ICU knows, in its canonical spelling (Asia/Seoul). */
+export const TimezoneSchema = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, "must be an IANA time zone name such as Asia/Seoul")
+  .transform((name, ctx) => {
+    try {
+      return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not a known IANA time zone name" });
+      return z.NEVER;
+    }
+  });
+
+/** A calendar date, YYYY-MM-DD, that exists (no February 30th). */
+export const CalendarDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD")
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, "is not a calendar date");
+
+export const LegalNameSchema = NameSchema;
+export const LegalNumberSchema = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");

@@ -34,6 +34,7 @@ export const idPrefixes = {
   staffMembership: "mem",
   staffSession: "sess",
   staffInvite: "inv",
+  usageRecord: "usg",
 } as const;
 
 /** A prefixed id such as `cus_3xk…`: 22 base62 characters ≈ 131 bits, never guessable. */

@@ -17,3 +17,4 @@ export * from "./staff-sessions";
 export * from "./staff-setup-tokens";
 export * from "./staff-invites";
 export * from "./staff-backup-codes";
+export * from "./entitlements";

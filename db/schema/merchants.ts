@@ -26,6 +26,7 @@ export type PortalSettings = {
     customer_update: { enabled: boolean; allowed_fields: (typeof customerUpdateFields)[number][] };
     license_keys: { enabled: boolean; allow_deactivate: boolean };
     wallet: { enabled: boolean };
+    usage: { enabled: boolean };
   };
 };
 

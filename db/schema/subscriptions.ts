@@ -9,6 +9,10 @@ export const subscriptionStatuses = ["trialing", "active", "past_due", "cancelle
 export const liveSubscriptionStatuses = ["active", "trialing", "past_due"] as const;
 export type LiveSubscriptionStatus = (typeof liveSubscriptionStatuses)[number];
 
+/** What "active subscriptions" counts (summaries, the billing overview): past_due is not. */
+export const activeSubscriptionStatuses = ["active", "trialing"] as const;
+export const isActiveSubscription = (status: string) => (activeSubscriptionStatuses as readonly string[]).includes(status);
+
 export const isLiveSubscription = (status: string): status is LiveSubscriptionStatus =>
   (liveSubscriptionStatuses as readonly string[]).includes(status);
 export const cancelReasons = [

@@ -9,6 +9,7 @@ export const webhookEventTypes = [
   "subscription.resumed",
   "license_key.instance_deactivated",
   "portal_session.created",
+  "entitlement.limit_reached",
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 // Sent to one endpoint on demand (the dashboard's "Send test event"); no endpoint subscribes to it.

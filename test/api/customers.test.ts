@@ -42,6 +42,14 @@ describe("POST /customers", () => {
       external_id: "u_1",
       billing_address: { line1: "1 Main St", line2: null, city: "Seoul", state: null, postal_code: null, country: "KR" },
       tax_id: "KR123",
+      customer_type: null,
+      legal_name: null,
+      legal_number: null,
+      timezone: null,
+      currency: null,
+      document_locale: null,
+      shipping_address: null,
+      date_of_birth: null,
       metadata: { plan: "pro" },
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
       updated_at: expect.any(String),
@@ -218,9 +226,9 @@ describe("GET /customers (list, filters, pagination)", () => {
     const forged = await fresh.get("/customers?starting_after=cus_forgedforgedforged00");
     expect(forged.status).toBe(422);
     expect(forged.body.error.param).toBe("starting_after");
-    const unknown = await fresh.get("/customers?sort=name");
+    const unknown = await fresh.get("/customers?order=name");
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error).toMatchObject({ code: "parameter_unknown", param: "sort" });
+    expect(unknown.body.error).toMatchObject({ code: "parameter_unknown", param: "order" });
   });
 
   it("filters by email (case-insensitive), external_id, q and created range", async () => {

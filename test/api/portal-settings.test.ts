@@ -36,6 +36,7 @@ describe("portal settings API", () => {
         customer_update: { enabled: true, allowed_fields: ["name", "email", "phone_number"] },
         license_keys: { enabled: true, allow_deactivate: true },
         wallet: { enabled: true },
+        usage: { enabled: true },
       },
     });
   });

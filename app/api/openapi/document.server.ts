@@ -1,5 +1,6 @@
 import { billingOperations, billingSchemas } from "./billing";
 import { customerOperations, customerSchemas } from "./customers";
+import { entitlementOperations, entitlementSchemas } from "./entitlements";
 import { portalSessionOperations, portalSessionSchemas } from "./portal-sessions";
 import { portalSettingsOperations, portalSettingsSchemas } from "./portal-settings";
 import { webhookOperations, webhookSchemas } from "./webhooks";
@@ -7,9 +8,10 @@ import { apiErrorTypes } from "~/api/errors.server";
 import { jsonSchemaOf, queryParameters, s, type Operation } from "./registry";
 
 // Every API area adds its operations and response schemas here.
-const operations: Operation[] = [...customerOperations, ...billingOperations, ...portalSessionOperations, ...portalSettingsOperations, ...webhookOperations];
+const operations: Operation[] = [...customerOperations, ...entitlementOperations, ...billingOperations, ...portalSessionOperations, ...portalSettingsOperations, ...webhookOperations];
 const schemas: Record<string, unknown> = {
   ...customerSchemas,
+  ...entitlementSchemas,
   ...billingSchemas,
   ...portalSessionSchemas,
   ...portalSettingsSchemas,
@@ -77,7 +79,7 @@ function buildDocument() {
       tags: [op.tag],
       operationId: `${op.method}${op.path.replace(/[{}]/g, "").replace(/[/.-](\w)/g, (_m, c: string) => c.toUpperCase())}`,
       ...(op.auth === "none" ? { security: [] } : {}),
-      parameters: [...pathParams, ...(op.query ? queryParameters(op.query) : [])],
+      parameters: [...pathParams, ...(op.query ? queryParameters(op.query) : []), ...(op.parameters ?? [])],
       ...(op.body
         ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchemaOf(op.body) } } } }
         : {}),

@@ -23,6 +23,7 @@ export const portalSettingsSchemas = {
         customer_update: s.obj({ enabled: s.bool, allowed_fields: { type: "array", items: s.oneOf(customerUpdateFields) } }),
         license_keys: s.obj({ enabled: s.bool, allow_deactivate: s.bool }),
         wallet: enabled,
+        usage: enabled,
       }),
     },
     "portal_settings",

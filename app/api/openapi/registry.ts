@@ -5,13 +5,15 @@ import { z } from "zod";
  * from what the server accepts. Each API area lists its operations in its own file here.
  */
 export type Operation = {
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string; // OpenAPI style: /customers/{id}
   summary: string;
   tag: string;
   auth?: "secret_key" | "none";
   body?: z.ZodType;
   query?: z.ZodType;
+  /** Query parameters a zod object cannot name (patterned keys such as `metadata[<key>]`). */
+  parameters?: Record<string, unknown>[];
   /** status → description and a schema (a components/schemas name or an inline JSON schema). */
   responses: Record<number, { description: string; schema?: string | Record<string, unknown>; contentType?: string }>;
 };
@@ -30,9 +32,15 @@ export function operationsOf(tag: string) {
     method: Operation["method"],
     path: string,
     summary: string,
-    spec: { body?: z.ZodType; query?: z.ZodType; auth?: "none"; [status: number]: Answer },
+    spec: {
+      body?: z.ZodType;
+      query?: z.ZodType;
+      parameters?: Operation["parameters"];
+      auth?: "none";
+      [status: number]: Answer;
+    },
   ): Operation => {
-    const { body, query, auth, ...answers } = spec;
+    const { body, query, parameters, auth, ...answers } = spec;
     const responses: Operation["responses"] = {};
     for (const [status, answer] of Object.entries(answers as Record<string, Answer>)) {
       responses[Number(status)] =
@@ -40,7 +48,7 @@ export function operationsOf(tag: string) {
           ? { description: answer, schema: "Error" }
           : { schema: answer[0], description: answer[1], ...(answer[2] ? { contentType: answer[2] } : {}) };
     }
-    return { method, path, summary, tag, body, query, auth, responses };
+    return { method, path, summary, tag, body, query, parameters, auth, responses };
   };
 }
 

@@ -66,6 +66,7 @@ export const PortalSettingsPatchSchema = z.strictObject({
         .partial(),
       license_keys: z.strictObject({ enabled: z.boolean(), allow_deactivate: z.boolean() }).partial(),
       wallet: z.strictObject({ enabled: z.boolean() }).partial(),
+      usage: z.strictObject({ enabled: z.boolean() }).partial(),
     })
     .partial(),
 }).partial();
