@@ -1,6 +1,7 @@
 import { customerStringFields, customerStringOperators } from "#db/schema/index";
 import type { CustomerFilter, CustomerQuery, CustomerSortKey } from "~/models/customer-list.server";
 import { ListCustomersQuerySchema, MetadataFilterSchema } from "./schemas/customers";
+import { invalidParam } from "./errors.server";
 import { parseInput } from "./validation.server";
 
 const METADATA_PARAM = /^metadata\[(.+)\]$/;
@@ -19,9 +20,10 @@ export function parseCustomerListQuery(raw: Record<string, string>): { query: Cu
       rest[name] = value;
       continue;
     }
+    const parsed = MetadataFilterSchema.safeParse({ key, value });
     // Reported under the parameter's own name: `metadata[tier]`.
-    const parsed = parseInput(MetadataFilterSchema, { key, value });
-    filters.push({ field: "metadata", key: parsed.key, value: parsed.value });
+    if (!parsed.success) throw invalidParam(name, `Invalid ${name}: ${parsed.error.issues[0].message}`);
+    filters.push({ field: "metadata", key: parsed.data.key, value: parsed.data.value });
   }
   const p = parseInput(ListCustomersQuerySchema, rest) as Record<string, unknown> & ReturnType<typeof ListCustomersQuerySchema.parse>;
 

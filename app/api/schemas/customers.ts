@@ -88,7 +88,7 @@ const stringOperatorParams = Object.fromEntries(
 ) as unknown as Record<`${CustomerStringField}[${"eq" | "ne" | "like"}]`, z.ZodOptional<z.ZodString>> &
   Record<`${CustomerStringField}[${"in" | "nin"}]`, z.ZodOptional<z.ZodType<string[], string>>>;
 
-const MetadataFilterKey = z.string().min(1).max(40, "keys must be at most 40 characters");
+const MetadataFilterKey = z.string().min(1, "the key must not be empty").max(40, "keys must be at most 40 characters");
 const MetadataFilterValue = z.string().max(500, "values must be at most 500 characters");
 
 export const customerSortParams = customerSortKeys.flatMap((k) => [k, `-${k}`] as const);
@@ -107,12 +107,16 @@ export const ListCustomersQuerySchema = z.strictObject({
   // read before this schema; the OpenAPI document lists them as one deepObject parameter.
   "metadata[contains]": z
     .string()
-    .min(1)
-    .transform((s) => {
+    .transform((s, ctx) => {
       const at = s.indexOf(":");
-      return at < 0 ? { key: s, value: null } : { key: s.slice(0, at), value: s.slice(at + 1) };
+      const entry = at < 0 ? { key: s, value: null } : { key: s.slice(0, at), value: s.slice(at + 1) };
+      const parsed = MetadataFilterSchema.extend({ value: MetadataFilterValue.nullable() }).safeParse(entry);
+      if (!parsed.success) {
+        ctx.addIssue({ code: "custom", message: `must be key:value or key (${parsed.error.issues[0].message})` });
+        return z.NEVER;
+      }
+      return parsed.data;
     })
-    .pipe(z.object({ key: MetadataFilterKey, value: MetadataFilterValue.nullable() }))
     .optional(),
   sort: z.enum(customerSortParams).optional(),
   "expand[]": z.literal("summary", { error: "can only be summary" }).optional(),
