@@ -1,4 +1,4 @@
-import { cancelReasons, type Customer } from "#db/schema/index";
+import { cancelReasons, documentLocales, type Customer } from "#db/schema/index";
 import type { Locale } from "~/i18n/index";
 import type { CustomerPatch } from "~/models/customers.server";
 import { AddressSchema, EmailSchema, LIMITS, toE164 } from "~/utils/fields";
@@ -50,16 +50,19 @@ export function parseCancelForm(s: CustomerSession, form: FormData) {
 
 // ---- Profile
 
-export const PROFILE_FIELDS = ["name", "email", "phone", "line1", "line2", "city", "state", "postal_code", "country", "tax_id"] as const;
-export type ProfileField = (typeof PROFILE_FIELDS)[number];
-export type ProfileErrors = Partial<Record<ProfileField | "address", string>>;
 const ADDRESS_FIELDS = ["line1", "line2", "city", "state", "postal_code", "country"] as const;
+/** The shipping address's inputs: the billing address's names with a `ship_` prefix. */
+const SHIPPING_FIELDS = ADDRESS_FIELDS.map((n) => `ship_${n}` as const);
+export const PROFILE_FIELDS = ["name", "email", "phone", ...ADDRESS_FIELDS, "tax_id", "legal_name", "document_locale", ...SHIPPING_FIELDS] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+export type ProfileErrors = Partial<Record<ProfileField | "address" | "shipping", string>>;
 
 /** Which posted fields this merchant lets the customer change; anything else posted → 403. */
 function editableFields(s: CustomerSession): Set<ProfileField> {
   const update = s.merchant.portalSettings.features.customer_update;
   requireAllowed(update.enabled);
-  const out = new Set<ProfileField>([...ADDRESS_FIELDS, "tax_id"]);
+  // allowed_fields names only name, email and phone: the rest follow the master switch.
+  const out = new Set<ProfileField>([...ADDRESS_FIELDS, "tax_id", "legal_name", "document_locale", ...SHIPPING_FIELDS]);
   if (update.allowed_fields.includes("name")) out.add("name");
   if (update.allowed_fields.includes("email")) out.add("email");
   if (update.allowed_fields.includes("phone_number")) out.add("phone");
@@ -87,34 +90,36 @@ export function parseProfileForm(s: CustomerSession, form: FormData) {
     if (values.name.length > LIMITS.name) errors.name = "profile.errors.tooLong";
     else if ((values.name || null) !== c.name) patch.name = values.name || null;
   }
-  const addressPosted = ADDRESS_FIELDS.some((n) => form.has(n));
-  let addressCountry = c.billingAddress?.country ?? null;
-  if (addressPosted) {
-    const empty = ADDRESS_FIELDS.every((n) => !values[n]);
-    if (empty) {
-      if (c.billingAddress) patch.billing_address = null;
-      addressCountry = null;
-    } else {
-      const parsed = AddressSchema.safeParse({
-        line1: values.line1,
-        line2: values.line2 || null,
-        city: values.city,
-        state: values.state || null,
-        postal_code: values.postal_code || null,
-        country: values.country,
-      });
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          const key = String(issue.path[0]) as ProfileField;
-          errors[key] = key === "country" ? "profile.errors.country" : issue.code === "too_big" ? "profile.errors.tooLong" : "profile.errors.required";
-        }
-        errors.address = "profile.errors.address";
-      } else {
-        addressCountry = parsed.data.country;
-        if (JSON.stringify(parsed.data) !== JSON.stringify(c.billingAddress ? { ...c.billingAddress } : null)) patch.billing_address = parsed.data;
+  /** An address fieldset: all empty clears it, a partial one is an error beside each field. */
+  const readAddress = (prefix: "" | "ship_", current: Customer["billingAddress"], group: "address" | "shipping") => {
+    const name = (n: (typeof ADDRESS_FIELDS)[number]) => `${prefix}${n}` as ProfileField;
+    if (!ADDRESS_FIELDS.some((n) => form.has(name(n)))) return { changed: false as const };
+    if (ADDRESS_FIELDS.every((n) => !values[name(n)])) return current ? { changed: true as const, value: null } : { changed: false as const };
+    const parsed = AddressSchema.safeParse({
+      line1: values[name("line1")],
+      line2: values[name("line2")] || null,
+      city: values[name("city")],
+      state: values[name("state")] || null,
+      postal_code: values[name("postal_code")] || null,
+      country: values[name("country")],
+    });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const key = String(issue.path[0]);
+        errors[`${prefix}${key}` as ProfileField] =
+          key === "country" ? "profile.errors.country" : issue.code === "too_big" ? "profile.errors.tooLong" : "profile.errors.required";
       }
+      errors[group] = "profile.errors.address";
+      return { changed: false as const };
     }
-  }
+    const same = JSON.stringify(parsed.data) === JSON.stringify(current ? { ...current } : null);
+    return same ? { changed: false as const } : { changed: true as const, value: parsed.data };
+  };
+  const billing = readAddress("", c.billingAddress, "address");
+  if (billing.changed) patch.billing_address = billing.value;
+  const shipping = readAddress("ship_", c.shippingAddress, "shipping");
+  if (shipping.changed) patch.shipping_address = shipping.value;
+  const addressCountry = billing.changed ? (billing.value?.country ?? null) : (c.billingAddress?.country ?? null);
   if (form.has("phone")) {
     if (!values.phone) {
       if (c.phoneNumber) patch.phone_number = null;
@@ -123,6 +128,15 @@ export function parseProfileForm(s: CustomerSession, form: FormData) {
       if (!e164) errors.phone = "profile.errors.phone";
       else if (e164 !== c.phoneNumber) patch.phone_number = e164;
     }
+  }
+  if (form.has("legal_name")) {
+    if (values.legal_name.length > LIMITS.name) errors.legal_name = "profile.errors.tooLong";
+    else if ((values.legal_name || null) !== c.legalName) patch.legal_name = values.legal_name || null;
+  }
+  if (form.has("document_locale")) {
+    const locale = values.document_locale || null;
+    if (locale !== null && !(documentLocales as readonly string[]).includes(locale)) errors.document_locale = "profile.errors.documentLocale";
+    else if (locale !== c.documentLocale) patch.document_locale = locale as Customer["documentLocale"];
   }
   if (form.has("tax_id")) {
     if (values.tax_id.length > 64) errors.tax_id = "profile.errors.tooLong";

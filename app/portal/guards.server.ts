@@ -90,7 +90,7 @@ export async function signOut(request: Request): Promise<{ cookie: string; locat
   };
 }
 
-export type PortalPage = "overview" | "billing" | "subscriptions" | "licenses" | "wallet" | "profile";
+export type PortalPage = "overview" | "billing" | "subscriptions" | "licenses" | "wallet" | "usage" | "profile";
 
 /**
  * Which pages a merchant's settings show. Subscriptions and the profile have no switch of their
@@ -105,6 +105,7 @@ export function enabledPages(settings: PortalSettings): PortalPage[] {
       ["subscriptions", true],
       ["licenses", f.license_keys.enabled],
       ["wallet", f.wallet.enabled],
+      ["usage", f.usage.enabled],
       ["profile", true],
     ] as const
   )

@@ -7,6 +7,8 @@ import { listPayments } from "~/models/payments.server";
 import { getProductNames } from "~/models/products.server";
 import { listSubscriptions } from "~/models/subscriptions.server";
 import { listLedgerEntries, listWallets } from "~/models/wallets.server";
+import { listEntitlements } from "~/models/entitlements.server";
+import type { UsageMeterView } from "~/components/usage-meters";
 import { orPortalError } from "./errors.server";
 import type { CustomerSession } from "./guards.server";
 
@@ -25,6 +27,16 @@ function buildDisplayFormat(locale: string) {
     date: (d: Date | null | undefined) => (d ? date.format(d) : null),
     dateTime: (d: Date | null | undefined) => (d ? dateTime.format(d) : null),
   };
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string) {
+  let format = numberFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale);
+    if (numberFormats.size < 100) numberFormats.set(locale, format);
+  }
+  return format;
 }
 
 /** Money and dates shown as the session's locale writes them (stored UTC, shown UTC). */
@@ -151,6 +163,25 @@ export function walletData(s: CustomerSession, startingAfter: string | undefined
   return { wallets: walletRows(s), entries, nextCursor: page.hasMore ? entries[entries.length - 1].id : null, isFirstPage: !startingAfter };
 }
 
+/** The usage meters of app/components/usage-meters.tsx, in the session's locale. */
+export function usageData(s: CustomerSession): { meters: UsageMeterView[] } {
+  const f = displayFormat(s.uiLocale);
+  const number = numberFormat(s.uiLocale);
+  return {
+    meters: listEntitlements(scope(s)).map(({ entitlement: e, used, resetsAt }) => ({
+      feature: e.feature,
+      name: e.name ?? e.feature,
+      unit: e.unit,
+      used,
+      limit: e.limit,
+      usedLabel: number.format(used),
+      limitLabel: e.limit === null ? null : number.format(e.limit),
+      resetsOn: f.dateTime(resetsAt),
+      reached: e.limit !== null && used >= e.limit,
+    })),
+  };
+}
+
 export function profileData(s: CustomerSession) {
   const c = s.customer;
   const update = s.merchant.portalSettings.features.customer_update;
@@ -167,6 +198,14 @@ export function profileData(s: CustomerSession) {
       postal_code: c.billingAddress?.postal_code ?? "",
       country: c.billingAddress?.country ?? "",
       tax_id: c.taxId ?? "",
+      legal_name: c.legalName ?? "",
+      document_locale: c.documentLocale ?? "",
+      ship_line1: c.shippingAddress?.line1 ?? "",
+      ship_line2: c.shippingAddress?.line2 ?? "",
+      ship_city: c.shippingAddress?.city ?? "",
+      ship_state: c.shippingAddress?.state ?? "",
+      ship_postal_code: c.shippingAddress?.postal_code ?? "",
+      ship_country: c.shippingAddress?.country ?? "",
     },
     editable: {
       name: allowed.has("name"),
@@ -175,6 +214,9 @@ export function profileData(s: CustomerSession) {
       // allowed_fields names no address or tax id: they follow the master switch.
       address: update.enabled,
       taxId: update.enabled,
+      legalName: update.enabled,
+      documentLocale: update.enabled,
+      shipping: update.enabled,
     },
     pendingEmail: getPendingEmailChange({ merchantId: s.merchant.id, customerId: s.customer.id })?.newEmail ?? null,
   };

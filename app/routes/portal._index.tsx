@@ -22,7 +22,7 @@ export default function PortalOverview() {
   const { t } = useTranslation();
   return (
     <div data-testid="page-overview">
-      <h1>{t("overview.greeting", { name: data.name })}</h1>
+      <h1>{data.name ? t("overview.greeting", { name: data.name }) : t("overview.greetingNoName")}</h1>
 
       <Section
         id="overview-subscriptions"

@@ -10,6 +10,7 @@ import { requirePage, requirePortalAction } from "~/portal/guards.server";
 import { NO_STORE } from "~/portal/http.server";
 import { noticeOf, redirectWithNotice } from "~/portal/notices.server";
 import { profileData } from "~/portal/view-models.server";
+import { supportedLocales } from "~/i18n/index";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 
@@ -81,9 +82,16 @@ export default function Profile() {
   const values: Values = acted?.values ?? data.values;
   const errors: Record<string, string | undefined> = acted?.errors ?? {};
   const e = data.editable;
-  const anyEditable = e.name || e.email || e.phone || e.address || e.taxId;
+  const anyEditable = e.name || e.email || e.phone || e.address || e.taxId || e.legalName || e.documentLocale || e.shipping;
   const show = (v: string) => v || t("profile.notSet");
-  const address = [data.values.line1, data.values.line2, data.values.city, data.values.state, data.values.postal_code, data.values.country].filter(Boolean).join(", ");
+  const joined = (prefix: "" | "ship_") =>
+    (["line1", "line2", "city", "state", "postal_code", "country"] as const)
+      .map((n) => data.values[`${prefix}${n}`])
+      .filter(Boolean)
+      .join(", ");
+  const address = joined("");
+  const shippingAddress = joined("ship_");
+  const languageName = (code: string) => (code ? t(`nav.languageNames.${code}`) : t("profile.documentLocaleDefault"));
 
   return (
     <div data-testid="page-profile">
@@ -101,7 +109,7 @@ export default function Profile() {
       ) : null}
 
       {/* What the customer may not change is shown as text, never as a disabled input. */}
-      {!(e.name && e.email && e.phone && e.address && e.taxId) ? (
+      {!(e.name && e.email && e.phone && e.address && e.taxId && e.legalName && e.documentLocale && e.shipping) ? (
         <section className="section" aria-labelledby="profile-details">
           <h2 id="profile-details" className="section-title">
             {t("profile.details")}
@@ -137,6 +145,24 @@ export default function Profile() {
                 <dd>{show(data.values.tax_id)}</dd>
               </>
             ) : null}
+            {!e.legalName ? (
+              <>
+                <dt>{t("profile.legalName")}</dt>
+                <dd>{show(data.values.legal_name)}</dd>
+              </>
+            ) : null}
+            {!e.shipping ? (
+              <>
+                <dt>{t("profile.shippingAddress")}</dt>
+                <dd>{show(shippingAddress)}</dd>
+              </>
+            ) : null}
+            {!e.documentLocale ? (
+              <>
+                <dt>{t("profile.documentLocale")}</dt>
+                <dd>{languageName(data.values.document_locale)}</dd>
+              </>
+            ) : null}
           </dl>
           {!anyEditable ? <p className="muted">{t("profile.readOnly", { merchant: data.merchant })}</p> : null}
         </section>
@@ -170,6 +196,47 @@ export default function Profile() {
             </fieldset>
           ) : null}
           {e.taxId ? <Field name="tax_id" label={t("profile.taxId")} values={values} errors={errors} /> : null}
+          {e.legalName ? (
+            <Field name="legal_name" label={t("profile.legalName")} values={values} errors={errors} autoComplete="organization" hint={t("profile.legalNameHint")} />
+          ) : null}
+          {e.shipping ? (
+            <fieldset aria-describedby={errors.shipping ? "shipping-error" : undefined}>
+              <legend>{t("profile.shippingAddress")}</legend>
+              {errors.shipping ? (
+                <p className="error" id="shipping-error" data-testid="error-shipping">
+                  {t(errors.shipping)}
+                </p>
+              ) : null}
+              <Field name="ship_line1" label={t("profile.line1")} values={values} errors={errors} autoComplete="shipping address-line1" />
+              <Field name="ship_line2" label={t("profile.line2")} values={values} errors={errors} autoComplete="shipping address-line2" />
+              <Field name="ship_city" label={t("profile.city")} values={values} errors={errors} autoComplete="shipping address-level2" />
+              <Field name="ship_state" label={t("profile.state")} values={values} errors={errors} autoComplete="shipping address-level1" />
+              <Field name="ship_postal_code" label={t("profile.postalCode")} values={values} errors={errors} autoComplete="shipping postal-code" />
+              <Field name="ship_country" label={t("profile.country")} values={values} errors={errors} autoComplete="shipping country" hint={t("profile.countryHint")} />
+            </fieldset>
+          ) : null}
+          {e.documentLocale ? (
+            <div className="field">
+              <label htmlFor="profile-document_locale">{t("profile.documentLocale")}</label>
+              <select
+                id="profile-document_locale"
+                name="document_locale"
+                defaultValue={values.document_locale ?? ""}
+                aria-describedby="document_locale-hint"
+                aria-invalid={errors.document_locale ? true : undefined}
+                data-testid="profile-document_locale"
+              >
+                {["", ...supportedLocales].map((code) => (
+                  <option key={code} value={code} lang={code || undefined}>
+                    {languageName(code)}
+                  </option>
+                ))}
+              </select>
+              <p className="hint" id="document_locale-hint">
+                {t("profile.documentLocaleHint")}
+              </p>
+            </div>
+          ) : null}
           <div>
             <SubmitButton testId="profile-save">{t("profile.save")}</SubmitButton>
           </div>

@@ -37,6 +37,7 @@ const NAV: { page: PortalPage; to: string; label: string }[] = [
   { page: "billing", to: "/portal/billing", label: "nav.billing" },
   { page: "licenses", to: "/portal/licenses", label: "nav.licenses" },
   { page: "wallet", to: "/portal/wallet", label: "nav.wallet" },
+  { page: "usage", to: "/portal/usage", label: "nav.usage" },
   { page: "profile", to: "/portal/profile", label: "nav.profile" },
 ];
 

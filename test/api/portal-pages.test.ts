@@ -55,6 +55,7 @@ const DEFAULTS = {
   customer_update: { enabled: true, allowed_fields: ["name", "email", "phone_number"] },
   license_keys: { enabled: true, allow_deactivate: true },
   wallet: { enabled: true },
+  usage: { enabled: true },
 };
 
 beforeAll(async () => {
@@ -74,7 +75,7 @@ afterAll(async () => {
 });
 
 describe("signed out", () => {
-  it.each(["/portal", "/portal/billing", "/portal/subscriptions", "/portal/licenses", "/portal/wallet", "/portal/profile"])("%s → 401, no data", async (path) => {
+  it.each(["/portal", "/portal/billing", "/portal/subscriptions", "/portal/licenses", "/portal/wallet", "/portal/usage", "/portal/profile"])("%s → 401, no data", async (path) => {
     const res = await page(path);
     expect(res.status).toBe(401);
     expect(res.headers.get("cache-control")).toContain("no-store");
@@ -132,7 +133,7 @@ describe("pages with data made through the API", () => {
     expect(html).toContain("minji@example.com");
     expect(html).toContain('href="https://acme.example/account"');
     expect(html).toContain("Back to Acme");
-    expect(testIds(html, "nav")).toEqual(["overview", "subscriptions", "billing", "licenses", "wallet", "profile"]);
+    expect(testIds(html, "nav")).toEqual(["overview", "subscriptions", "billing", "licenses", "wallet", "usage", "profile"]);
     expect(html).toContain('data-testid="language-switcher"');
     expect(html).toMatch(/<main[^>]*class="portal-main"/);
     expect(html).toMatch(/<nav[^>]*aria-label="Billing portal sections"/);
@@ -436,6 +437,7 @@ describe("pages the merchant switched off", () => {
     ["billing_history", "/portal/billing", "billing"],
     ["license_keys", "/portal/licenses", "licenses"],
     ["wallet", "/portal/wallet", "wallet"],
+    ["usage", "/portal/usage", "usage"],
   ])("%s off → %s is a 404 and leaves the navigation", async (feature, path, nav) => {
     const cookie = await signIn();
     await setSettings({ [feature]: { enabled: false } });
@@ -488,6 +490,31 @@ describe("profile", () => {
     expect(row.phone_number).toBe("+821098765432");
     expect(JSON.parse(row.billing_address!)).toMatchObject({ line1: "1 Sejong-daero", city: "Seoul", country: "KR" });
     expect(row.tax_id).toBe("123-45-67890");
+  });
+
+  it("legal name, shipping address and the language of invoices and emails are saved; bad ones are inline errors", async () => {
+    const res = await post(
+      "/portal/profile",
+      { legal_name: "Carter Studio LLC", document_locale: "ko", ship_line1: "2 Harbour Rd", ship_line2: "", ship_city: "Busan", ship_state: "", ship_postal_code: "", ship_country: "kr" },
+      cookie,
+    );
+    expect(res.status).toBe(303);
+    const customer = (await api.get(`/customers/${id}`)).body;
+    expect(customer).toMatchObject({ legal_name: "Carter Studio LLC", document_locale: "ko", shipping_address: { line1: "2 Harbour Rd", city: "Busan", country: "KR" } });
+    const html = text((await page("/portal/profile", cookie)).text);
+    expect(html).toContain('value="Carter Studio LLC"');
+    expect(html).toMatch(/<option value="ko"[^>]*selected/);
+
+    const bad = await post("/portal/profile", { document_locale: "fr", ship_line1: "x", ship_city: "", ship_country: "KR" }, cookie);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('data-testid="error-ship_city"');
+    expect(bad.text).toContain('data-testid="error-shipping"');
+    expect((await api.get(`/customers/${id}`)).body).toMatchObject({ document_locale: "ko", shipping_address: { city: "Busan" } });
+
+    // All empty clears them.
+    const cleared = await post("/portal/profile", { legal_name: "", document_locale: "", ship_line1: "", ship_city: "", ship_country: "" }, cookie);
+    expect(cleared.status).toBe(303);
+    expect((await api.get(`/customers/${id}`)).body).toMatchObject({ legal_name: null, document_locale: null, shipping_address: null });
   });
 
   it("an incomplete address → inline errors and nothing saved", async () => {
@@ -570,5 +597,32 @@ describe("profile", () => {
     const res = await postForm(link, {});
     expect(res.status).toBe(409);
     expect(customerRow(id).email).toBe("second@new.example");
+  });
+});
+
+describe("a customer known only by external_id", () => {
+  it("signs in through a redirect link, is greeted without a name, and can add an email (confirmed first, no notice to send)", async () => {
+    const id = (await api.post("/customers", { external_id: "app-user-77" })).body.id;
+    const cookie = await signIn(id);
+    const overview = await page("/portal", cookie);
+    expect(overview.status).toBe(200);
+    expect(h1(text(overview.text))).toBe("Hello");
+    const profile = await page("/portal/profile", cookie);
+    expect(profile.status).toBe(200);
+    expect(profile.text).toContain('name="email"');
+    // Leaving the email empty changes nothing; adding one asks the new address to confirm.
+    expect((await post("/portal/profile", { email: "" }, cookie)).location).toBe("/portal/profile?notice=unchanged");
+    const res = await post("/portal/profile", { email: "first.address@example.com" }, cookie);
+    expect(res.location).toBe("/portal/profile?notice=email_change_sent");
+    const mail = await smtp.waitFor((m) => m.to.includes("first.address@example.com"));
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/portal\/profile\/confirm-email\/[A-Za-z0-9]+)/.exec(mail.text)![1];
+    const notices = () => readDb<{ n: number }>(server.dbFile, "select count(*) n from mail_outbox where template = 'email-changed-notice'")[0].n;
+    const before = notices();
+    const confirmed = await postForm(link, {});
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.text).toContain('data-testid="email-changed"');
+    expect((await api.get(`/customers/${id}`)).body.email).toBe("first.address@example.com");
+    // There was no old address to tell.
+    expect(notices()).toBe(before);
   });
 });

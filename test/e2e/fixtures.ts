@@ -150,6 +150,16 @@ export async function startPortalWorld() {
   await ledger(minji.id, { currency: "krw", amount: 12000, entry_type: "debit", reason: "Applied to invoice" });
   await ledger(sam.id, { currency: "usd", amount: 1000, entry_type: "credit", reason: "Goodwill" });
 
+  // Usage meters: one under its limit, one at it, one unlimited (Sam has none).
+  const entitle = (feature: string, body: Record<string, unknown>) => ok(api.call("PUT", `/customers/${minji.id}/entitlements/${feature}`, body), 200);
+  const record = (feature: string, quantity: number) => ok(api.post(`/customers/${minji.id}/usage`, { feature, quantity }));
+  await entitle("api.calls", { name: "API calls", limit: 10_000, unit: "calls", reset_interval: "month" });
+  await record("api.calls", 6_420);
+  await entitle("seats", { name: "Team seats", limit: 5, unit: "seats" });
+  await record("seats", 5);
+  await entitle("storage", { name: "Storage", limit: null, unit: "GB", reset_interval: "month" });
+  await record("storage", 12);
+
   /** Mints a redirect portal session through the API and opens its url; lands signed in, hydrated. */
   async function signIn(page: Page, opts: { customerId?: string; locale?: string; flow?: Record<string, unknown>; returnUrl?: string } = {}) {
     const body: Record<string, unknown> = { return_url: opts.returnUrl ?? "https://acme.example/account" };

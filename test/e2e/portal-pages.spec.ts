@@ -32,6 +32,7 @@ const PAGES: { name: string; path: (w: PortalWorld) => string; testId: string; h
   { name: "cancel", path: (w) => `/portal/subscriptions/${w.subs.storage.id}/cancel`, testId: "page-cancel", heading: "Cancel Extra storage" },
   { name: "licenses", path: () => "/portal/licenses", testId: "page-licenses", heading: "License keys" },
   { name: "wallet", path: () => "/portal/wallet", testId: "page-wallet", heading: "Wallet" },
+  { name: "usage", path: () => "/portal/usage", testId: "page-usage", heading: "Usage" },
   { name: "profile", path: () => "/portal/profile", testId: "page-profile", heading: "Profile" },
 ];
 
@@ -57,7 +58,7 @@ for (const width of Object.keys(WIDTHS) as WidthName[]) {
         // The layout on every page: merchant, customer, back link, enabled navigation, sign-out.
         await expect(page.getByTestId("portal-customer")).toContainText("김민지");
         await expect(page.getByTestId("portal-back")).toHaveAttribute("href", "https://acme.example/account");
-        await expect(page.getByTestId("portal-nav").getByRole("link")).toHaveCount(6);
+        await expect(page.getByTestId("portal-nav").getByRole("link")).toHaveCount(7);
         await expect(page.getByTestId("sign-out")).toBeVisible();
         await screenshot(page, p.name, width);
         await expectNoSeriousAxeViolations(page, `${p.name} at ${width} width`);
@@ -124,6 +125,7 @@ test.describe("Korean UI", () => {
       ["subscriptions", "구독"],
       ["licenses", "라이선스 키"],
       ["wallet", "지갑"],
+      ["usage", "사용량"],
       ["profile", "프로필"],
     ] as const) {
       await page.getByTestId(`nav-${nav}`).click();
