@@ -12,6 +12,7 @@ export const en = {
     dashboardButton: "Sign in to the dashboard",
     apiTitle: "Merchant API",
     apiBody: "For your backend: customers, portal links, billing objects and webhooks over JSON.",
+    apiReference: "API reference",
     apiLink: "OpenAPI document (/api/v1/openapi.json)",
     firstOwner: "First time here? An operator creates the first owner, who gets a one-time set-up link:",
   },

@@ -12,6 +12,7 @@ export const ko: Catalogue = {
     dashboardButton: "대시보드 로그인",
     apiTitle: "판매자 API",
     apiBody: "백엔드를 위한 곳: 고객, 포털 링크, 결제 객체, 웹훅을 JSON으로.",
+    apiReference: "API 레퍼런스",
     apiLink: "OpenAPI 문서(/api/v1/openapi.json)",
     firstOwner: "처음이신가요? 운영자가 첫 소유자를 만들면 일회용 설정 링크가 발급됩니다:",
   },

@@ -42,6 +42,11 @@ function Home() {
         <li className="card">
           <h2>{t("home.apiTitle")}</h2>
           <p className="muted">{t("home.apiBody")}</p>
+          <p>
+            <a className="button" href="/docs" data-testid="docs-link">
+              {t("home.apiReference")}
+            </a>
+          </p>
           <a href="/api/v1/openapi.json" data-testid="home-api-docs">
             {t("home.apiLink")}
           </a>

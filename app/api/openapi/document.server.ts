@@ -97,7 +97,7 @@ function buildDocument() {
       title: "Portico merchant API",
       version: "1.0.0",
       description:
-        "Customers, billing objects, portal sessions, wallets, license keys and webhooks. Amounts are integer minor units; timestamps ISO 8601 UTC.",
+        "Customers, billing objects, usage and entitlements, portal sessions, wallets, license keys and webhooks. Amounts are integer minor units; timestamps ISO 8601 UTC.",
     },
     servers: [{ url: "/api/v1" }],
     security: [{ secret_key: [] }],
