@@ -21,6 +21,7 @@ export type PortalSettingsFormValues = {
   license_keys: boolean;
   allow_deactivate: boolean;
   wallet: boolean;
+  usage: boolean;
 };
 
 export function settingsToForm(s: PortalSettings): PortalSettingsFormValues {
@@ -43,6 +44,7 @@ export function settingsToForm(s: PortalSettings): PortalSettingsFormValues {
     license_keys: f.license_keys.enabled,
     allow_deactivate: f.license_keys.allow_deactivate,
     wallet: f.wallet.enabled,
+    usage: f.usage.enabled,
   };
 }
 
@@ -76,6 +78,7 @@ export function parsePortalSettingsForm(form: FormData): { values: PortalSetting
     license_keys: form.has("license_keys"),
     allow_deactivate: form.has("allow_deactivate"),
     wallet: form.has("wallet"),
+    usage: form.has("usage"),
   };
   const body = {
     branding: {
@@ -96,6 +99,7 @@ export function parsePortalSettingsForm(form: FormData): { values: PortalSetting
       customer_update: { enabled: values.customer_update, allowed_fields: values.allowed_fields },
       license_keys: { enabled: values.license_keys, allow_deactivate: values.allow_deactivate },
       wallet: { enabled: values.wallet },
+      usage: { enabled: values.usage },
     },
   };
   const parsed = PortalSettingsPatchSchema.safeParse(body);

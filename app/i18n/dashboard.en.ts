@@ -236,6 +236,7 @@ export const dashboardEn = {
     allowDeactivate: "Customers may deactivate license instances",
     allowDeactivateHint: "Frees an activation slot from the portal.",
     wallet: "Wallet",
+    usage: "Usage and limits",
     cancellation: "Cancellation",
     cancelEnabled: "Customers may cancel subscriptions",
     cancelMode: "When a cancellation takes effect",

@@ -237,6 +237,7 @@ export const dashboardKo: DashboardCatalogue = {
     allowDeactivate: "고객이 라이선스 인스턴스를 비활성화할 수 있음",
     allowDeactivateHint: "포털에서 활성화 자리를 비울 수 있습니다.",
     wallet: "지갑",
+    usage: "사용량과 한도",
     cancellation: "해지",
     cancelEnabled: "고객이 구독을 해지할 수 있음",
     cancelMode: "해지 적용 시점",

@@ -109,6 +109,7 @@ export default function PortalSettingsPage() {
             {check("license_keys", t("dash.portal.licenseKeys"))}
             {check("allow_deactivate", t("dash.portal.allowDeactivate"), t("dash.portal.allowDeactivateHint"))}
             {check("wallet", t("dash.portal.wallet"))}
+            {check("usage", t("dash.portal.usage"))}
           </fieldset>
           <fieldset disabled={disabled}>
             <legend>{t("dash.portal.cancellation")}</legend>

@@ -42,6 +42,7 @@ const FULL_FORM = {
   cancel_mode: "customer_choice",
   license_keys: "on",
   wallet: "on",
+  usage: "on",
   customer_update: "on",
   allowed_fields: ["name", "phone_number"],
 } as Record<string, string | string[]>;
@@ -69,6 +70,7 @@ describe("portal settings", () => {
         customer_update: { enabled: true, allowed_fields: ["name", "phone_number"] },
         license_keys: { enabled: true, allow_deactivate: false },
         wallet: { enabled: true },
+        usage: { enabled: true },
       },
     });
     const row = queryDb<{ actor_type: string; actor_id: string; ip: string; before: string; after: string }>(
@@ -83,6 +85,18 @@ describe("portal settings", () => {
     const page = decodeHtml((await get(url(saved.location!), cookie)).text);
     expect(page).toContain('value="https://app.settings.example/account"');
     expect(page).toContain("Settings saved.");
+  });
+
+  it("switches the usage page off and on again", async () => {
+    const { usage: _on, ...withoutUsage } = FULL_FORM;
+    expect((await post(url("/dashboard/settings/portal"), withoutUsage, { cookie })).status).toBe(303);
+    expect((await api(server, merchant.apiKey).get("/portal-settings")).body.features.usage).toEqual({ enabled: false });
+    const usageBox = async () => (await get(url("/dashboard/settings/portal"), cookie)).text.match(/<input[^>]*name="usage"[^>]*>/)?.[0];
+    expect(await usageBox()).toMatch(/type="checkbox"/);
+    expect(await usageBox()).not.toMatch(/checked/);
+    expect((await post(url("/dashboard/settings/portal"), FULL_FORM, { cookie })).status).toBe(303);
+    expect((await api(server, merchant.apiKey).get("/portal-settings")).body.features.usage).toEqual({ enabled: true });
+    expect(await usageBox()).toMatch(/checked/);
   });
 
   it("shows the API's rules inline, field by field, and writes nothing", async () => {
