@@ -3,6 +3,7 @@ import {
   expectNoHorizontalOverflow,
   expectNoSeriousAxeViolations,
   hydrated,
+  noJsContext,
   screenshot,
   startPortalWorld,
   WIDTHS,
@@ -88,7 +89,7 @@ for (const width of Object.keys(WIDTHS) as WidthName[]) {
 }
 
 test("works without JavaScript", async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false, viewport: WIDTHS.phone });
+  const context = await noJsContext(browser);
   const page = await context.newPage();
   await world.signIn(page, { locale: "en" });
   await page.goto(`${world.server.url}/portal/usage`);
