@@ -232,8 +232,10 @@ export function recordUsage(opts: { merchantId: string; customerId: string; inpu
   return { record, replayed: false };
 }
 
-// The hot path of `check`: one indexed read (the entitlement by customer and feature, its
-// customer by id), prepared once.
+// The hot path of `check`: one statement, prepared once: the entitlement by its unique
+// (customer, feature) index and its customer by id. The merchant is checked on the customer row
+// with its index use switched off (`+merchant_id`): otherwise SQLite's STAT4 planner may walk a
+// merchant's whole index (its customers or its entitlements) instead of the two unique lookups.
 const entitlementForCheck = db
   .select({ entitlement: entitlements })
   .from(entitlements)
@@ -242,11 +244,15 @@ const entitlementForCheck = db
     and(
       eq(entitlements.customerId, sql.placeholder("customerId")),
       eq(entitlements.feature, sql.placeholder("feature")),
-      eq(entitlements.merchantId, sql.placeholder("merchantId")),
+      eq(customers.id, sql.placeholder("customerId")),
+      sql`+${customers.merchantId} = ${sql.placeholder("merchantId")}`,
       isNull(customers.deletedAt),
     ),
   )
   .prepare();
+
+/** The SQL `check` runs (its query plan is tested: one statement, both lookups by unique index). */
+export const entitlementCheckSql = () => entitlementForCheck.getQuery().sql;
 
 /** Autumn's `/check`: may the customer use `quantity` more of this feature now? */
 export function checkEntitlement(opts: { merchantId: string; customerId: string; feature: string; quantity: number }) {

@@ -85,4 +85,46 @@ describe("the document holds every response (test/setup/check-api-responses.ts)"
     expect(check(observed(418, customer)).join()).toMatch(/status 418 is not documented/);
     expect(check({ ...observed(200, { object: "list", data: [customer], has_more: "no" }), method: "GET" }).join()).toMatch(/has_more/);
   });
+
+  it("holds the usage, entitlement, summary and billing overview answers to their schemas too", async () => {
+    const { conformanceChecker } = await import("../setup/openapi-conformance");
+    const check = conformanceChecker(doc as never);
+    const key = createMerchant(server.dbFile, "Conformance parity").apiKey;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.url}/api/v1${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const customer = await call("POST", "/customers", { external_id: "user-7", customer_type: "company", currency: "usd", document_locale: "ko" });
+    const id = customer.body.id as string;
+    const answers = [
+      ["PUT", `/customers/${id}/entitlements/seats`, { limit: 5, unit: "seats" }],
+      ["POST", `/customers/${id}/usage`, { feature: "seats", quantity: 2 }],
+      ["POST", `/customers/${id}/entitlements/seats/check`, { quantity: 1 }],
+      ["GET", `/customers/${id}/entitlements`],
+      ["GET", `/customers/${id}/billing-overview`],
+      ["GET", `/customers/${id}?expand[]=summary`],
+      ["GET", `/customers?expand[]=summary&sort=-name&external_id[in]=user-7`],
+    ] as const;
+    for (const [method, path, body] of answers) {
+      const res = await call(method, path, body);
+      expect(res.status, `${method} ${path}`).toBeLessThan(300);
+      const observed = (changed: unknown) => ({ method, path: `/api/v1${path.split("?")[0]}`, status: res.status, contentType: "application/json; charset=utf-8", body: JSON.stringify(changed) });
+      expect(check(observed(res.body)), `${method} ${path}`).toEqual([]);
+      // A field the document does not name is caught on every one of them.
+      expect(check(observed({ ...res.body, surprise: 1 })).join(), `${method} ${path}`).toMatch(/additional properties/);
+    }
+    // And a field of the new shapes that changes type or goes missing.
+    const overview = (await call("GET", `/customers/${id}/billing-overview`)).body;
+    const seen = (path: string, body: unknown) => check({ method: "GET", path: `/api/v1${path}`, status: 200, contentType: "application/json", body: JSON.stringify(body) }).join();
+    expect(seen(`/customers/${id}/billing-overview`, { ...overview, active_subscriptions: "0" })).toMatch(/active_subscriptions/);
+    const withSummary = (await call("GET", `/customers/${id}?expand[]=summary`)).body as { summary: Record<string, unknown> };
+    const { plans: _plans, ...summaryWithoutPlans } = withSummary.summary;
+    expect(seen(`/customers/${id}`, { ...withSummary, summary: summaryWithoutPlans })).toMatch(/plans/);
+    const { document_locale: _locale, ...withoutLocale } = customer.body;
+    expect(seen(`/customers/${id}`, withoutLocale)).toMatch(/document_locale/);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Data the scenarios need beyond the seeded customers, made through the real API once the server
  * runs: a Korean customer with 25 payments (KRW and USD, succeeded, failed, refunded), a
- * subscription, a license key and a wallet credit; one invoice rendered once (so the PDF
+ * subscription, a license key, a wallet credit and a metered entitlement; one invoice rendered once (so the PDF
  * scenarios measure the cache); a portal link minted and exchanged for a signed-in cookie.
  */
 import type { BenchContext } from "./scenarios";
@@ -28,6 +28,9 @@ export async function prepareFixtures(base: { url: string; apiKey: string; custo
   await call(base, "POST", "/subscriptions", { customer_id: customer.id, product_id: product.id });
   await call(base, "POST", "/license-keys", { customer_id: customer.id, product_id: product.id, activations_limit: 3 });
   await call(base, "POST", `/customers/${customer.id}/wallets/ledger-entries`, { currency: "KRW", amount: 50000, entry_type: "credit", reason: "추천 보상" });
+  const entitlementFeature = "api.calls";
+  await call(base, "PUT", `/customers/${customer.id}/entitlements/${entitlementFeature}`, { name: "API calls", limit: 1_000_000, unit: "calls", reset_interval: "month" });
+  await call(base, "POST", `/customers/${customer.id}/usage`, { feature: entitlementFeature, quantity: 6420, idempotency_key: "bench-usage" });
 
   // Oldest first, so invoice numbers follow the dates; one in five failed.
   const payments: { id: string; status: string; currency: string }[] = [];
@@ -60,7 +63,7 @@ export async function prepareFixtures(base: { url: string; apiKey: string; custo
     .map((c) => c.split(";")[0])
     .join("; ");
   if (exchanged.status < 300 || exchanged.status > 399 || !portalCookie) throw new Error(`fixture portal exchange: ${exchanged.status}`);
-  const ctx: BenchContext = { ...base, portalCustomerId: customer.id, portalCookie, invoicePaymentId: invoice.id };
+  const ctx: BenchContext = { ...base, portalCustomerId: customer.id, portalCookie, invoicePaymentId: invoice.id, entitlementFeature };
   // Every page the scenarios load must answer 200 before it is measured.
   for (const path of ["/portal", "/portal/billing", `/portal/invoices/${invoice.id}`]) {
     const res = await fetch(`${base.url}${path}`, { headers: { Cookie: portalCookie } });

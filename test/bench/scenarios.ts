@@ -25,6 +25,8 @@ export type BenchContext = {
   portalCustomerId: string;
   portalCookie: string;
   invoicePaymentId: string;
+  /** A feature the fixture customer is entitled to (limit, monthly period, some usage booked). */
+  entitlementFeature: string;
 };
 
 export type Target =
@@ -133,9 +135,20 @@ export const scenarios: Scenario[] = [
     headers: auth,
     flatCost: true,
   },
-  // HOOK entitlements: `POST /api/v1/customers/{id}/entitlements/{feature}/check` belongs here
-  // (floor A, a read by id) once the endpoint exists: key "entitlement", method "POST", the
-  // feature of a product the fixture customer holds, and a ratio target if the issue sets one.
+  {
+    // Autumn's /check, the hot path of merchants' backends: one statement by two unique indexes
+    // (app/models/entitlements.server.test.ts holds its query plan). Issue 11 sets no ratio.
+    kind: "load",
+    key: "entitlement_check",
+    title: "POST /api/v1/customers/{id}/entitlements/{feature}/check",
+    floor: "A",
+    method: "POST",
+    path: (ctx) => `/api/v1/customers/${ctx.portalCustomerId}/entitlements/${ctx.entitlementFeature}/check`,
+    logPath: (ctx) => `/api/v1/customers/${ctx.portalCustomerId}/entitlements/${ctx.entitlementFeature}/check`,
+    headers: json,
+    body: '{"quantity":1}',
+    flatCost: true,
+  },
 
   // Floor C: single-row writes.
   {
