@@ -50,7 +50,7 @@ export function parseCancelForm(s: CustomerSession, form: FormData) {
 
 // ---- Profile
 
-const ADDRESS_FIELDS = ["line1", "line2", "city", "state", "postal_code", "country"] as const;
+export const ADDRESS_FIELDS = ["line1", "line2", "city", "state", "postal_code", "country"] as const;
 /** The shipping address's inputs: the billing address's names with a `ship_` prefix. */
 const SHIPPING_FIELDS = ADDRESS_FIELDS.map((n) => `ship_${n}` as const);
 export const PROFILE_FIELDS = ["name", "email", "phone", ...ADDRESS_FIELDS, "tax_id", "legal_name", "document_locale", ...SHIPPING_FIELDS] as const;

@@ -1,4 +1,4 @@
-import { isInvoiced, isLiveSubscription, type Payment, type PaymentItem, type Product, type Subscription } from "#db/schema/index";
+import { isInvoiced, isLiveSubscription, type Customer, type Payment, type PaymentItem, type Product, type Subscription } from "#db/schema/index";
 import { formatMoney } from "~/billing/currency";
 import { subscriptionAmount } from "~/billing/money";
 import { getPendingEmailChange } from "~/models/email-changes.server";
@@ -10,6 +10,7 @@ import { listLedgerEntries, listWallets } from "~/models/wallets.server";
 import { listEntitlements } from "~/models/entitlements.server";
 import type { UsageMeterView } from "~/components/usage-meters";
 import { orPortalError } from "./errors.server";
+import { ADDRESS_FIELDS } from "./forms.server";
 import type { CustomerSession } from "./guards.server";
 
 // What the portal pages show, ready to render: money and dates already formatted in the
@@ -182,6 +183,11 @@ export function usageData(s: CustomerSession): { meters: UsageMeterView[] } {
   };
 }
 
+/** An address as the profile form's inputs: `line1`, … or, with the `ship_` prefix, `ship_line1`, …. */
+function addressValues<P extends "" | "ship_">(prefix: P, address: Customer["billingAddress"]) {
+  return Object.fromEntries(ADDRESS_FIELDS.map((n) => [`${prefix}${n}`, address?.[n] ?? ""])) as Record<`${P}${(typeof ADDRESS_FIELDS)[number]}`, string>;
+}
+
 export function profileData(s: CustomerSession) {
   const c = s.customer;
   const update = s.merchant.portalSettings.features.customer_update;
@@ -191,21 +197,11 @@ export function profileData(s: CustomerSession) {
       name: c.name ?? "",
       email: c.email ?? "",
       phone: c.phoneNumber ?? "",
-      line1: c.billingAddress?.line1 ?? "",
-      line2: c.billingAddress?.line2 ?? "",
-      city: c.billingAddress?.city ?? "",
-      state: c.billingAddress?.state ?? "",
-      postal_code: c.billingAddress?.postal_code ?? "",
-      country: c.billingAddress?.country ?? "",
+      ...addressValues("", c.billingAddress),
       tax_id: c.taxId ?? "",
       legal_name: c.legalName ?? "",
       document_locale: c.documentLocale ?? "",
-      ship_line1: c.shippingAddress?.line1 ?? "",
-      ship_line2: c.shippingAddress?.line2 ?? "",
-      ship_city: c.shippingAddress?.city ?? "",
-      ship_state: c.shippingAddress?.state ?? "",
-      ship_postal_code: c.shippingAddress?.postal_code ?? "",
-      ship_country: c.shippingAddress?.country ?? "",
+      ...addressValues("ship_", c.shippingAddress),
     },
     editable: {
       name: allowed.has("name"),
