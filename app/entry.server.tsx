@@ -18,6 +18,9 @@ export default function handleRequest(
   const nonce = loadContext.cspNonce;
   return new Promise<Response>((resolve, reject) => {
     let failed = false;
+    // The timer holds the whole render (React's request, the loaders' data) until it fires: cleared
+    // as soon as the render is complete or has failed, so a finished page is not kept for 5 s.
+    const timer = setTimeout(() => abort(), ABORT_DELAY);
     // Pages are small: wait for everything, so status codes and headers are final.
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
@@ -26,6 +29,7 @@ export default function handleRequest(
       {
         nonce,
         onAllReady() {
+          clearTimeout(timer);
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(
@@ -37,6 +41,7 @@ export default function handleRequest(
           pipe(body);
         },
         onShellError(error) {
+          clearTimeout(timer);
           reject(error);
         },
         onError(error) {
@@ -45,7 +50,6 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
   });
 }
 

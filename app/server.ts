@@ -20,6 +20,9 @@ import { mailWorker } from "~/workers/mail.server";
 import { webhookWorker } from "~/workers/webhooks.server";
 
 const BODY_LIMIT = "1mb";
+
+/** Whether a request may be answered with an HTML page (and so needs a CSP nonce). */
+const mayRenderPage = (path: string) => !(path.startsWith("/api/") || path.startsWith("/build/") || path === "/healthz");
 const buildDir = path.dirname(fileURLToPath(import.meta.url));
 const app = express();
 app.disable("x-powered-by");
@@ -30,7 +33,9 @@ let shuttingDown = false;
 app.use((req, res, next) => {
   const started = process.hrtime.bigint();
   res.locals.requestId = randomUUID();
-  res.locals.cspNonce = randomBytes(16).toString("base64");
+  // A nonce only where a page may be rendered: API responses, static files and the health check
+  // never carry a script, and get a policy without one (below).
+  if (mayRenderPage(req.path)) res.locals.cspNonce = randomBytes(16).toString("base64");
   res.setHeader("X-Request-Id", res.locals.requestId);
   if (shuttingDown) res.setHeader("Connection", "close");
   res.on("finish", () => {
@@ -47,30 +52,37 @@ app.use((req, res, next) => {
   next();
 });
 
+// The policy of every response; a page's scripts run only with its nonce ('strict-dynamic' lets
+// them load the route modules).
+const cspDirectives = {
+  defaultSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", "https:", "data:"],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+  ...(env.https ? { upgradeInsecureRequests: [] } : {}),
+};
+const pagePolicy = helmet.contentSecurityPolicy({
+  useDefaults: false,
+  directives: { ...cspDirectives, scriptSrc: [(_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`, "'strict-dynamic'"] },
+});
+// Precomputed once by helmet: no script at all.
+const dataPolicy = helmet.contentSecurityPolicy({ useDefaults: false, directives: { ...cspDirectives, scriptSrc: ["'none'"] } });
+
 app.use(
   helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: [(_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`, "'strict-dynamic'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", "https:", "data:"],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        ...(env.https ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
+    contentSecurityPolicy: false,
     strictTransportSecurity: env.https ? { maxAge: 31536000, includeSubDomains: true } : false,
     referrerPolicy: { policy: "strict-origin-when-cross-origin" },
     crossOriginOpenerPolicy: { policy: "same-origin" },
     crossOriginEmbedderPolicy: false,
   }),
 );
+app.use((req, res, next) => (res.locals.cspNonce ? pagePolicy : dataPolicy)(req, res, next));
 
 app.get("/healthz", (_req, res) => {
   try {
@@ -117,7 +129,8 @@ app.all(
     origin: env.PUBLIC_URL,
     getLoadContext: (req, res) => ({
       requestId: res.locals.requestId,
-      cspNonce: res.locals.cspNonce,
+      // Empty for API paths: their routes return JSON or files, never a page.
+      cspNonce: res.locals.cspNonce ?? "",
       clientIp: req.ip ?? "unknown",
     }),
   }),

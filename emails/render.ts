@@ -1,4 +1,3 @@
-import { render } from "@react-email/render";
 import { createElement, type ComponentType } from "react";
 import CancellationConfirmation, * as cancellation from "./templates/cancellation-confirmation";
 import EmailChangeConfirmation, * as emailChange from "./templates/email-change-confirmation";
@@ -28,8 +27,12 @@ export type TemplateProps = {
 };
 export type RenderedEmail = { template: TemplateName; subject: string; html: string; text: string };
 
-/** One message as HTML and plain text, ready for the outbox. */
+/**
+ * One message as HTML and plain text, ready for the outbox. The renderer (with prettier and
+ * html-to-text) is loaded on the first message, not at start (issue 13: memory at start).
+ */
 export async function renderEmail<K extends TemplateName>(name: K, props: TemplateProps[K]): Promise<RenderedEmail> {
+  const { render } = await import("@react-email/render");
   const entry = templates[name];
   const element = createElement(entry.component as ComponentType<TemplateProps[K]>, props);
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);

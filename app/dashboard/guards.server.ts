@@ -1,4 +1,4 @@
-import { json, redirect } from "@remix-run/node";
+import { json, redirect, type AppLoadContext } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { merchants, type Merchant, type StaffMembership, type StaffSession, type StaffUser } from "#db/schema/index";
 import { matchLocale, type Locale } from "~/i18n/index";
@@ -49,9 +49,11 @@ type Resolved =
   | { kind: "pick_merchant"; session: StaffSession; staff: StaffUser }
   | { kind: "ok"; session: StaffSession; staff: StaffUser; merchant: Merchant; membership: StaffMembership };
 
-// A page load runs the root, layout and page loaders with one Request: each calls the guard
-// and the lookup runs once. Only for reads: an action may change the session.
-const resolvedOfRequest = new WeakMap<Request, Promise<Resolved>>();
+// A page load runs the root, layout and page loaders, each with a Request of its own (Remix copies
+// it per loader) but one load context (one per HTTP request, app/server.ts): each loader calls the
+// guard and the lookup runs once per load context. Only for reads: an action may change the
+// session, and the loaders that follow an action in the same request run after it.
+const resolvedOfContext = new WeakMap<AppLoadContext, Promise<Resolved>>();
 
 async function lookup(request: Request): Promise<Resolved> {
   const session = await readStaffSession(request);
@@ -64,25 +66,25 @@ async function lookup(request: Request): Promise<Resolved> {
   return { kind: "ok", session, staff, merchant, membership };
 }
 
-function resolve(request: Request): Promise<Resolved> {
-  if (request.method !== "GET" && request.method !== "HEAD") return lookup(request);
-  let pending = resolvedOfRequest.get(request);
+function resolve(request: Request, context: AppLoadContext | null): Promise<Resolved> {
+  if (!context || (request.method !== "GET" && request.method !== "HEAD")) return lookup(request);
+  let pending = resolvedOfContext.get(context);
   if (!pending) {
     pending = lookup(request);
-    resolvedOfRequest.set(request, pending);
+    resolvedOfContext.set(context, pending);
   }
   return pending;
 }
 
 /** The signed-in person without a merchant (the merchant picker, the setup and invite pages). */
-export async function getSignedInStaff(request: Request): Promise<{ session: StaffSession; staff: StaffUser } | null> {
-  const r = await resolve(request);
+export async function getSignedInStaff(request: Request, context: AppLoadContext | null): Promise<{ session: StaffSession; staff: StaffUser } | null> {
+  const r = await resolve(request, context);
   return r.kind === "signed_out" ? null : { session: r.session, staff: r.staff };
 }
 
 /** Like getSignedInStaff, but a request without a live session is sent to sign in (303). */
-export async function requireSignedInStaff(request: Request) {
-  const found = await getSignedInStaff(request);
+export async function requireSignedInStaff(request: Request, context: AppLoadContext | null) {
+  const found = await getSignedInStaff(request, context);
   if (!found) throw redirect(signInUrl(requestedPath(request)), { status: 303, headers: NO_STORE });
   return found;
 }
@@ -95,10 +97,11 @@ export async function requireSignedInStaff(request: Request) {
  */
 export async function requireStaff(
   request: Request,
+  context: AppLoadContext | null,
   permission: Permission | null,
   opts: { allowWithoutTwoFactor?: boolean } = {},
 ): Promise<StaffContext> {
-  const r = await resolve(request);
+  const r = await resolve(request, context);
   const back = requestedPath(request);
   if (r.kind === "signed_out") throw redirect(signInUrl(back), { status: 303, headers: NO_STORE });
   if (r.kind === "pick_merchant") throw redirect(`/dashboard/switch?redirect_to=${encodeURIComponent(back)}`, { status: 303, headers: NO_STORE });
@@ -126,6 +129,6 @@ export async function requireStaffAction(
   opts: { allowWithoutTwoFactor?: boolean } = {},
 ): Promise<StaffContext> {
   assertSameOrigin(request);
-  const ctx = await requireStaff(request, permission, opts);
+  const ctx = await requireStaff(request, null, permission, opts);
   return { ...ctx, actor: { type: "staff", id: ctx.staff.id, ip: clientAddress(clientIp) } };
 }

@@ -123,16 +123,17 @@ export function getCustomerByEmail({ merchantId, email }: { merchantId: string; 
   );
 }
 
+// Prepared once: every signed-in portal page reads its customer and merchant through it.
+const customerWithMerchant = db
+  .select({ customer: customers, merchant: merchants })
+  .from(customers)
+  .innerJoin(merchants, eq(merchants.id, customers.merchantId))
+  .where(and(eq(customers.id, sql.placeholder("customerId")), eq(customers.merchantId, sql.placeholder("merchantId")), isNull(customers.deletedAt)))
+  .prepare();
+
 /** A live customer with their merchant (a signed-in portal session's two objects), or null. */
 export function getCustomerWithMerchant({ customerId, merchantId }: { customerId: string; merchantId: string }): { customer: Customer; merchant: Merchant } | null {
-  return (
-    db
-      .select({ customer: customers, merchant: merchants })
-      .from(customers)
-      .innerJoin(merchants, eq(merchants.id, customers.merchantId))
-      .where(and(eq(customers.id, customerId), eq(customers.merchantId, merchantId), isNull(customers.deletedAt)))
-      .get() ?? null
-  );
+  return customerWithMerchant.get({ customerId, merchantId }) ?? null;
 }
 
 /** A customer of this merchant, deleted or not (their invoices stay readable), or null. */

@@ -1,4 +1,4 @@
-import { json } from "@remix-run/node";
+import { json, type AppLoadContext } from "@remix-run/node";
 import type { Customer, Merchant, PortalSettings } from "#db/schema/index";
 import type { Locale } from "~/i18n/index";
 import { negotiateLocale } from "~/i18n/negotiate.server";
@@ -20,20 +20,23 @@ export type CustomerSession = BrowserSessionData & {
 /**
  * The signed-in customer, or null. Every portal loader and action calls this (or the require
  * form) itself: Remix runs loaders in parallel, so a parent's check protects no child.
+ *
+ * A page load runs the root, layout and page loaders, each with a Request of its own (Remix copies
+ * it per loader) but one load context (app/server.ts makes one per HTTP request): the lookup is
+ * kept per load context, so it runs once per page. Only for reads, as an action may change the
+ * session; the loaders that follow an action in the same request run after it and look up afresh.
  */
-export function getCustomerSession(request: Request): Promise<CustomerSession | null> {
-  // A page load runs the root, layout and page loaders with one Request: each still calls the
-  // guard, and the lookup runs once per request. Only for reads: an action may change the session.
-  if (request.method !== "GET" && request.method !== "HEAD") return lookupCustomerSession(request);
-  let pending = sessionOfRequest.get(request);
+export function getCustomerSession(request: Request, context: AppLoadContext | null): Promise<CustomerSession | null> {
+  if (!context || (request.method !== "GET" && request.method !== "HEAD")) return lookupCustomerSession(request);
+  let pending = sessionOfContext.get(context);
   if (!pending) {
     pending = lookupCustomerSession(request);
-    sessionOfRequest.set(request, pending);
+    sessionOfContext.set(context, pending);
   }
   return pending;
 }
 
-const sessionOfRequest = new WeakMap<Request, Promise<CustomerSession | null>>();
+const sessionOfContext = new WeakMap<AppLoadContext, Promise<CustomerSession | null>>();
 
 async function lookupCustomerSession(request: Request): Promise<CustomerSession | null> {
   const session = await sessionStorage.getSession(request.headers.get("Cookie"));
@@ -65,8 +68,8 @@ export type SignedOutData = {
 };
 
 /** The signed-in customer, or a thrown 401 that the portal's error boundary shows as "signed out". */
-export async function requireCustomerSession(request: Request): Promise<CustomerSession> {
-  const current = await getCustomerSession(request);
+export async function requireCustomerSession(request: Request, context: AppLoadContext | null): Promise<CustomerSession> {
+  const current = await getCustomerSession(request, context);
   if (current) return current;
   const merchantId = await merchantIdOfCookie(request.headers.get("Cookie"));
   const merchant = merchantId ? getMerchantById(merchantId) : null;
@@ -114,8 +117,8 @@ export function enabledPages(settings: PortalSettings): PortalPage[] {
 }
 
 /** A page the merchant switched off is a 404, exactly like a page that does not exist. */
-export async function requirePage(request: Request, page: PortalPage): Promise<CustomerSession> {
-  const session = await requireCustomerSession(request);
+export async function requirePage(request: Request, context: AppLoadContext | null, page: PortalPage): Promise<CustomerSession> {
+  const session = await requireCustomerSession(request, context);
   if (!enabledPages(session.merchant.portalSettings).includes(page)) throw notFoundResponse();
   return session;
 }
@@ -126,7 +129,7 @@ export async function requirePage(request: Request, page: PortalPage): Promise<C
  */
 export async function requirePortalAction(request: Request, page: PortalPage): Promise<CustomerSession> {
   assertSameOrigin(request);
-  const session = await requirePage(request, page);
+  const session = await requirePage(request, null, page);
   orPortalError(() => rateLimiter.enforce("portal.action.session", session.portalSessionId));
   return session;
 }

@@ -36,7 +36,7 @@ export async function exchangeLink(link: LiveLink): Promise<{ cookie: string; lo
 /** A spent or expired link opened again in the browser that already holds its live session. */
 export async function liveSessionFromLink(request: Request, claims: PortalClaims | null) {
   if (!claims) return false;
-  const session = await getCustomerSession(request);
+  const session = await getCustomerSession(request, null);
   return session?.portalSessionId === claims.jti;
 }
 

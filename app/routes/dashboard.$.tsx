@@ -4,8 +4,8 @@ import { dashboardError, requireStaff } from "~/dashboard/guards.server";
 
 // A dashboard URL nothing else claims: signed-out people are sent to sign in like on any
 // dashboard page; signed-in people get the 404 inside the shell.
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request, null);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireStaff(request, context, null);
   throw dashboardError(404, "not_found");
 }
 

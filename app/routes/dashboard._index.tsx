@@ -11,8 +11,8 @@ import { twoFactorEnabled } from "~/models/staff-two-factor.server";
 
 // The dashboard's home for now: who you are, for which merchant, and where to go. Part 2 of the
 // dashboard replaces it with the overview (revenue cards, at-risk list).
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requireStaff(request, "customers:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, context, "customers:read");
   return json(
     {
       name: s.staff.name,

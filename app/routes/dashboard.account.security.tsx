@@ -37,8 +37,8 @@ type Tab = (typeof TABS)[number];
 // the one page open to them before they have it.
 const OPEN_BEFORE_TWO_FACTOR = { allowWithoutTwoFactor: true };
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requireStaff(request, null, OPEN_BEFORE_TWO_FACTOR);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, context, null, OPEN_BEFORE_TWO_FACTOR);
   const url = new URL(request.url);
   const pending = pendingEnrolment(s.staff, "Portico");
   const enabled = twoFactorEnabled(s.staff);

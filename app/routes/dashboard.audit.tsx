@@ -9,8 +9,8 @@ import { NO_STORE, requireStaff } from "~/dashboard/guards.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requireStaff(request, "audit:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, context, "audit:read");
   const params = new URL(request.url).searchParams;
   const query = { actor: params.get("actor") ?? "", action: params.get("action") ?? "", from: params.get("from") ?? "", to: params.get("to") ?? "", after: params.get("after") ?? "" };
   return json({ query, ...auditPage({ merchantId: s.merchant.id, locale: s.locale, query }) }, { headers: NO_STORE });

@@ -5,8 +5,8 @@ import { NO_STORE, requireStaff } from "~/dashboard/guards.server";
 
 // /dashboard/settings opens its first section; a page (not a resource route), so a refusal is
 // the dashboard's 403 page like everywhere else.
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request, "settings:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireStaff(request, context, "settings:read");
   return redirect("/dashboard/settings/portal", { status: 303, headers: NO_STORE });
 }
 

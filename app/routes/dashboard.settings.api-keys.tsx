@@ -19,8 +19,8 @@ export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (a
 // A key's label uses the API's name rule; the mode is one of the two key kinds.
 const CreateKeySchema = z.strictObject({ name: NameSchema, mode: z.enum(["test", "live"]) });
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requireStaff(request, "settings:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, context, "settings:read");
   return json(
     {
       keys: listApiKeys(s.merchant.id).map((k) => ({

@@ -15,8 +15,8 @@ import { writeTransaction } from "~/utils/db.server";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requireStaff(request, "settings:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, context, "settings:read");
   return json(
     { values: settingsToForm(s.merchant.portalSettings), canEdit: s.can("portal_settings:write"), slug: s.merchant.slug, notice: noticeOf(request) },
     { headers: NO_STORE },

@@ -21,8 +21,8 @@ export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (a
 const InviteSchema = z.strictObject({ email: EmailSchema, role: z.enum(staffRoles) });
 const RoleSchema = z.enum(staffRoles);
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requireStaff(request, "settings:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, context, "settings:read");
   const assignable = s.can("team:write") ? assignableRoles(s.membership.role) : [];
   return json(
     {

@@ -5,8 +5,8 @@ import { useTranslation } from "react-i18next";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { NO_STORE, requireStaff } from "~/dashboard/guards.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request, "settings:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireStaff(request, context, "settings:read");
   return json({}, { headers: NO_STORE });
 }
 

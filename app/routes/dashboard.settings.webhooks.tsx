@@ -16,8 +16,8 @@ import { writeTransaction } from "~/utils/db.server";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requireStaff(request, "settings:read");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, context, "settings:read");
   const page = listWebhookEndpoints({ merchantId: s.merchant.id, limit: MAX_ENDPOINTS_PER_MERCHANT });
   return json(
     {

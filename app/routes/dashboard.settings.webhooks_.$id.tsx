@@ -27,8 +27,8 @@ function owned<T>(run: () => T): T {
 
 const PAGE_SIZE = 25;
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const s = await requireStaff(request, "settings:read");
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, context, "settings:read");
   const after = new URL(request.url).searchParams.get("after") ?? undefined;
   const endpoint = owned(() => requireWebhookEndpoint({ merchantId: s.merchant.id, id: params.id ?? "" }));
   const page = owned(() => listDeliveryAttempts({ merchantId: s.merchant.id, endpointId: endpoint.id, limit: PAGE_SIZE, startingAfter: after }));

@@ -15,10 +15,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 // Signed-in pages are never stored: after sign-out, Back shows nothing.
 export const headers: HeadersFunction = () => NO_STORE;
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   // The layout lets a member without required two-factor through: every page's own guard sends
   // them to enrolment, and the security page (where they enrol) needs this frame.
-  const s = await requireStaff(request, null, { allowWithoutTwoFactor: true });
+  const s = await requireStaff(request, context, null, { allowWithoutTwoFactor: true });
   return json(
     {
       locale: s.locale,

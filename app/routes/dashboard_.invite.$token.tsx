@@ -19,9 +19,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 const TOKEN_HEADERS = { ...NO_STORE, "Referrer-Policy": "no-referrer" };
 export const headers: HeadersFunction = () => TOKEN_HEADERS;
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const found = getInvite(params.token ?? "");
-  const signedIn = await getSignedInStaff(request);
+  const signedIn = await getSignedInStaff(request, context);
   const locale = staffLocale(request, signedIn?.staff ?? null);
   const t = translator(locale);
   if (!found) return json({ locale, title: t("dash.invite.expiredTitle"), invite: null }, { status: 404, headers: TOKEN_HEADERS });
@@ -42,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const form = await request.formData();
-  const signedIn = await getSignedInStaff(request);
+  const signedIn = await getSignedInStaff(request, context);
   try {
     const { staff, membership } = await acceptInvite({
       token: params.token ?? "",

@@ -8,9 +8,9 @@ import { setStaffLocale } from "~/models/staff-users.server";
 import { assertSameOrigin } from "~/utils/csrf.server";
 
 /** The language switcher: the staff user's choice outranks Accept-Language from then on. */
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
-  const { staff } = await requireSignedInStaff(request);
+  const { staff } = await requireSignedInStaff(request, context);
   const form = await request.formData();
   const locale = matchLocale(formString(form, "locale"));
   const back = safeRedirectPath(form.get("redirect_to"));

@@ -18,10 +18,10 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardS
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Portico" }];
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const redirectTo = safeRedirectPath(url.searchParams.get("redirect_to"));
-  if (await getSignedInStaff(request)) throw redirect(redirectTo, { status: 303, headers: NO_STORE });
+  if (await getSignedInStaff(request, context)) throw redirect(redirectTo, { status: 303, headers: NO_STORE });
   const locale = staffLocale(request, null);
   return json({ locale, title: translator(locale)("dash.signIn.title"), redirectTo, notice: noticeOf(request) }, { headers: NO_STORE });
 }

@@ -17,8 +17,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardS
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Portico" }];
 export const headers: HeadersFunction = () => NO_STORE;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const { session, staff } = await requireSignedInStaff(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { session, staff } = await requireSignedInStaff(request, context);
   const locale = staffLocale(request, staff);
   return json(
     {
@@ -34,9 +34,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** Picks the merchant every dashboard URL of this session acts on (only one of the person's own). */
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
-  const { session, staff } = await requireSignedInStaff(request);
+  const { session, staff } = await requireSignedInStaff(request, context);
   const form = await request.formData();
   const merchantId = formString(form, "merchant_id");
   if (!getMembership({ staffUserId: staff.id, merchantId })) throw dashboardError(403, "forbidden");

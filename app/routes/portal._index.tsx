@@ -11,9 +11,9 @@ import { overviewData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   // Re-checked here too: this loader runs in parallel with the layout's.
-  const s = await requirePage(request, "overview");
+  const s = await requirePage(request, context, "overview");
   return json({ name: s.customer.name ?? s.customer.email, ...overviewData(s) }, { headers: NO_STORE });
 }
 

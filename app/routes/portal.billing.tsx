@@ -11,8 +11,8 @@ import { billingData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requirePage(request, "billing");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requirePage(request, context, "billing");
   const cursor = new URL(request.url).searchParams.get("starting_after") || undefined;
   return json(billingData(s, cursor), { headers: NO_STORE });
 }

@@ -20,10 +20,10 @@ async function signedOut(response: Response): Promise<Response> {
  * payment without an invoice and a portal whose billing history is switched off all answer the
  * same 404, with no PDF bytes.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   let session;
   try {
-    session = await requireCustomerSession(request);
+    session = await requireCustomerSession(request, context);
   } catch (error) {
     if (error instanceof Response) throw await signedOut(error);
     throw error;

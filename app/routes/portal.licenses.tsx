@@ -13,8 +13,8 @@ import { licensesData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => ({ ...NO_STORE, "Referrer-Policy": "no-referrer" });
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requirePage(request, "licenses");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requirePage(request, context, "licenses");
   const reveal = new URL(request.url).searchParams.get("reveal");
   return json({ ...licensesData(s, reveal), notice: noticeOf(request) }, { headers: { ...NO_STORE, "Referrer-Policy": "no-referrer" } });
 }

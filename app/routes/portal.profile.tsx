@@ -14,8 +14,8 @@ import { supportedLocales } from "~/i18n/index";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requirePage(request, "profile");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requirePage(request, context, "profile");
   return json(
     { ...profileData(s), merchant: s.merchant.portalSettings.branding.display_name ?? s.merchant.name, notice: noticeOf(request) },
     { headers: NO_STORE },

@@ -16,8 +16,8 @@ import { subscriptionForCancel } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const s = await requirePage(request, "subscriptions");
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const s = await requirePage(request, context, "subscriptions");
   const settings = s.merchant.portalSettings.features.subscription_cancel;
   requireAllowed(settings.enabled);
   const row = orPortalError(() => requireSubscription({ merchantId: s.merchant.id, customerId: s.customer.id, id: params.id ?? "" }));

@@ -13,8 +13,8 @@ import { subscriptionsData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requirePage(request, "subscriptions");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requirePage(request, context, "subscriptions");
   return json({ ...subscriptionsData(s), notice: noticeOf(request) }, { headers: NO_STORE });
 }
 

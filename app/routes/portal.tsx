@@ -17,8 +17,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 // Signed-in pages are never stored: after sign-out, Back shows nothing.
 export const headers: HeadersFunction = () => NO_STORE;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requireCustomerSession(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requireCustomerSession(request, context);
   return json(
     {
       locale: s.uiLocale,

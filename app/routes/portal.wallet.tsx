@@ -10,8 +10,8 @@ import { walletData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requirePage(request, "wallet");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requirePage(request, context, "wallet");
   const cursor = new URL(request.url).searchParams.get("starting_after") || undefined;
   return json(walletData(s, cursor), { headers: NO_STORE });
 }

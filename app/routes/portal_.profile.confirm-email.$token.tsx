@@ -24,9 +24,9 @@ export const headers: HeadersFunction = () => TOKEN_PAGE_HEADERS;
 const view = (data: View, status = 200) => json(data, { status, headers: TOKEN_PAGE_HEADERS });
 
 /** GET only shows the question: mail scanners open links, so only the button applies the change. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const found = getLiveEmailChange(params.token ?? "");
-  const signedIn = Boolean(await getCustomerSession(request));
+  const signedIn = Boolean(await getCustomerSession(request, context));
   if (!found) return view({ state: "invalid", locale: negotiateLocale({ request }), branding: null, signInPath: null, email: null, signedIn }, 404);
   return view({
     state: "confirm",
@@ -38,10 +38,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   assertSameOrigin(request);
   const result = await confirmEmailChange({ token: params.token ?? "" });
-  const session = await getCustomerSession(request);
+  const session = await getCustomerSession(request, context);
   if (result.state === "invalid") {
     return view({ state: "invalid", locale: negotiateLocale({ request }), branding: null, signInPath: null, email: null, signedIn: Boolean(session) }, 404);
   }

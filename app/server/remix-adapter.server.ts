@@ -16,8 +16,14 @@ export function createRemixHandler(options: {
   const handle = createRequestHandler(options.build, options.mode);
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     try {
-      const controller = new AbortController();
-      res.on("close", () => controller.abort());
+      // Aborted only when the client went away before the response was finished: aborting on
+      // every close made each request's signal (and Remix's per-loader copies) fire at the end.
+      let controller: AbortController | null = new AbortController();
+      const { signal } = controller;
+      res.on("finish", () => {
+        controller = null;
+      });
+      res.on("close", () => controller?.abort());
       const headers = new Headers();
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
         const name = req.rawHeaders[i].toLowerCase();
@@ -28,7 +34,7 @@ export function createRemixHandler(options: {
       const init: RequestInit & { duplex?: "half" } = {
         method: req.method,
         headers,
-        signal: controller.signal,
+        signal,
       };
       if (req.method !== "GET" && req.method !== "HEAD" && Buffer.isBuffer(req.body)) {
         init.body = req.body as unknown as BodyInit;

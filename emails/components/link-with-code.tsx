@@ -1,4 +1,4 @@
-import { Link } from "@react-email/components";
+import { Link } from "@react-email/link";
 import type { TFunction } from "i18next";
 import { ActionButton, CodeBox } from "./action-button";
 import { Muted, Paragraph } from "./layout";

@@ -1,4 +1,4 @@
-import { Link } from "@react-email/components";
+import { Link } from "@react-email/link";
 import { translator, type Locale } from "~/i18n/index";
 import { ActionButton } from "../components/action-button";
 import { type EmailBranding, Letter, Muted } from "../components/layout";

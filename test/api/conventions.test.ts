@@ -174,6 +174,16 @@ describe("headers, health and logs", () => {
     expect(a.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("gives API responses and the health check a policy that allows no script, and no nonce", async () => {
+    for (const res of [await fetch(`${server.url}/api/v1/openapi.json`), await fetch(`${server.url}/healthz`), await fetch(`${server.url}/api/v1/customers`)]) {
+      const csp = res.headers.get("content-security-policy")!;
+      expect(csp).toContain("script-src 'none'");
+      expect(csp).not.toContain("nonce-");
+      for (const part of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) expect(csp).toContain(part);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+  });
+
   it("answers /healthz after checking the database", async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);

@@ -42,12 +42,11 @@ import { RSS_TARGET_MB, floors, scenarios, type BenchContext, type FloorKey, typ
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CACHE = path.join(ROOT, ".cache/bench");
-const BUILD = path.join(CACHE, "build");
 const MERCHANT = "bench";
 const SIGNING_KEYS = "bench:bench-signing-secret-0123456789abcdef";
 
 const usage = `npm run bench -- [--duration 10] [--connections 50] [--customers 1000] [--payments-per-customer 5]
-                  [--only key,key] [--out .cache/bench/last.json] [--no-build] [--keep] [--decode-bodies]
+                  [--only key,key] [--out .cache/bench/last.json] [--no-build] [--build-dir <dir>] [--keep] [--decode-bodies]
 scenarios: ${scenarios.map((s) => s.key).join(", ")}`;
 const { values: flags } = (() => {
   try {
@@ -60,6 +59,7 @@ const { values: flags } = (() => {
         only: { type: "string" },
         out: { type: "string", default: path.join(CACHE, "last.json") },
         "no-build": { type: "boolean", default: false },
+        "build-dir": { type: "string" },
         keep: { type: "boolean", default: false },
         "decode-bodies": { type: "boolean", default: false },
         help: { type: "boolean", default: false },
@@ -73,6 +73,14 @@ const { values: flags } = (() => {
 if (flags.help) {
   console.log(usage);
   process.exit(0);
+}
+// --build-dir: a production build made beforehand (`PORTICO_BUILD_DIR=<dir> NODE_ENV=production
+// npx remix build`), used as it is: for comparing two commits in runs made back to back. The folder
+// must be inside the project (e.g. .cache/bench/ab/<name>) so that the build's imports resolve.
+const BUILD = flags["build-dir"] ? path.resolve(flags["build-dir"]) : path.join(CACHE, "build");
+if (flags["build-dir"] && !fs.existsSync(path.join(BUILD, "index.js"))) {
+  console.error(`--build-dir ${BUILD} holds no index.js: build it first\n${usage}`);
+  process.exit(2);
 }
 const number = (name: string, raw: string, min: number) => {
   const n = Number(raw);
@@ -289,7 +297,7 @@ async function measureScenario(
 async function main() {
   fs.mkdirSync(CACHE, { recursive: true });
   const loadStart = os.loadavg();
-  if (!flags["no-build"] || !fs.existsSync(path.join(BUILD, "index.js"))) build();
+  if (!flags["build-dir"] && (!flags["no-build"] || !fs.existsSync(path.join(BUILD, "index.js")))) build();
   const runDir = fs.mkdtempSync(path.join(CACHE, "run-"));
   if (!flags.keep) runDirToRemove = runDir;
   try {
@@ -371,7 +379,7 @@ async function main() {
 
     const summary = targetsSummary(result);
     console.log(
-      `\nPortico bench ${result.at} (${commit}), ${CUSTOMERS.toLocaleString("en")} customers, ${DURATION} s × ${CONNECTIONS} connections per scenario, load average ${loadStart[0].toFixed(1)} → ${result.loadavg.end[0].toFixed(1)}`,
+      `\nPortico bench ${result.at} (${commit}${flags["build-dir"] ? `, build ${BUILD}` : ""}), ${CUSTOMERS.toLocaleString("en")} customers, ${DURATION} s × ${CONNECTIONS} connections per scenario, load average ${loadStart[0].toFixed(1)} → ${result.loadavg.end[0].toFixed(1)}`,
     );
     console.log(formatFloors(result));
     console.log(`\n${formatTable(result)}\n`);
