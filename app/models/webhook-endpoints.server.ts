@@ -13,6 +13,7 @@ import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { newId } from "~/utils/ids.server";
+import { sealSecret } from "~/utils/secret-box.server";
 import { generateSecret } from "~/webhooks/signing.server";
 import { ForbiddenAddressError, assertPublicHost } from "~/webhooks/ssrf.server";
 import { audit, type Actor } from "./audit.server";
@@ -23,6 +24,10 @@ import { webhookDeliveryQueue } from "./webhook-deliveries.server";
 
 // Every queued event fans out to each endpoint: a bound keeps one merchant from multiplying work.
 export const MAX_ENDPOINTS_PER_MERCHANT = 16;
+
+// An endpoint's whsec_ secret is kept sealed (AES-256-GCM, app/utils/secret-box.server.ts): the
+// worker opens it to sign each delivery; the merchant sees it once, in the create answer.
+export const WEBHOOK_SECRET_PURPOSE = "webhook-endpoint-secret";
 
 type DeliveryAttempt = typeof webhookDeliveryAttempts.$inferSelect;
 
@@ -86,6 +91,7 @@ export function createWebhookEndpoint(opts: {
       `A merchant can have at most ${MAX_ENDPOINTS_PER_MERCHANT} webhook endpoints; delete one first.`,
     );
   }
+  const secret = generateSecret();
   const endpoint = db
     .insert(webhookEndpoints)
     .values({
@@ -94,13 +100,14 @@ export function createWebhookEndpoint(opts: {
       url: input.url,
       events: input.events ?? [...webhookEventTypes],
       description: input.description ?? null,
-      secret: generateSecret(),
+      secret: sealSecret(secret, WEBHOOK_SECRET_PURPOSE),
       createdAt: now(),
     })
     .returning()
     .get();
   audit({ merchantId, actor, action: "webhook_endpoint.created", objectType: "webhook_endpoint", objectId: endpoint.id });
-  return endpoint;
+  // The plain secret, for the one answer that shows it.
+  return { ...endpoint, secret };
 }
 
 /** One live webhook endpoint of this merchant; otherwise not found. */
