@@ -36,7 +36,7 @@ describe("email-change requests", () => {
       const res = await change(cookie, `new${i}@example.com`);
       expect(res.status).toBe(303);
       expect(res.location).toBe("/portal/profile?notice=email_change_sent");
-      const mail = await smtp.waitFor((m) => m.to.includes(`new${i}@example.com`), 30_000);
+      const mail = await smtp.waitFor((m) => m.to.includes(`new${i}@example.com`), `the confirmation to new${i}`);
       // To an address nobody has verified: the merchant and the address, never the customer's name.
       expect(mail.text).not.toMatch(/Zelda|Hyrule/);
       expect(mail.raw).not.toMatch(/Zelda|Hyrule/);
@@ -56,7 +56,7 @@ describe("email-change requests", () => {
     await server.setClock(61 * 60_000);
     cookie = await signIn(customer.id);
     expect((await change(cookie, "new7@example.com")).status).toBe(303);
-    await smtp.waitFor((m) => m.to.includes("new7@example.com"), 30_000);
+    await smtp.waitFor((m) => m.to.includes("new7@example.com"), "the confirmation to new7");
     expect(smtp.messages.filter((m) => m.to.includes("new6@example.com"))).toHaveLength(0);
     expect(readDb(server.dbFile, "select id from mail_outbox where to_address = 'new6@example.com'")).toHaveLength(0);
   });

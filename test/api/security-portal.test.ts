@@ -43,7 +43,7 @@ async function signIn(customerId: string, cookie?: string) {
   return { portalSessionId: ps.body.id as string, cookie: sessionCookie(res)! };
 }
 
-const mailTo = (to: string, subject: RegExp) => smtp.waitFor((m) => m.to.includes(to) && subject.test(m.subject), 30_000);
+const mailTo = (to: string, subject: RegExp) => smtp.waitFor((m) => m.to.includes(to) && subject.test(m.subject), `a mail to ${to} titled ${subject}`);
 const confirmLinkIn = (mail: CapturedMail) => /(http:\/\/127\.0\.0\.1:\d+\/portal\/profile\/confirm-email\/[A-Za-z0-9]+)/.exec(mail.text)![1];
 const portalLinkIn = (mail: CapturedMail) => /(http:\/\/127\.0\.0\.1:\d+\/portal\/session\/[A-Za-z0-9_.-]+)/.exec(mail.text)![1];
 const codeIn = (mail: CapturedMail) => /\b([A-Z0-9]{6})\b/.exec(mail.text.split(/one-time code[^\n]*\n/i)[1] ?? "")![1];
@@ -110,7 +110,7 @@ describe("2. an email change kills the links and codes mailed before it", () => 
   it("after an API PATCH: an emailed link shows the 401 page, its code is refused with either address; a code sent afterwards works", async () => {
     const c = await newCustomer();
     const ps = await api.post(`/customers/${c.id}/portal-sessions`, { send_email: true });
-    const invite = await smtp.waitFor((m) => m.text.includes(ps.body.url), 30_000);
+    const invite = await smtp.waitFor((m) => m.text.includes(ps.body.url), "the invite");
     expect((await signInPost({ intent: "email", email: c.email })).status).toBe(200);
     const selfSignIn = await mailTo(c.email, /sign-in link/);
     const codes = [codeIn(invite), codeIn(selfSignIn)];
@@ -144,7 +144,7 @@ describe("2. an email change kills the links and codes mailed before it", () => 
   it("after a confirmed portal change: the earlier emailed link dies too; the browser session that asked stays", async () => {
     const c = await newCustomer();
     const ps = await api.post(`/customers/${c.id}/portal-sessions`, { send_email: true });
-    await smtp.waitFor((m) => m.text.includes(ps.body.url), 30_000);
+    await smtp.waitFor((m) => m.text.includes(ps.body.url), "the invite");
     const s = await signIn(c.id);
     const link = await requestEmailChange(s.cookie, unique("confirmed"));
     expect((await postForm(link, {})).status).toBe(200);
@@ -288,7 +288,7 @@ describe("14. the sign-in page", () => {
   it("wrong codes cost the self sign-in codes mailed to that address, never a 7-day invite's code", async () => {
     const c = await newCustomer();
     const ps = await api.post(`/customers/${c.id}/portal-sessions`, { send_email: true, expires_in: 604_800 });
-    const invite = await smtp.waitFor((m) => m.text.includes(ps.body.url), 30_000);
+    const invite = await smtp.waitFor((m) => m.text.includes(ps.body.url), "the invite");
     expect((await signInPost({ intent: "email", email: c.email }, { ip: "203.0.113.70" })).status).toBe(200);
     const selfSignIn = await mailTo(c.email, /sign-in link/);
     const right = new Set([codeIn(invite), codeIn(selfSignIn)]);

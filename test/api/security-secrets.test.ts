@@ -57,7 +57,7 @@ async function deliveredAndVerified(api: ApiClient, customerId: string, hookPath
   const before = receiver.on(hookPath).length;
   const name = `Rita ${Math.random().toString(36).slice(2, 8)}`;
   expect((await api.patch(`/customers/${customerId}`, { name })).status).toBe(200);
-  await receiver.waitFor(() => receiver.on(hookPath).length > before, `a delivery to ${hookPath}`, 30_000);
+  await receiver.waitFor(() => receiver.on(hookPath).length > before, `a delivery to ${hookPath}`);
   const event = verify(secret, receiver.on(hookPath)[before]);
   expect(event.data.object.name).toBe(name);
 }
@@ -166,13 +166,13 @@ describe("mail handed to SMTP keeps no link token or code", () => {
     const server = await start();
     const { api, customer } = await world(server, "scrub");
     const ps = (await api.post(`/customers/${customer.id}/portal-sessions`, { send_email: true })).body;
-    const invite = await smtp.waitFor((m) => m.text.includes(ps.url), 30_000);
+    const invite = await smtp.waitFor((m) => m.text.includes(ps.url), "the invite");
     const code = /\b([A-Z0-9]{6})\b/.exec(invite.text.split(/one-time code[^\n]*\n/i)[1] ?? "")![1];
 
     const signedIn = (await request((await api.post(`/customers/${customer.id}/portal-sessions`, {})).body.url));
     const cookie = sessionCookie(signedIn)!;
     expect((await postForm(`${server.url}/portal/profile`, { email: "scrub-new@example.com" }, { cookie })).status).toBe(303);
-    const confirmation = await smtp.waitFor((m) => m.to.includes("scrub-new@example.com"), 30_000);
+    const confirmation = await smtp.waitFor((m) => m.to.includes("scrub-new@example.com"), "the confirmation");
     const confirmToken = /confirm-email\/([A-Za-z0-9]+)/.exec(confirmation.text)![1];
 
     type Row = { template: string; status: string; scrub: string | null; html: string; text: string };
@@ -193,14 +193,14 @@ describe("mail_outbox retention", () => {
     const server = await start({ env: { MAIL_RETENTION_DAYS: "2" } });
     const { api, customer } = await world(server, "retention");
     const ps = (await api.post(`/customers/${customer.id}/portal-sessions`, { send_email: true })).body;
-    await smtp.waitFor((m) => m.text.includes(ps.url), 30_000);
+    await smtp.waitFor((m) => m.text.includes(ps.url), "the invite");
     const count = () => readDb<{ n: number }>(server.dbFile, "select count(*) n from mail_outbox")[0].n;
     await expect.poll(() => readDb<{ status: string }>(server.dbFile, "select status from mail_outbox")[0]?.status, { timeout: 30_000 }).toBe("sent");
     await server.setClock(3 * 86_400_000);
     await expect.poll(count, { timeout: 30_000 }).toBe(0);
     // Mail of the moved day itself is kept: only what is older than the period goes.
     const again = (await api.post(`/customers/${customer.id}/portal-sessions`, { send_email: true })).body;
-    await smtp.waitFor((m) => m.text.includes(again.url), 30_000);
+    await smtp.waitFor((m) => m.text.includes(again.url), "the second invite");
     await expect.poll(() => readDb<{ status: string }>(server.dbFile, "select status from mail_outbox")[0]?.status, { timeout: 30_000 }).toBe("sent");
     expect(count()).toBe(1);
   });
