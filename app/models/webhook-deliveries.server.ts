@@ -4,9 +4,9 @@ import { now } from "~/utils/clock.server";
 import { db, writeTransaction } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { defineOutbox } from "~/utils/outbox.server";
-import type { AttemptResult } from "~/webhooks/send.server";
 import { openSecret } from "~/utils/secret-box.server";
-import { WEBHOOK_SECRET_PURPOSE } from "./webhook-endpoints.server";
+import type { AttemptResult } from "~/webhooks/send.server";
+import { WEBHOOK_SECRET_PURPOSE } from "~/webhooks/signing.server";
 
 export type ClaimedDelivery = {
   seq: number;

@@ -14,7 +14,7 @@ import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { newId } from "~/utils/ids.server";
 import { sealSecret } from "~/utils/secret-box.server";
-import { generateSecret } from "~/webhooks/signing.server";
+import { generateSecret, WEBHOOK_SECRET_PURPOSE } from "~/webhooks/signing.server";
 import { ForbiddenAddressError, assertPublicHost } from "~/webhooks/ssrf.server";
 import { audit, type Actor } from "./audit.server";
 import { invalidField, limitReached, notFound } from "./errors.server";
@@ -24,10 +24,6 @@ import { webhookDeliveryQueue } from "./webhook-deliveries.server";
 
 // Every queued event fans out to each endpoint: a bound keeps one merchant from multiplying work.
 export const MAX_ENDPOINTS_PER_MERCHANT = 16;
-
-// An endpoint's whsec_ secret is kept sealed (AES-256-GCM, app/utils/secret-box.server.ts): the
-// worker opens it to sign each delivery; the merchant sees it once, in the create answer.
-export const WEBHOOK_SECRET_PURPOSE = "webhook-endpoint-secret";
 
 type DeliveryAttempt = typeof webhookDeliveryAttempts.$inferSelect;
 

@@ -1,9 +1,9 @@
 import { IDEMPOTENT_RESPONSE_PURPOSE } from "~/api/idempotency.server";
 import { STAFF_TOTP_PURPOSE } from "~/models/staff-two-factor.server";
-import { WEBHOOK_SECRET_PURPOSE } from "~/models/webhook-endpoints.server";
 import { sqlite } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { currentKeyId, openSecret, sealedKeyId, sealSecret } from "~/utils/secret-box.server";
+import { WEBHOOK_SECRET_PURPOSE } from "~/webhooks/signing.server";
 
 // Every column that holds a bearer secret the server must read back, and its sealing purpose.
 const SEALED_COLUMNS = [

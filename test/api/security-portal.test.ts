@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, startServer, startSmtpCapture, type CapturedMail, type SmtpCapture, type TestServer } from "../setup/server";
+import { hostileRedirects, isUnder } from "./hostile-redirects";
 import { h1, postForm, readDb, request, sessionCookie } from "./portal-helpers";
 
 // Issue 12's portal items, over HTTP against the built server with a real SMTP capture:
@@ -154,39 +155,13 @@ describe("2. an email change kills the links and codes mailed before it", () => 
 });
 
 describe("8. the language switch never redirects off the portal", () => {
-  const hostile = [
-    "//evil.example/portal",
-    "/portal/../\\evil.example",
-    "/portal/..\\..\\\\evil.example",
-    "/\\evil.example",
-    "\\\\evil.example/portal",
-    "https://evil.example/portal",
-    "http://127.0.0.1:1/portal",
-    "/portal/%2e%2e/%2e%2e//evil.example",
-    "/portal/.%2e/\\evil.example",
-    "/PORTAL/../\\evil.example",
-    "/portal/%5C%5Cevil.example",
-    "/portal/%2F%2Fevil.example",
-    "/portal/..%2F..%2F%2Fevil.example",
-    " //evil.example",
-    "/por\ttal/../\\evil.example",
-    "javascript:alert(1)//portal",
-    "/portalevil",
-    "/dev/mailbox",
-  ];
 
-  it.each(hostile)("redirect_to=%j → a path under /portal on this origin", async (value) => {
+  it.each(hostileRedirects("/portal"))("redirect_to=%j → a path under /portal on this origin", async (value) => {
     const c = await newCustomer();
     const { cookie } = await signIn(c.id);
     const res = await postForm(`${server.url}/portal/locale`, { locale: "ko", redirect_to: value }, { cookie });
     expect(res.status).toBe(303);
-    const location = res.location!;
-    expect(location).toMatch(/^\/portal(\/|\?|$)/);
-    expect(location).not.toMatch(/^\/[/\\]/);
-    expect(location).not.toMatch(/\\|%5c|%2f%2f|\/\/|(^|\/)\.\.?(\/|$)/i);
-    const resolved = new URL(location, server.url);
-    expect(resolved.origin).toBe(server.url);
-    expect(resolved.pathname === "/portal" || resolved.pathname.startsWith("/portal/")).toBe(true);
+    expect(res.location, String(res.location)).toSatisfy((l: string | null) => isUnder("/portal", l, server.url));
   });
 
   it("a page of the portal is kept, with its query, without the notice", async () => {

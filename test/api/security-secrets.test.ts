@@ -1,10 +1,11 @@
-import { createHash } from "node:crypto";
+import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, runCli, startServer, startSmtpCapture, tempDbFile, type SmtpCapture, type TestServer } from "../setup/server";
-import { postForm, readDb, request, sessionCookie, writeDb } from "./portal-helpers";
+import { createStaff, post, signIn, staffCookie, totp } from "./dashboard-helpers";
+import { postForm, readDb, request, sessionCookie, TEST_KID, TEST_SECRET, writeDb } from "./portal-helpers";
 import { startReceiver, verify, type Receiver } from "./webhooks-receiver";
 
 // Issue 12, item 5: no bearer secret in plaintext in any column. Stored idempotent responses and
@@ -43,7 +44,6 @@ const stopAll = async () => {
 const column = (dbFile: string, sql: string, ...params: unknown[]) => readDb<{ v: string }>(dbFile, sql, ...params).map((r) => r.v);
 const base64Part = (secret: string) => secret.replace(/^whsec_/, "");
 const tokenOf = (url: string) => url.split("/").pop()!;
-const fingerprint = (method: string, p: string, body: unknown) => createHash("sha256").update(`${method} ${p}\n${JSON.stringify(body)}`).digest("hex");
 
 async function world(server: TestServer, slug: string) {
   const key = createMerchant(server.dbFile, `Secrets ${slug}`, slug).apiKey;
@@ -102,22 +102,15 @@ describe("sealed columns", () => {
     const server = await start();
     const { api, customer, key } = await world(server, "migrate");
     const endpoint = (await api.post("/webhook-endpoints", { url: receiver.url("/migrated"), events: ["customer.updated"] })).body;
+    const requestBody = { locale: "en" };
+    const first = await api.post(`/customers/${customer.id}/portal-sessions`, requestBody, { "Idempotency-Key": "old-1" });
+    expect(first.status).toBe(201);
     const dbFile = server.dbFile;
     await stopAll();
 
-    // What an earlier version wrote: the secret and an idempotent answer in plaintext.
+    // What an earlier version wrote: the secret and the idempotent answer in plaintext.
     writeDb(dbFile, "update webhook_endpoints set secret = ? where id = ?", endpoint.secret, endpoint.id);
-    const merchantId = readDb<{ merchant_id: string }>(dbFile, "select merchant_id from customers where id = ?", customer.id)[0].merchant_id;
-    const plainBody = JSON.stringify({ id: "ps_plain", object: "portal_session", url: "http://127.0.0.1/portal/session/eyJplain.eyJtoken.sig" });
-    const requestBody = { locale: "en" };
-    writeDb(
-      dbFile,
-      "insert into idempotency_records (merchant_id, key, request_hash, response_status, response_body, created_at) values (?, 'old-1', ?, 201, ?, ?)",
-      merchantId,
-      fingerprint("POST", `/api/v1/customers/${customer.id}/portal-sessions`, requestBody),
-      plainBody,
-      Date.now(),
-    );
+    writeDb(dbFile, "update idempotency_records set response_body = ? where key = 'old-1'", JSON.stringify(first.body));
 
     const restarted = await start({ dbFile });
     expect(restarted.logs.join("\n")).toContain("sealed stored secrets");
@@ -127,10 +120,10 @@ describe("sealed columns", () => {
     ];
     for (const value of sealed) expect(value).toMatch(/^v1\.d1\./);
     expect(sealed.join()).not.toContain(base64Part(endpoint.secret));
-    expect(sealed.join()).not.toContain("eyJplain");
+    expect(sealed.join()).not.toContain(tokenOf(first.body.url));
     const replay = await apiClient(restarted.url, key).post(`/customers/${customer.id}/portal-sessions`, requestBody, { "Idempotency-Key": "old-1" });
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
-    expect(replay.body.url).toBe("http://127.0.0.1/portal/session/eyJplain.eyJtoken.sig");
+    expect(replay.body).toEqual(first.body);
     await deliveredAndVerified(apiClient(restarted.url, key), customer.id, "/migrated", endpoint.secret);
     await stopAll();
 
@@ -144,6 +137,34 @@ describe("sealed columns", () => {
     // And then the old key can go.
     const onlyNew = await start({ dbFile, env: { DATA_ENCRYPTION_KEY: KEY_2 } });
     await deliveredAndVerified(apiClient(onlyNew.url, key), customer.id, "/migrated", endpoint.secret);
+  });
+
+  it("a staff TOTP secret sealed under a portal signing key (the dashboard's first release) is re-sealed under DATA_ENCRYPTION_KEY at start and still checks codes", async () => {
+    const server = await start();
+    createMerchant(server.dbFile, "Legacy TOTP", "legacy-totp");
+    const person = createStaff(server, { merchant: "legacy-totp", email: "legacy-totp@example.com", role: "owner" });
+    const dbFile = server.dbFile;
+    await stopAll();
+
+    // Sealed the way the dashboard's first release did: HKDF of the PORTAL_SIGNING_KEYS secret.
+    const totpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    const key = Buffer.from(hkdfSync("sha256", Buffer.from(TEST_SECRET, "utf8"), "portico", "portico:staff-totp", 32));
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    cipher.setAAD(Buffer.from("staff-totp"));
+    const body = Buffer.concat([cipher.update(totpSecret, "utf8"), cipher.final()]);
+    const legacy = ["v1", TEST_KID, iv.toString("base64url"), body.toString("base64url"), cipher.getAuthTag().toString("base64url")].join(".");
+    writeDb(dbFile, "update staff_users set totp_secret_encrypted = ?, totp_enabled_at = ? where email = ?", legacy, Date.now(), person.email);
+
+    const restarted = await start({ dbFile });
+    const [stored] = column(dbFile, "select totp_secret_encrypted v from staff_users where email = ?", person.email);
+    expect(stored).toMatch(/^v1\.d1\./);
+    expect(stored).not.toBe(legacy);
+    const step1 = await signIn(restarted, person.email, person.password);
+    expect(step1.location).toMatch(/^\/dashboard\/sign-in\/verify/);
+    const verified = await post(`${restarted.url}/dashboard/sign-in/verify`, { code: await totp(totpSecret) }, { cookie: step1.cookie });
+    expect(verified.status).toBe(303);
+    expect(staffCookie(verified)).not.toBeNull();
   });
 
   it("outside production, an unset DATA_ENCRYPTION_KEY is generated once into data/, owner-only, and survives restarts", async () => {
