@@ -131,7 +131,8 @@ export function parseProfileForm(s: CustomerSession, form: FormData) {
     }
   }
   if (form.has("legal_name")) {
-    if (values.legal_name.length > LIMITS.name) errors.legal_name = "profile.errors.tooLong";
+    if (hasUnsafeNameCharacters(field(form, "legal_name") ?? "")) errors.legal_name = "profile.errors.nameCharacters";
+    else if (values.legal_name.length > LIMITS.name) errors.legal_name = "profile.errors.tooLong";
     else if ((values.legal_name || null) !== c.legalName) patch.legal_name = values.legal_name || null;
   }
   if (form.has("document_locale")) {

@@ -10,8 +10,8 @@ import { usageData } from "~/portal/view-models.server";
 
 export const headers: HeadersFunction = () => NO_STORE;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const s = await requirePage(request, "usage");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const s = await requirePage(request, context, "usage");
   return json(usageData(s), { headers: NO_STORE });
 }
 

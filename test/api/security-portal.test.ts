@@ -240,6 +240,11 @@ describe("11. names that would spoof text", () => {
     expect(res.text).toContain('data-testid="error-name"');
     expect(res.text).toContain("Names cannot contain control or text-direction characters.");
     expect((await api.get(`/customers/${c.id}`)).body.name).toBe("Emily Carter");
+    // The legal name too.
+    const legal = await postForm(`${server.url}/portal/profile`, { legal_name: "Carter\u2066 Ltd" }, { cookie });
+    expect(legal.status).toBe(400);
+    expect(legal.text).toContain('data-testid="error-legal_name"');
+    expect((await api.get(`/customers/${c.id}`)).body.legal_name).toBeNull();
   });
 });
 
