@@ -14,6 +14,7 @@ import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler } from "~/server/remix-adapter.server";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
 import { bootstrap } from "~/dev/demo.server";
+import { sealSecretsAtRest } from "~/server/secrets-at-rest.server";
 import { crossSiteGuard } from "~/utils/csrf.server";
 import { pdfWarmup } from "~/pdf/warmup.server";
 import { mailWorker } from "~/workers/mail.server";
@@ -26,6 +27,8 @@ const mayRenderPage = (path: string) => !(path.startsWith("/api/") || path.start
 const buildDir = path.dirname(fileURLToPath(import.meta.url));
 const app = express();
 app.disable("x-powered-by");
+// A hop count or the proxies' addresses, never `true` (env.server.ts): req.ip is then the
+// X-Forwarded-For entry our own proxy wrote, not one the client chose.
 app.set("trust proxy", env.TRUST_PROXY);
 let shuttingDown = false;
 
@@ -155,13 +158,15 @@ app.use((error: unknown, req: express.Request, res: express.Response, _next: exp
   res.status(status).type("text/plain").send(`${message} Request id: ${requestId}`);
 });
 
+sealSecretsAtRest();
 bootstrap();
 
 const server = http.createServer(app);
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
-  logger.info({ msg: "listening", port, public_url: env.PUBLIC_URL, database: env.DATABASE_PATH });
+  const host = typeof address === "object" && address ? address.address : env.HOST;
+  logger.info({ msg: "listening", host, port, public_url: env.PUBLIC_URL, database: env.DATABASE_PATH });
   startBackgroundTasks([mailWorker, webhookWorker, pdfWarmup]);
 });
 

@@ -6,14 +6,22 @@ import PortalInvite, * as invite from "./templates/portal-invite";
 import SignInLink, * as signIn from "./templates/sign-in-link";
 import TeamInvite, * as teamInvite from "./templates/team-invite";
 
-// Import from *.server.ts modules only: e-mails never reach the browser bundle.
+// The token of a link is its last path segment.
+const tokenOf = (url: string) => new URL(url).pathname.split("/").pop() ?? "";
+
+// Import from *.server.ts modules only: e-mails never reach the browser bundle. `secrets` names
+// the bearer values a message carries, which the outbox scrubs from its copy once sent.
 const templates = {
-  "sign-in-link": { component: SignInLink, subject: signIn.subject },
-  "portal-invite": { component: PortalInvite, subject: invite.subject },
-  "email-change-confirmation": { component: EmailChangeConfirmation, subject: emailChange.subject },
-  "email-changed-notice": { component: EmailChangedNotice, subject: emailChanged.subject },
-  "cancellation-confirmation": { component: CancellationConfirmation, subject: cancellation.subject },
-  "team-invite": { component: TeamInvite, subject: teamInvite.subject },
+  "sign-in-link": { component: SignInLink, subject: signIn.subject, secrets: (p: signIn.SignInLinkProps) => [tokenOf(p.url), p.code] },
+  "portal-invite": { component: PortalInvite, subject: invite.subject, secrets: (p: invite.PortalInviteProps) => [tokenOf(p.url), p.code] },
+  "email-change-confirmation": {
+    component: EmailChangeConfirmation,
+    subject: emailChange.subject,
+    secrets: (p: emailChange.EmailChangeConfirmationProps) => [tokenOf(p.confirmUrl)],
+  },
+  "email-changed-notice": { component: EmailChangedNotice, subject: emailChanged.subject, secrets: () => [] },
+  "cancellation-confirmation": { component: CancellationConfirmation, subject: cancellation.subject, secrets: () => [] },
+  "team-invite": { component: TeamInvite, subject: teamInvite.subject, secrets: (p: teamInvite.TeamInviteProps) => [tokenOf(p.url)] },
 };
 
 export type TemplateName = keyof typeof templates;
@@ -25,7 +33,7 @@ export type TemplateProps = {
   "cancellation-confirmation": cancellation.CancellationConfirmationProps;
   "team-invite": teamInvite.TeamInviteProps;
 };
-export type RenderedEmail = { template: TemplateName; subject: string; html: string; text: string };
+export type RenderedEmail = { template: TemplateName; subject: string; html: string; text: string; secrets: string[] };
 
 /**
  * One message as HTML and plain text, ready for the outbox. The renderer (with prettier and
@@ -36,5 +44,6 @@ export async function renderEmail<K extends TemplateName>(name: K, props: Templa
   const entry = templates[name];
   const element = createElement(entry.component as ComponentType<TemplateProps[K]>, props);
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { template: name, subject: (entry.subject as (p: TemplateProps[K]) => string)(props), html, text };
+  const secrets = (entry.secrets as (p: TemplateProps[K]) => string[])(props).filter((s) => s.length > 0);
+  return { template: name, subject: (entry.subject as (p: TemplateProps[K]) => string)(props), html, text, secrets };
 }

@@ -69,7 +69,9 @@ const byKind: Record<DomainErrorKind, { status: number; type: ApiErrorType }> = 
 
 /** The API's answer to a domain failure: the one mapping from `DomainError` to HTTP. */
 export function fromDomainError(error: DomainError): ApiError {
-  return new ApiError({ ...byKind[error.kind], code: error.code, message: error.message, param: error.field });
+  // A reused idempotency key is an idempotency_error wherever the key came from (API.md).
+  const type = error.code === "idempotency_key_reused" ? "idempotency_error" : byKind[error.kind].type;
+  return new ApiError({ ...byKind[error.kind], type, code: error.code, message: error.message, param: error.field });
 }
 
 /** The API error an expected failure answers with, or null for a bug (a 500). */

@@ -3,10 +3,15 @@ import { idempotencyRecords } from "#db/schema/index";
 import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { sha256Hex } from "~/utils/ids.server";
+import { openSecret, sealSecret } from "~/utils/secret-box.server";
 import { ApiError, asApiError } from "./errors.server";
 import type { ApiResult } from "./respond.server";
 
 const KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+// A stored response may carry a bearer secret (a portal link's url, a new endpoint's whsec_
+// secret) that a replay must return as it was: it is kept sealed (AES-256-GCM), never plain.
+export const IDEMPOTENT_RESPONSE_PURPOSE = "idempotency-response";
 
 export function requestFingerprint(method: string, path: string, body: unknown) {
   return sha256Hex(`${method} ${path}\n${JSON.stringify(body)}`);
@@ -29,7 +34,7 @@ function findLive(merchantId: string, key: string) {
 
 function store(merchantId: string, key: string, requestHash: string, status: number, body: string) {
   db.insert(idempotencyRecords)
-    .values({ merchantId, key, requestHash, responseStatus: status, responseBody: body, createdAt: now() })
+    .values({ merchantId, key, requestHash, responseStatus: status, responseBody: sealSecret(body, IDEMPOTENT_RESPONSE_PURPOSE), createdAt: now() })
     .run();
   // Opportunistic clean-up keeps the table at about a day of keys.
   db.delete(idempotencyRecords)
@@ -60,7 +65,10 @@ export function runIdempotent(opts: {
         message: "This Idempotency-Key was already used with a different request.",
       });
     }
-    return { status: record.responseStatus, body: record.responseBody, replayed: true };
+    const body = openSecret(record.responseBody, IDEMPOTENT_RESPONSE_PURPOSE);
+    // Only when DATA_ENCRYPTION_KEY lost the key this was sealed under (start-up re-seals otherwise).
+    if (body === null) throw new Error("A stored idempotent response cannot be decrypted with DATA_ENCRYPTION_KEY");
+    return { status: record.responseStatus, body, replayed: true };
   };
   try {
     return writeTransaction(() => {

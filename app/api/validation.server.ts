@@ -42,10 +42,35 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.out
   return result.data;
 }
 
-/** Reads a JSON object body. Malformed JSON, or anything but an object, is a 400. */
+// No request body of the API nests deeper than a handful of levels; JSON nested past this is
+// refused before it is parsed, so nothing downstream (the idempotency fingerprint stringifies the
+// body, zod walks it) ever recurses through a hostile depth.
+export const MAX_JSON_DEPTH = 32;
+
+/** How deep arrays and objects nest in a JSON text: one pass, no recursion, strings skipped. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91 /* { [ */) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93 /* } ] */) depth--;
+  }
+  return max;
+}
+
+/** Reads a JSON object body. Malformed JSON, JSON nested too deep, or anything but an object, is a 400. */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
   const text = await request.text();
   if (text.trim() === "") return {};
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw badRequest("json_too_deep", `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -28,6 +28,8 @@ if (!merchant) fail(`No merchant with id or slug '${values.merchant}'`);
 
 const messages: Record<string, string> = {
   invalid_email: "--email is not a valid email address",
+  name_characters: "--name must not contain control or text-direction characters",
+  name_too_long: "--name must be at most 200 characters",
   password_too_short: "--password must be at least 12 characters",
   password_too_long: "--password must be at most 128 characters",
   password_common: "--password is on the list of common passwords; choose another",

@@ -1,5 +1,6 @@
 import { redirect } from "@remix-run/node";
 import { NO_STORE } from "./guards.server";
+import { safeRedirectPath } from "./redirects.server";
 
 // Post/redirect/get: an action answers 303 to its page with one of these in `?notice=`.
 export const DASHBOARD_NOTICES = [
@@ -28,7 +29,7 @@ export const DASHBOARD_NOTICES = [
 export type DashboardNotice = (typeof DASHBOARD_NOTICES)[number];
 
 export function redirectWithNotice(path: string, notice: DashboardNotice, headers: Record<string, string> = {}) {
-  const url = new URL(path, "http://dashboard.invalid");
+  const url = new URL(safeRedirectPath(path), "http://dashboard.invalid");
   url.searchParams.set("notice", notice);
   return redirect(`${url.pathname}${url.search}`, { status: 303, headers: { ...NO_STORE, ...headers } });
 }

@@ -1,11 +1,12 @@
+import { pathUnder } from "~/utils/redirects.server";
+
 /**
- * Where to go after sign-in: a same-origin path only (never `//host`, `/\host` or a scheme), so
- * `redirect_to` can never send a signed-in person to another site.
+ * Where to go after sign-in, a language switch or a merchant switch: a same-origin path under
+ * `/dashboard` only (never `//host`, `/\host`, a scheme or another surface; see pathUnder), so
+ * `redirect_to` can never send a signed-in person to another site. Remix's `_data` is dropped.
  */
 export function safeRedirectPath(value: unknown, fallback = "/dashboard"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || /[\\\u0000-\u001f]/.test(value)) return fallback;
-  const url = new URL(value, "http://dashboard.invalid");
-  if (url.origin !== "http://dashboard.invalid") return fallback;
+  const url = new URL(pathUnder("/dashboard", value, fallback), "http://dashboard.invalid");
   url.searchParams.delete("_data");
   return `${url.pathname}${url.search}`;
 }

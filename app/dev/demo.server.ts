@@ -58,7 +58,7 @@ function printDemo(demo: DemoCredentials) {
   // A fresh single-use link each start (signing is async, so it prints just after the block).
   mintDemoLink({ merchantId: demo.merchant_id, customerId: demo.customer_id })
     .then((url) => {
-      if (url) process.stdout.write(`  Portal link for the demo customer (works once, for 1 hour):\n    ${url}\n  Sign-in page: ${signInPageUrl(demo)}\n  Mailbox: ${env.PUBLIC_URL}/dev/mailbox\n\n`);
+      if (url) process.stdout.write(`  Portal link for the demo customer (works once, for 1 hour):\n    ${url}\n  Sign-in page: ${signInPageUrl(demo)}\n${env.DEV_MAILBOX ? `  Mailbox: ${env.PUBLIC_URL}/dev/mailbox\n` : ""}\n`);
     })
     .catch((error: unknown) => logger.warn({ err: error }, "could not mint the demo portal link"));
 }

@@ -67,6 +67,8 @@ export const dashboardEn = {
   },
   errors: {
     invalid_email: "Enter a valid email address.",
+    name_characters: "Names cannot contain control or text-direction characters.",
+    name_too_long: "Use at most 200 characters.",
     password_too_short: "Use at least 12 characters.",
     password_too_long: "Use at most 128 characters.",
     password_common: "This password is on a list of passwords known from data breaches. Choose another.",

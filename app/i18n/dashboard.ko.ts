@@ -68,6 +68,8 @@ export const dashboardKo: DashboardCatalogue = {
   },
   errors: {
     invalid_email: "올바른 이메일 주소를 입력하세요.",
+    name_characters: "이름에는 제어 문자나 텍스트 방향 문자를 쓸 수 없습니다.",
+    name_too_long: "200자 이하로 입력하세요.",
     password_too_short: "12자 이상으로 정하세요.",
     password_too_long: "128자 이하로 정하세요.",
     password_common: "유출 사고로 알려진 비밀번호 목록에 있는 비밀번호입니다. 다른 비밀번호를 고르세요.",

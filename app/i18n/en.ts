@@ -287,6 +287,8 @@ export const en = {
       country: "Enter a two-letter country code such as KR or US.",
       address: "Enter address line 1, city and country, or leave the whole address empty.",
       documentLocale: "Choose one of the listed languages.",
+      nameCharacters: "Names cannot contain control or text-direction characters.",
+      emailChangeLimit: "Too many email changes in the last hour. Try again later; nothing was saved.",
     },
   },
   confirmEmail: {

@@ -287,6 +287,8 @@ export const ko: Catalogue = {
       country: "KR, US처럼 두 글자 국가 코드를 입력하세요.",
       address: "주소 1, 시/군/구, 국가를 입력하거나 주소 전체를 비워 두세요.",
       documentLocale: "목록에 있는 언어 중 하나를 선택하세요.",
+      nameCharacters: "이름에는 제어 문자나 텍스트 방향 문자를 쓸 수 없습니다.",
+      emailChangeLimit: "최근 1시간 동안 이메일 변경 요청이 너무 많습니다. 나중에 다시 시도하세요. 아무것도 저장되지 않았습니다.",
     },
   },
   confirmEmail: {

@@ -7,6 +7,7 @@ import { LIMITS, mergeMetadata } from "~/utils/fields";
 import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
 import { conflict, notFound, invalidField } from "./errors.server";
+import { revokeEmailedLinks } from "./emailed-links.server";
 import { emitEvent } from "./events.server";
 
 export type CustomerInput = {
@@ -231,6 +232,8 @@ export function updateCustomer(opts: { merchantId: string; id: string; patch: Cu
     .where(eq(customers.id, current.id))
     .returning()
     .get();
+  // Links and codes mailed to the old address stop working.
+  if (updated.emailNormalized !== current.emailNormalized) revokeEmailedLinks({ customerId: id });
   audit({ merchantId, actor, action: "customer.updated", objectType: "customer", objectId: id, data: { fields: Object.keys(patch) } });
   emitEvent({ merchantId, type: "customer.updated", object: serializeCustomer(updated), actor });
   return updated;

@@ -1,16 +1,20 @@
-import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
-import { customers, emailChanges, merchants, type Customer, type Merchant } from "#db/schema/index";
+import { and, asc, desc, eq, gt, isNull, ne } from "drizzle-orm";
+import { customers, emailChanges, merchants, portalSessions, type Customer, type Merchant } from "#db/schema/index";
 import { renderEmail } from "#emails/render";
 import { matchLocale, fallbackLocale, type Locale } from "~/i18n/index";
 import { now } from "~/utils/clock.server";
 import { db, writeTransaction } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { randomBase62, sha256Hex } from "~/utils/ids.server";
+import { RateLimitedError } from "~/utils/rate-limit.server";
 import { getCustomerByEmail, getCustomerOfRecord, updateCustomer } from "./customers.server";
 import { enqueueMail } from "./mail.server";
 import { merchantBranding, signInPageUrl } from "./merchants.server";
 
 export const EMAIL_CHANGE_LIFETIME_MS = 24 * 60 * 60_000;
+// Each request mails a stranger's address (the one typed): at most this many per customer an hour.
+export const EMAIL_CHANGES_PER_HOUR = 5;
+const HOUR_MS = 60 * 60_000;
 
 export const confirmEmailUrl = (token: string) => `${env.PUBLIC_URL}/portal/profile/confirm-email/${token}`;
 
@@ -23,7 +27,6 @@ export async function prepareEmailChange(opts: { merchant: Merchant; customer: C
   const email = await renderEmail("email-change-confirmation", {
     locale: opts.locale,
     merchant: merchantBranding(opts.merchant),
-    customerName: opts.customer.name,
     newEmail: opts.newEmail,
     confirmUrl: confirmEmailUrl(token),
   });
@@ -32,10 +35,22 @@ export async function prepareEmailChange(opts: { merchant: Merchant; customer: C
 
 /**
  * Second half, inside the caller's transaction: voids the customer's older pending links, stores
- * the new one (hashed) and queues the confirmation mail to the NEW address.
+ * the new one (hashed) and queues the confirmation mail to the NEW address. The sixth request
+ * within an hour is refused (`RateLimitedError`, nothing stored, nothing mailed); the count is
+ * the table itself, so it holds across restarts.
  */
 export function requestEmailChange(prepared: Awaited<ReturnType<typeof prepareEmailChange>> & { portalSessionId: string }) {
   const at = now();
+  const recent = db
+    .select({ createdAt: emailChanges.createdAt })
+    .from(emailChanges)
+    .where(and(eq(emailChanges.customerId, prepared.customer.id), gt(emailChanges.createdAt, new Date(at.getTime() - HOUR_MS))))
+    .orderBy(asc(emailChanges.createdAt))
+    .all();
+  if (recent.length >= EMAIL_CHANGES_PER_HOUR) {
+    const retryAfterS = Math.max(1, Math.ceil((recent[recent.length - EMAIL_CHANGES_PER_HOUR].createdAt.getTime() + HOUR_MS - at.getTime()) / 1000));
+    throw new RateLimitedError("portal.email_change.customer", retryAfterS, "Too many email changes for this customer in the last hour.");
+  }
   db.update(emailChanges)
     .set({ supersededAt: at })
     .where(and(eq(emailChanges.customerId, prepared.customer.id), isNull(emailChanges.confirmedAt), isNull(emailChanges.supersededAt)))
@@ -56,7 +71,29 @@ export function requestEmailChange(prepared: Awaited<ReturnType<typeof prepareEm
   enqueueMail({ merchantId: prepared.merchant.id, to: prepared.newEmail, email: prepared.email });
 }
 
-/** The live request a link names, with its customer and merchant, or null. */
+/**
+ * Voids every pending email change requested from a portal session (revoked) or of a customer
+ * (deleted): a change asked for by someone whose access was taken away must not apply later.
+ * Call inside the transaction of the revocation or deletion.
+ */
+export function voidPendingEmailChanges(where: { portalSessionId: string } | { customerId: string }) {
+  db.update(emailChanges)
+    .set({ supersededAt: now() })
+    .where(
+      and(
+        "portalSessionId" in where ? eq(emailChanges.portalSessionId, where.portalSessionId) : eq(emailChanges.customerId, where.customerId),
+        isNull(emailChanges.confirmedAt),
+        isNull(emailChanges.supersededAt),
+      ),
+    )
+    .run();
+}
+
+/**
+ * The live request a link names, with its customer and merchant, or null. Live: unconfirmed,
+ * not superseded or voided, unexpired, its customer alive and the portal session it was asked
+ * from not revoked.
+ */
 export function getLiveEmailChange(token: string) {
   if (!/^[0-9A-Za-z]{20,100}$/.test(token)) return null;
   const found = db
@@ -64,6 +101,7 @@ export function getLiveEmailChange(token: string) {
     .from(emailChanges)
     .innerJoin(customers, eq(customers.id, emailChanges.customerId))
     .innerJoin(merchants, eq(merchants.id, emailChanges.merchantId))
+    .innerJoin(portalSessions, eq(portalSessions.id, emailChanges.portalSessionId))
     .where(
       and(
         eq(emailChanges.tokenHash, sha256Hex(token)),
@@ -71,6 +109,7 @@ export function getLiveEmailChange(token: string) {
         isNull(emailChanges.supersededAt),
         gt(emailChanges.expiresAt, now()),
         isNull(customers.deletedAt),
+        isNull(portalSessions.revokedAt),
       ),
     )
     .get();

@@ -7,7 +7,7 @@ import { db } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./customers.server";
-import { DomainError, conflict, invalid, limitReached, notFound } from "./errors.server";
+import { DomainError, invalid, invalidField, limitReached, notFound } from "./errors.server";
 import { emitEvent } from "./events.server";
 import { owned } from "./ownership.server";
 import { paginate } from "./pagination.server";
@@ -109,9 +109,11 @@ export function createLicenseKey(opts: {
     requireSubscription({ merchantId, customerId: customer.id, id: input.subscription_id, field: "subscription_id" });
   }
   const key = input.key ?? generateLicenseKey();
-  // Keys are globally unique because the public endpoints look a key up without a merchant.
+  // Keys are globally unique because the public endpoints look a key up without a merchant. A
+  // taken key answers like any other invalid key, whoever holds it: a "taken" answer would let
+  // one merchant probe for another's keys.
   if (db.select({ id: licenseKeys.id }).from(licenseKeys).where(eq(licenseKeys.key, key)).get()) {
-    throw conflict("license_key_exists", "This key is already in use; choose another or let Portico generate one.", "key");
+    throw invalidField("key", "Invalid key: this key cannot be used; choose another, or leave key out and Portico generates one.");
   }
   const at = now();
   const licenseKey = db

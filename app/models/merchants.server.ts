@@ -139,21 +139,28 @@ export function updatePortalSettings({ merchantId, patch, actor }: { merchantId:
     throw invalidField("branding.default_return_url", "must be on one of branding.allowed_return_hosts");
   }
   db.update(merchants).set({ portalSettings: next, updatedAt: now() }).where(eq(merchants.id, merchantId)).run();
-  audit({ merchantId, actor, action: "portal_settings.updated", objectType: "portal_settings", data: { patch }, ...changedFields(current, next) });
+  // The names of the settings that changed (and their values before and after, a logo data URL
+  // summarised): never the patch itself, which would copy a logo of up to 100 KB on every PATCH.
+  const changed = changedFields(current, next);
+  audit({ merchantId, actor, action: "portal_settings.updated", objectType: "portal_settings", data: { changed: Object.keys(changed.after) }, ...changed });
   return next;
 }
 
-/** Only the settings that changed, before and after (a logo data URL is summarised, not copied). */
+/**
+ * Only the settings that changed, before and after. Compared on the stored values (a new logo of
+ * the same length still counts), recorded with a logo data URL summarised, not copied.
+ */
 function changedFields(before: PortalSettings, after: PortalSettings) {
   const flat = (s: PortalSettings) => {
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(s.branding)) out[`branding.${key}`] = key === "logo_url" && typeof value === "string" && value.startsWith("data:") ? `data URL (${value.length} characters)` : value;
+    for (const [key, value] of Object.entries(s.branding)) out[`branding.${key}`] = value;
     for (const [feature, values] of Object.entries(s.features)) for (const [key, value] of Object.entries(values)) out[`features.${feature}.${key}`] = value;
     return out;
   };
+  const shown = (value: unknown) => (typeof value === "string" && value.startsWith("data:") ? `data URL (${value.length} characters)` : (value ?? null));
   const [a, b] = [flat(before), flat(after)];
   const keys = Object.keys(b).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-  return { before: Object.fromEntries(keys.map((k) => [k, a[k] ?? null])), after: Object.fromEntries(keys.map((k) => [k, b[k] ?? null])) };
+  return { before: Object.fromEntries(keys.map((k) => [k, shown(a[k])])), after: Object.fromEntries(keys.map((k) => [k, shown(b[k])])) };
 }
 
 export function countMerchants() {

@@ -23,6 +23,7 @@ import { signPortalToken, type PortalClaims } from "~/utils/portal-tokens.server
 import { getKeyring } from "~/utils/signing-keys.server";
 import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./customers.server";
+import { voidPendingEmailChanges } from "./email-changes.server";
 import { invalid, invalidField, notFound } from "./errors.server";
 import { emitEvent } from "./events.server";
 import { enqueueMail } from "./mail.server";
@@ -227,7 +228,10 @@ export function createPortalSession(opts: { merchant: Merchant; prepared: Prepar
   return serializePortalSession(row, prepared.url);
 }
 
-/** Revokes a link (idempotent) and ends every browser session opened from it, at once. */
+/**
+ * Revokes a link (idempotent): every browser session opened from it ends at once, and every
+ * email change requested from it is voided (its confirmation link then changes nothing).
+ */
 export function revokePortalSession({ merchantId, id, actor }: { merchantId: string; id: string; actor: Actor }) {
   const found = db
     .select()
@@ -241,6 +245,7 @@ export function revokePortalSession({ merchantId, id, actor }: { merchantId: str
     .set({ endedAt: at })
     .where(and(eq(browserSessions.portalSessionId, id), isNull(browserSessions.endedAt)))
     .run();
+  voidPendingEmailChanges({ portalSessionId: id });
   audit({ merchantId, actor, action: "portal_session.revoked", objectType: "portal_session", objectId: id });
   return { id, object: "portal_session" as const, revoked: true as const };
 }
@@ -299,7 +304,10 @@ export function spendLink({ portalSessionId, merchantId, customerId }: { portalS
   return true;
 }
 
-/** Revokes every portal link of a customer and ends every browser session made from them. */
+/**
+ * Revokes every portal link of a customer, ends every browser session made from them and voids
+ * their pending email changes.
+ */
 export function endPortalAccessForCustomer({ customerId }: { customerId: string }) {
   const at = now();
   db.update(portalSessions)
@@ -310,4 +318,5 @@ export function endPortalAccessForCustomer({ customerId }: { customerId: string 
     .set({ endedAt: at })
     .where(and(eq(browserSessions.customerId, customerId), isNull(browserSessions.endedAt)))
     .run();
+  voidPendingEmailChanges({ customerId });
 }

@@ -15,8 +15,11 @@ export const CODE_MAX_ATTEMPTS = 5;
 export const normalizeCode = (input: string) => input.toUpperCase().replace(/[\s-]/g, "");
 
 /**
- * Checks a typed code against the customer's live codes. A wrong code costs every live code one
- * of its 5 tries; a right one returns its link (spent when the browser session is made).
+ * Checks a typed code against the live codes mailed to that address (the customer's: codes sent
+ * to an earlier address died with the change). A right one returns its link (spent when the
+ * browser session is made). A wrong one costs each self sign-in code one of its 5 tries; invite
+ * codes (mailed by the merchant, alive up to 7 days) are not charged, so a stranger who knows the
+ * address cannot kill them; guesses at an address are bounded by the per-address limit instead.
  */
 export function redeemSignInCode({ merchantId, email, code }: { merchantId: string; email: string; code: string }): PortalSession | null {
   return writeTransaction(() => {
@@ -44,7 +47,7 @@ export function redeemSignInCode({ merchantId, email, code }: { merchantId: stri
       ? live.find((l) => l.code.codeHash === hashSignInCode(l.portalSession.id, normalized))
       : undefined;
     if (match) return match.portalSession;
-    for (const l of live) {
+    for (const l of live.filter((x) => x.portalSession.purpose === "sign_in")) {
       db.update(signInCodes).set({ attempts: sql`${signInCodes.attempts} + 1` }).where(eq(signInCodes.seq, l.code.seq)).run();
     }
     return null;
@@ -53,8 +56,9 @@ export function redeemSignInCode({ merchantId, email, code }: { merchantId: stri
 
 /**
  * Self sign-in: emails a 15-minute link with its code when the address belongs to a live
- * customer. Unknown addresses go through the same signing and rendering, so both answers take
- * about as long; only the final insert differs.
+ * customer. Unknown addresses go through the same signing and rendering and commit a write
+ * transaction too (an audit entry), so both answers take about as long: a commit waits for the
+ * disk (synchronous=FULL), and a path without one would answer measurably faster.
  */
 export async function sendSignInLink(opts: { merchant: Merchant; email?: string; customerId?: string; locale: string | null }) {
   const { merchant } = opts;
@@ -74,7 +78,11 @@ export async function sendSignInLink(opts: { merchant: Merchant; email?: string;
     locale: opts.locale,
     flow: null,
   });
-  if (!customer) return false;
+  if (!customer) {
+    // The typed address is not stored: it may be anyone's.
+    writeTransaction(() => audit({ merchantId: merchant.id, actor: { type: "system" }, action: "portal_session.sign_in_unknown_address" }));
+    return false;
+  }
   writeTransaction(() => {
     storeLink(prepared);
     audit({ merchantId: merchant.id, actor: { type: "customer", id: customer.id, portalSessionId: prepared.row.id }, action: "portal_session.sign_in_requested", objectType: "portal_session", objectId: prepared.row.id });

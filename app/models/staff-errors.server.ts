@@ -6,6 +6,8 @@ import { DomainError, type DomainErrorKind } from "./errors.server";
  */
 const KINDS = {
   invalid_email: "invalid",
+  name_characters: "invalid",
+  name_too_long: "invalid",
   password_too_short: "invalid",
   password_too_long: "invalid",
   password_common: "invalid",
@@ -22,6 +24,8 @@ export type StaffErrorCode = keyof typeof KINDS;
 
 const MESSAGES: Record<StaffErrorCode, string> = {
   invalid_email: "must be a valid email address",
+  name_characters: "must not contain control or bidirectional formatting characters",
+  name_too_long: "must be at most 200 characters",
   password_too_short: "must be at least 12 characters",
   password_too_long: "must be at most 128 characters",
   password_common: "is on the list of common passwords",

@@ -17,7 +17,7 @@ import { staffError } from "./staff-errors.server";
 const TOTP = { period: 30, digits: 6, algorithm: "SHA-1" } as const;
 // One step either side absorbs clock drift between the phone and the server.
 const WINDOW = 1;
-const SEAL_PURPOSE = "staff-totp";
+export const STAFF_TOTP_PURPOSE = "staff-totp";
 export const BACKUP_CODE_COUNT = 10;
 // 12 characters of a 32-letter alphabet without look-alikes = 60 bits per code.
 const BACKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -32,7 +32,7 @@ function newSecret(): string {
 /** Starts (or restarts) enrolment: a new secret is kept, sealed, until a first code confirms it. */
 export function beginTwoFactorEnrolment(staffUserId: string) {
   db.update(staffUsers)
-    .set({ totpPendingSecretEncrypted: sealSecret(newSecret(), SEAL_PURPOSE), updatedAt: now() })
+    .set({ totpPendingSecretEncrypted: sealSecret(newSecret(), STAFF_TOTP_PURPOSE), updatedAt: now() })
     .where(eq(staffUsers.id, staffUserId))
     .run();
 }
@@ -40,7 +40,7 @@ export function beginTwoFactorEnrolment(staffUserId: string) {
 /** What the enrolment page shows: the secret as text and the otpauth:// URI for the QR code. */
 export function pendingEnrolment(staff: StaffUser, issuer: string) {
   if (!staff.totpPendingSecretEncrypted) return null;
-  const secret = openSecret(staff.totpPendingSecretEncrypted, SEAL_PURPOSE);
+  const secret = openSecret(staff.totpPendingSecretEncrypted, STAFF_TOTP_PURPOSE);
   if (!secret) return null;
   return { secret, uri: getTOTPAuthUri({ ...TOTP, secret, issuer, accountName: staff.email }) };
 }
@@ -76,7 +76,7 @@ const normalizeBackupCode = (code: string) => code.toUpperCase().replace(/[^A-Z0
  */
 export async function confirmTwoFactor(opts: { staffUserId: string; code: string; actor: Actor }): Promise<string[]> {
   const staff = db.select().from(staffUsers).where(eq(staffUsers.id, opts.staffUserId)).get();
-  const pending = staff?.totpPendingSecretEncrypted ? openSecret(staff.totpPendingSecretEncrypted, SEAL_PURPOSE) : null;
+  const pending = staff?.totpPendingSecretEncrypted ? openSecret(staff.totpPendingSecretEncrypted, STAFF_TOTP_PURPOSE) : null;
   if (!staff || !pending) throw staffError("two_factor_not_pending");
   const step = await matchingStep(pending, opts.code);
   if (step === null) throw staffError("invalid_code", "code");
@@ -136,7 +136,7 @@ export function unusedBackupCodes(staffUserId: string): number {
  * (spent by the check). Returns which one matched, or null.
  */
 export async function verifySecondFactor(staff: StaffUser, code: string): Promise<"totp" | "backup_code" | null> {
-  const secret = staff.totpSecretEncrypted ? openSecret(staff.totpSecretEncrypted, SEAL_PURPOSE) : null;
+  const secret = staff.totpSecretEncrypted ? openSecret(staff.totpSecretEncrypted, STAFF_TOTP_PURPOSE) : null;
   if (!secret) return null;
   const step = await matchingStep(secret, code);
   if (step !== null) {

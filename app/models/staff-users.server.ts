@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { merchants, staffMemberships, staffSetupTokens, staffUsers, type StaffRole, type StaffUser } from "#db/schema/index";
 import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
-import { EmailSchema } from "~/utils/fields";
+import { EmailSchema, hasUnsafeNameCharacters, LIMITS } from "~/utils/fields";
 import { newId, randomBase62, randomToken, sha256Hex } from "~/utils/ids.server";
 import { audit, auditStaffAccount, type Actor } from "./audit.server";
 import { hashPassword, hashPasswordSync, passwordProblem, verifyPassword } from "./passwords.server";
@@ -19,6 +19,19 @@ export function parseStaffEmail(raw: string): string {
   const parsed = EmailSchema.safeParse(raw);
   if (!parsed.success) throw staffError("invalid_email", "email");
   return normalizeEmail(parsed.data);
+}
+
+/**
+ * A staff member's name as typed (optional): the customer name rule, so a name cannot carry
+ * control or bidirectional formatting characters that make the team list or the audit log say
+ * something else than it shows. Checked before trimming; empty means none.
+ */
+export function parseStaffName(raw: string | null | undefined): string | null {
+  if (raw == null) return null;
+  if (hasUnsafeNameCharacters(raw)) throw staffError("name_characters", "name");
+  const name = raw.trim();
+  if (name.length > LIMITS.name) throw staffError("name_too_long", "name");
+  return name || null;
 }
 
 /** Throws the first rule a new password breaks (NIST SP 800-63B: length and the common list). */
@@ -111,6 +124,7 @@ export async function createStaffAccount(opts: {
   password?: string | null;
 }) {
   const email = parseStaffEmail(opts.email);
+  const name = parseStaffName(opts.name);
   const existing = getStaffUserByEmail(email);
   if (opts.password != null) assertPasswordAcceptable(opts.password, email);
   // Hashing awaits, so it happens before the (synchronous) write transaction.
@@ -125,7 +139,7 @@ export async function createStaffAccount(opts: {
         db.update(staffUsers).set({ passwordHash, passwordChangedAt: now(), updatedAt: now() }).where(eq(staffUsers.id, current.id)).run();
       }
     } else {
-      staff = insertStaffUser({ email, name: opts.name?.trim() || null, passwordHash });
+      staff = insertStaffUser({ email, name, passwordHash });
     }
     const membership = insertMembership({ staffUserId: staff.id, merchantId: opts.merchantId, role: opts.role });
     const hasPassword = Boolean(passwordHash ?? current?.passwordHash);
@@ -160,6 +174,7 @@ export function getSetupLink(token: string) {
 export async function completeSetup(opts: { token: string; password: string; name?: string | null }) {
   const staff = getSetupLink(opts.token);
   if (!staff) throw staffError("link_invalid");
+  const typedName = parseStaffName(opts.name);
   assertPasswordAcceptable(opts.password, staff.email);
   const passwordHash = await hashPassword(opts.password);
   return writeTransaction(() => {
@@ -170,7 +185,7 @@ export async function completeSetup(opts: { token: string; password: string; nam
       .where(and(eq(staffSetupTokens.tokenHash, sha256Hex(opts.token)), isNull(staffSetupTokens.usedAt), gt(staffSetupTokens.expiresAt, at)))
       .run().changes;
     if (spent !== 1) throw staffError("link_invalid");
-    const name = opts.name?.trim() || staff.name;
+    const name = typedName ?? staff.name;
     db.update(staffUsers).set({ passwordHash, passwordChangedAt: at, name, updatedAt: at }).where(eq(staffUsers.id, staff.id)).run();
     auditStaffAccount({ staffUserId: staff.id, actor: { type: "staff", id: staff.id }, action: "staff.setup_completed" });
     return { ...staff, passwordHash, name };

@@ -10,7 +10,7 @@ import { hashPassword } from "./passwords.server";
 import { merchantDisplayName } from "./merchants.server";
 import { staffError } from "./staff-errors.server";
 import { endStaffSessionsForMerchant } from "./staff-sessions.server";
-import { assertPasswordAcceptable, getStaffUserByEmail, getMembership, insertMembership, insertStaffUser, parseStaffEmail } from "./staff-users.server";
+import { assertPasswordAcceptable, getStaffUserByEmail, getMembership, insertMembership, insertStaffUser, parseStaffEmail, parseStaffName } from "./staff-users.server";
 
 export const INVITE_LIFETIME_MS = 7 * 24 * 60 * 60_000;
 
@@ -214,6 +214,7 @@ export async function acceptInvite(opts: { token: string; signedInStaffUserId: s
   const found = getInvite(opts.token);
   if (!found) throw staffError("link_invalid");
   const { invite, account } = found;
+  const name = parseStaffName(opts.name);
   let passwordHash: string | null = null;
   if (!account?.hasPassword) {
     assertPasswordAcceptable(opts.password ?? "", invite.email);
@@ -231,9 +232,9 @@ export async function acceptInvite(opts: { token: string; signedInStaffUserId: s
     if (spent !== 1) throw staffError("link_invalid");
     let staff = getStaffUserByEmail(invite.email);
     if (!staff) {
-      staff = insertStaffUser({ email: invite.email, name: opts.name?.trim() || null, passwordHash });
+      staff = insertStaffUser({ email: invite.email, name, passwordHash });
     } else if (passwordHash && !staff.passwordHash) {
-      db.update(staffUsers).set({ passwordHash, passwordChangedAt: at, name: opts.name?.trim() || staff.name, updatedAt: at }).where(eq(staffUsers.id, staff.id)).run();
+      db.update(staffUsers).set({ passwordHash, passwordChangedAt: at, name: name ?? staff.name, updatedAt: at }).where(eq(staffUsers.id, staff.id)).run();
     }
     db.update(staffInvites).set({ acceptedBy: staff.id }).where(eq(staffInvites.id, invite.id)).run();
     if (getMembership({ staffUserId: staff.id, merchantId: invite.merchantId })) throw staffError("already_member");

@@ -5,7 +5,7 @@ import { db } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./customers.server";
-import { invalid } from "./errors.server";
+import { conflict, invalid } from "./errors.server";
 import { paginate } from "./pagination.server";
 
 export function serializeWallet(w: Wallet) {
@@ -52,8 +52,8 @@ export function listLedgerEntries(opts: {
 /**
  * Books a credit or a debit and moves the balance, inside the caller's IMMEDIATE transaction:
  * concurrent debits serialize, a debit past the balance is refused (and the balance >= 0 check
- * constraint is the last guard). A repeated idempotency key returns the first entry and books
- * nothing (`replayed: true`).
+ * constraint is the last guard). A repeated idempotency key with the same entry returns the first
+ * entry and books nothing (`replayed: true`); with a different entry it is a conflict.
  */
 export function bookLedgerEntry(opts: {
   merchantId: string;
@@ -75,7 +75,18 @@ export function bookLedgerEntry(opts: {
         ),
       )
       .get();
-    if (first) return { entry: first, replayed: true };
+    if (first) {
+      // The same key for another entry is a client bug, never a silent replay of the first.
+      const same =
+        first.currency === input.currency &&
+        first.amount === input.amount &&
+        first.entryType === input.entry_type &&
+        (first.reason ?? null) === (input.reason ?? null);
+      if (!same) {
+        throw conflict("idempotency_key_reused", "This idempotency_key was already used for a different ledger entry.", "idempotency_key");
+      }
+      return { entry: first, replayed: true };
+    }
   }
   const wallet = db
     .select()

@@ -146,12 +146,12 @@ describe("the delivery queue", () => {
 describe("fair claiming", () => {
   // Two merchants: one with a backlog of 40 events, one with a single event that came last.
   let round = 0;
-  function backlog() {
+  function backlog(busyEndpoints = 1) {
     const { createMerchant } = m.merchants;
     round += 1;
     const busy = createMerchant({ name: `Busy ${round}` }).merchant.id;
     const calm = createMerchant({ name: `Calm ${round}` }).merchant.id;
-    for (const id of [busy, calm]) {
+    for (const id of [...Array<string>(busyEndpoints).fill(busy), calm]) {
       m.db.writeTransaction(() => m.endpoints.createWebhookEndpoint({ merchantId: id, input: { url: "http://127.0.0.1:9/hook" }, actor }));
     }
     for (let i = 0; i < 40; i++) m.db.writeTransaction(() => m.events.emitEvent({ merchantId: busy, type: "customer.updated", object: { i } }));
@@ -167,6 +167,20 @@ describe("fair claiming", () => {
     const { busy, calm, merchantOf } = backlog();
     const claimed = m.queue.claimDueDeliveries({ limit: 2, leaseMs: 60_000, skip: new Set() });
     expect(claimed.map(merchantOf).sort()).toEqual([busy, calm].sort());
+    m.db.sqlite.prepare("update webhook_deliveries set status = 'failed' where status = 'pending'").run();
+  });
+
+  it("gives a freed slot to the merchant holding fewer leases, even when the other's rows are older", () => {
+    const { busy, calm, merchantOf } = backlog(3);
+    // The busy merchant's first deliveries went out first and still hold their leases (stalled
+    // endpoints): two of its four slots, one per endpoint, so no cap stops it taking more.
+    const calmSeq = (m.db.sqlite.prepare("select d.seq from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where e.merchant_id = ? and d.status = 'pending'").get(calm) as { seq: number }).seq;
+    const held = m.queue.claimDueDeliveries({ limit: 2, leaseMs: 60_000, skip: new Set([calmSeq]) });
+    expect(held.map(merchantOf)).toEqual([busy, busy]);
+    expect(new Set(held.map((d) => d.endpointId)).size).toBe(2);
+    // One slot: the calm merchant (no leases out) goes before the busy one's older rows.
+    const next = m.queue.claimDueDeliveries({ limit: 1, leaseMs: 60_000, skip: new Set() });
+    expect(next.map(merchantOf)).toEqual([calm]);
     m.db.sqlite.prepare("update webhook_deliveries set status = 'failed' where status = 'pending'").run();
   });
 

@@ -4,7 +4,9 @@ import { now } from "~/utils/clock.server";
 import { db, writeTransaction } from "~/utils/db.server";
 import { newId } from "~/utils/ids.server";
 import { defineOutbox } from "~/utils/outbox.server";
+import { openSecret } from "~/utils/secret-box.server";
 import type { AttemptResult } from "~/webhooks/send.server";
+import { WEBHOOK_SECRET_PURPOSE } from "~/webhooks/signing.server";
 
 export type ClaimedDelivery = {
   seq: number;
@@ -14,11 +16,19 @@ export type ClaimedDelivery = {
   payload: string;
   endpointId: string;
   url: string;
-  secret: string;
+  /** The endpoint's opened whsec_ secret; null when DATA_ENCRYPTION_KEY no longer holds its key. */
+  secret: string | null;
 };
 
-/** At most this many attempts in flight at once, in all and per merchant or endpoint. */
-export const MAX_DELIVERIES_IN_FLIGHT = 8;
+/**
+ * Attempts in flight at once: in all, per merchant and per endpoint. A merchant may hold only a
+ * quarter of the slots and an endpoint half of its merchant's, so endpoints that never answer
+ * (each attempt then lasts WEBHOOK_TIMEOUT_MS) cannot make other merchants, or the merchant's
+ * other endpoints, wait behind them.
+ */
+export const MAX_DELIVERIES_IN_FLIGHT = 16;
+export const MAX_DELIVERIES_PER_MERCHANT = 4;
+export const MAX_DELIVERIES_PER_ENDPOINT = 2;
 
 /**
  * The webhook outbox: one row per (event, endpoint), written by `emitEvent` in the transaction
@@ -33,9 +43,9 @@ export const webhookDeliveryQueue = defineOutbox({
   partitions: [
     {
       key: sql`(select ${webhookEndpoints.merchantId} from ${webhookEndpoints} where ${webhookEndpoints.id} = ${webhookDeliveries.endpointId})`,
-      max: MAX_DELIVERIES_IN_FLIGHT,
+      max: MAX_DELIVERIES_PER_MERCHANT,
     },
-    { key: sql`${webhookDeliveries.endpointId}`, max: MAX_DELIVERIES_IN_FLIGHT },
+    { key: sql`${webhookDeliveries.endpointId}`, max: MAX_DELIVERIES_PER_ENDPOINT },
   ],
 });
 
@@ -69,7 +79,8 @@ export function claimDueDeliveries(opts: { limit: number; leaseMs: number; skip:
         .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
         .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
         .where(and(inArray(webhookDeliveries.seq, seqs), isNull(webhookEndpoints.deletedAt)))
-        .all(),
+        .all()
+        .map((row) => ({ ...row, secret: openSecret(row.secret, WEBHOOK_SECRET_PURPOSE) })),
   });
 }
 

@@ -13,7 +13,8 @@ import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { newId } from "~/utils/ids.server";
-import { generateSecret } from "~/webhooks/signing.server";
+import { sealSecret } from "~/utils/secret-box.server";
+import { generateSecret, WEBHOOK_SECRET_PURPOSE } from "~/webhooks/signing.server";
 import { ForbiddenAddressError, assertPublicHost } from "~/webhooks/ssrf.server";
 import { audit, type Actor } from "./audit.server";
 import { invalidField, limitReached, notFound } from "./errors.server";
@@ -86,6 +87,7 @@ export function createWebhookEndpoint(opts: {
       `A merchant can have at most ${MAX_ENDPOINTS_PER_MERCHANT} webhook endpoints; delete one first.`,
     );
   }
+  const secret = generateSecret();
   const endpoint = db
     .insert(webhookEndpoints)
     .values({
@@ -94,13 +96,14 @@ export function createWebhookEndpoint(opts: {
       url: input.url,
       events: input.events ?? [...webhookEventTypes],
       description: input.description ?? null,
-      secret: generateSecret(),
+      secret: sealSecret(secret, WEBHOOK_SECRET_PURPOSE),
       createdAt: now(),
     })
     .returning()
     .get();
   audit({ merchantId, actor, action: "webhook_endpoint.created", objectType: "webhook_endpoint", objectId: endpoint.id });
-  return endpoint;
+  // The plain secret, for the one answer that shows it.
+  return { ...endpoint, secret };
 }
 
 /** One live webhook endpoint of this merchant; otherwise not found. */

@@ -1,7 +1,7 @@
 import { cancelReasons, documentLocales, type Customer } from "#db/schema/index";
 import type { Locale } from "~/i18n/index";
 import type { CustomerPatch } from "~/models/customers.server";
-import { AddressSchema, EmailSchema, LIMITS, toE164 } from "~/utils/fields";
+import { AddressSchema, EmailSchema, hasUnsafeNameCharacters, LIMITS, toE164 } from "~/utils/fields";
 import { requireAllowed, type CustomerSession } from "./guards.server";
 
 // The portal's forms, read against the merchant's settings: a field or choice the merchant did
@@ -87,7 +87,8 @@ export function parseProfileForm(s: CustomerSession, form: FormData) {
   let newEmail: string | null = null;
 
   if (form.has("name")) {
-    if (values.name.length > LIMITS.name) errors.name = "profile.errors.tooLong";
+    if (hasUnsafeNameCharacters(field(form, "name") ?? "")) errors.name = "profile.errors.nameCharacters";
+    else if (values.name.length > LIMITS.name) errors.name = "profile.errors.tooLong";
     else if ((values.name || null) !== c.name) patch.name = values.name || null;
   }
   /** An address fieldset: all empty clears it, a partial one is an error beside each field. */
@@ -130,7 +131,8 @@ export function parseProfileForm(s: CustomerSession, form: FormData) {
     }
   }
   if (form.has("legal_name")) {
-    if (values.legal_name.length > LIMITS.name) errors.legal_name = "profile.errors.tooLong";
+    if (hasUnsafeNameCharacters(field(form, "legal_name") ?? "")) errors.legal_name = "profile.errors.nameCharacters";
+    else if (values.legal_name.length > LIMITS.name) errors.legal_name = "profile.errors.tooLong";
     else if ((values.legal_name || null) !== c.legalName) patch.legal_name = values.legal_name || null;
   }
   if (form.has("document_locale")) {

@@ -5,7 +5,7 @@ import { env } from "~/utils/env.server";
 import { type PortalClaims, verifyPortalToken } from "~/utils/portal-tokens.server";
 import { getKeyring } from "~/utils/signing-keys.server";
 import { getCustomerSession } from "./guards.server";
-import { startBrowserSession } from "./session.server";
+import { endSessionOfRequest, startBrowserSession } from "./session.server";
 
 export type LinkCheck =
   | { ok: true; link: LiveLink; claims: PortalClaims }
@@ -20,8 +20,11 @@ export async function checkPortalLink(token: string): Promise<LinkCheck> {
   return link ? { ok: true, link, claims: verified.claims } : { ok: false, claims: verified.claims };
 }
 
-/** Exchanges a live link for a browser session: the Set-Cookie and where to go, or null. */
-export async function exchangeLink(link: LiveLink): Promise<{ cookie: string; location: string } | null> {
+/**
+ * Exchanges a live link for a browser session: the Set-Cookie and where to go, or null. The
+ * browser's earlier portal session, if it holds one, ends on the server.
+ */
+export async function exchangeLink(link: LiveLink, request: Request): Promise<{ cookie: string; location: string } | null> {
   const ps = link.portalSession;
   const cookie = await startBrowserSession({
     portalSessionId: ps.id,
@@ -30,7 +33,9 @@ export async function exchangeLink(link: LiveLink): Promise<{ cookie: string; lo
     locale: ps.locale,
     returnUrl: ps.returnUrl,
   });
-  return cookie ? { cookie, location: landingPath(ps.flow) } : null;
+  if (!cookie) return null;
+  await endSessionOfRequest(request);
+  return { cookie, location: landingPath(ps.flow) };
 }
 
 /** A spent or expired link opened again in the browser that already holds its live session. */

@@ -1,5 +1,6 @@
 import { redirect } from "@remix-run/node";
 import { NO_STORE } from "./http.server";
+import { portalPath } from "./redirects.server";
 
 // What a portal page says after an action: post/redirect/get with a notice from a fixed list.
 
@@ -18,7 +19,7 @@ export type Notice = (typeof NOTICES)[number];
 
 /** Post/redirect/get: the page shows the result from a fixed list named in the query. */
 export function redirectWithNotice(path: string, notice: Notice, headers: Record<string, string> = {}) {
-  const url = new URL(path, "http://portal.invalid");
+  const url = new URL(portalPath(path), "http://portal.invalid");
   url.searchParams.set("notice", notice);
   return redirect(`${url.pathname}${url.search}`, { status: 303, headers: { ...NO_STORE, ...headers } });
 }

@@ -123,6 +123,20 @@ export async function startBrowserSession(data: BrowserSessionData): Promise<str
   }
 }
 
+/**
+ * Ends the browser session the request's cookie names, if any. A link exchanged in a browser
+ * that already holds a portal session replaces it: the earlier one ends on the server, so a
+ * link someone else slipped into this browser (login CSRF) cannot leave two sessions behind.
+ */
+export async function endSessionOfRequest(request: Request) {
+  const id = (await sessionCookie.parse(request.headers.get("Cookie"))) as unknown;
+  if (typeof id !== "string" || id.length > 100) return;
+  db.update(browserSessions)
+    .set({ endedAt: now() })
+    .where(and(eq(browserSessions.idHash, sha256Hex(id)), isNull(browserSessions.endedAt)))
+    .run();
+}
+
 /** The merchant of the session a cookie names, live or ended: for "sign in again" links. */
 export async function merchantIdOfCookie(cookieHeader: string | null): Promise<string | null> {
   const id = (await sessionCookie.parse(cookieHeader)) as unknown;

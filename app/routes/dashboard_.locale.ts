@@ -13,8 +13,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { staff } = await requireSignedInStaff(request, context);
   const form = await request.formData();
   const locale = matchLocale(formString(form, "locale"));
-  const back = safeRedirectPath(form.get("redirect_to"));
-  const to = back.startsWith("/dashboard") ? back : "/dashboard";
+  const to = safeRedirectPath(form.get("redirect_to"));
   if (locale) setStaffLocale({ staffUserId: staff.id, locale });
   return redirect(to, { status: 303, headers: NO_STORE });
 }

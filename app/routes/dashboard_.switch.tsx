@@ -43,7 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   setStaffSessionMerchant({ seq: session.seq, merchantId });
   const to = safeRedirectPath(form.get("redirect_to"));
   // The page asked for may not exist (or be allowed) in the other merchant; its home always is.
-  return redirect(to.startsWith("/dashboard") ? to : "/dashboard", { status: 303, headers: NO_STORE });
+  return redirect(to, { status: 303, headers: NO_STORE });
 }
 
 export default function SwitchMerchant() {

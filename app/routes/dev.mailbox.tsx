@@ -5,7 +5,8 @@ import { readMailbox } from "~/dev/mailbox.server";
 
 export const meta: MetaFunction = () => [{ title: "Dev mailbox" }, { name: "robots", content: "noindex" }];
 
-// The local outbox, for development: every message with its links. Production: 404.
+// The local outbox, for development: every message with its links. 404 in production and
+// whenever PUBLIC_URL is not localhost or a loopback address.
 export async function loader({ request }: LoaderFunctionArgs) {
   const mails = readMailbox(new URL(request.url).searchParams.get("to"));
   if (!mails) throw new Response("Not found", { status: 404 });
@@ -17,7 +18,7 @@ export default function DevMailbox() {
   return (
     <main>
       <h1>Dev mailbox</h1>
-      <p className="muted">The newest 50 messages of the local mail outbox. Not available in production.</p>
+      <p className="muted">The newest 50 messages of the local mail outbox. Served only on a loopback PUBLIC_URL, never in production.</p>
       {mails.length === 0 ? <p>No mail yet.</p> : null}
       {mails.map((m) => (
         <article key={m.id} className="card" style={{ marginBottom: "1rem" }} data-testid="mail">

@@ -42,9 +42,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   try {
     if (form.get("intent") === "code") {
-      rateLimiter.enforce("portal.code.ip", context.clientIp);
+      // Per IP first: a request it refuses never creates or charges the address's counter.
+      rateLimiter.enforceInOrder(["portal.code.ip", context.clientIp], ["portal.code.address", `${merchant.id}:${email}`]);
       const link = redeemCodeForLink({ merchantId: merchant.id, email, code: String(form.get("code") ?? "").slice(0, 32) });
-      const exchanged = link ? await exchangeLink(link) : null;
+      const exchanged = link ? await exchangeLink(link, request) : null;
       if (!exchanged) return json<ActionData>({ step: "code", email, error: "code" }, { status: 422, headers: HEADERS });
       return redirect(exchanged.location, { status: 303, headers: { ...HEADERS, "Set-Cookie": exchanged.cookie } });
     }

@@ -2,14 +2,14 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { matchLocale } from "~/i18n/index";
 import { requirePortalAction } from "~/portal/guards.server";
+import { portalPath } from "~/portal/redirects.server";
 import { sessionStorage } from "~/portal/session.server";
 
-/** Only a path inside the portal: never an open redirect. */
+/** Back to the page the switcher was on: only a path inside the portal, never an open redirect. */
 function backTo(value: FormDataEntryValue | null) {
-  if (typeof value !== "string" || !value.startsWith("/portal") || value.startsWith("//")) return "/portal";
-  const url = new URL(value, "http://portal.invalid");
+  const url = new URL(portalPath(value), "http://portal.invalid");
   url.searchParams.delete("notice");
-  return url.origin === "http://portal.invalid" ? `${url.pathname}${url.search}` : "/portal";
+  return `${url.pathname}${url.search}`;
 }
 
 /** The language switcher: stores the choice in the browser session, which outranks Accept-Language. */

@@ -11,6 +11,7 @@ import { NO_STORE } from "~/portal/http.server";
 import { noticeOf, redirectWithNotice } from "~/portal/notices.server";
 import { profileData } from "~/portal/view-models.server";
 import { supportedLocales } from "~/i18n/index";
+import { RateLimitedError } from "~/utils/rate-limit.server";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 
@@ -29,7 +30,16 @@ export async function action({ request }: ActionFunctionArgs) {
   if (Object.keys(parsed.errors).length > 0) {
     return json({ errors: parsed.errors, values: parsed.values }, { status: 400, headers: NO_STORE });
   }
-  return redirectWithNotice("/portal/profile", await saveProfile(s, parsed));
+  try {
+    return redirectWithNotice("/portal/profile", await saveProfile(s, parsed));
+  } catch (error) {
+    if (!(error instanceof RateLimitedError)) throw error;
+    // Too many email changes this hour: the form again, nothing saved, nothing mailed.
+    return json(
+      { errors: { email: "profile.errors.emailChangeLimit" }, values: parsed.values },
+      { status: 429, headers: { ...NO_STORE, "Retry-After": String(error.retryAfterS) } },
+    );
+  }
 }
 
 type Values = Record<string, string>;

@@ -70,7 +70,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (link.portalSession.kind === "redirect" && request.method === "GET") {
     // The documented exception to "no state change on GET": a redirect link is spent by its
     // first GET, because the merchant's own app sends the customer here a moment after minting.
-    const exchanged = await exchangeLink(link);
+    const exchanged = await exchangeLink(link, request);
     if (!exchanged) return invalidLink(request, check.claims);
     return redirect(exchanged.location, { status: 303, headers: { ...TOKEN_PAGE_HEADERS, "Set-Cookie": exchanged.cookie } });
   }
@@ -114,7 +114,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (await liveSessionFromLink(request, check.claims)) return redirect("/portal", { status: 303, headers: TOKEN_PAGE_HEADERS });
     return invalidLink(request, check.claims);
   }
-  const exchanged = await exchangeLink(check.link);
+  const exchanged = await exchangeLink(check.link, request);
   if (!exchanged) return invalidLink(request, check.claims);
   return redirect(exchanged.location, { status: 303, headers: { ...TOKEN_PAGE_HEADERS, "Set-Cookie": exchanged.cookie } });
 }

@@ -14,7 +14,22 @@ export const EmailSchema = z
   .max(LIMITS.email, `must be at most ${LIMITS.email} characters`)
   .pipe(z.email({ message: "must be a valid email address" }));
 
-export const NameSchema = z.string().trim().min(1, "must not be empty").max(LIMITS.name, `must be at most ${LIMITS.name} characters`);
+/**
+ * Characters a name must not hold, because they make text say something else than it shows:
+ * C0 and C1 controls (U+0000–U+001F, U+007F–U+009F) and the bidirectional controls (U+061C,
+ * U+200E, U+200F, U+202A–U+202E, U+2066–U+2069). Accents, Hangul, apostrophes and hyphens are
+ * ordinary characters.
+ */
+const UNSAFE_NAME_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+export const hasUnsafeNameCharacters = (value: string) => UNSAFE_NAME_CHARACTERS.test(value);
+
+// Checked before trimming: a control character at either end is refused too, not silently cut.
+export const NameSchema = z
+  .string()
+  .refine((v) => !hasUnsafeNameCharacters(v), "must not contain control or bidirectional formatting characters")
+  .trim()
+  .min(1, "must not be empty")
+  .max(LIMITS.name, `must be at most ${LIMITS.name} characters`);
 
 export const TextSchema = z.string().max(LIMITS.text, `must be at most ${LIMITS.text} characters`);
 

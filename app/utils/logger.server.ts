@@ -1,21 +1,109 @@
-import pino from "pino";
+import pino, { type DestinationStream } from "pino";
 import { env } from "./env.server";
 
-// One JSON line per event on stdout. Tokens and secrets never reach it: request paths are
-// redacted before logging (see redactPath) and no handler logs bodies or headers.
-export const logger = pino({
-  level: env.LOG_LEVEL,
-  base: undefined,
-  timestamp: pino.stdTimeFunctions.isoTime,
-  redact: ["authorization", "*.authorization", "token", "*.token", "secret", "*.secret"],
-});
+/**
+ * One JSON line per event on stdout. Tokens and secrets never reach it: request paths are
+ * redacted on their normalised form (see redactPath), no handler logs bodies or headers, and an
+ * error from the database layer is logged without its bound parameters (see safeError).
+ */
+export function createLogger(destination?: DestinationStream) {
+  return pino(
+    {
+      level: env.LOG_LEVEL,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: ["authorization", "*.authorization", "token", "*.token", "secret", "*.secret"],
+      serializers: { err: (e: unknown) => pino.stdSerializers.err(safeError(e) as Error), error: (e: unknown) => pino.stdSerializers.err(safeError(e) as Error) },
+    },
+    destination,
+  );
+}
+
+export const logger = createLogger();
+
+/** A failed query as the log shows it: the SQL with its placeholders, never the values bound to them. */
+export class DatabaseQueryError extends Error {
+  constructor(
+    readonly query: string,
+    message: string,
+    stack: string | undefined,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = "DatabaseQueryError";
+    this.stack = stack;
+  }
+}
+
+/**
+ * Drizzle wraps a driver error as "Failed query: <sql>\nparams: <values>" and keeps the values
+ * in `params`: emails, token hashes, whatever the query bound. The copy logged keeps the SQL and
+ * the driver's own message (SQLite's messages name columns, never values) and drops the rest,
+ * throughout the cause chain.
+ */
+export function safeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error) || depth > 8) return error;
+  const cause = "cause" in error ? safeError(error.cause, depth + 1) : undefined;
+  if ("query" in error && "params" in error && typeof error.query === "string") {
+    const message = `Failed query: ${error.query}`;
+    const stack = error.stack?.replace(error.message, message);
+    return new DatabaseQueryError(error.query, message, stack, cause);
+  }
+  if (cause !== undefined && cause !== (error as { cause?: unknown }).cause) {
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(error) as object) as Error, error, { cause });
+    copy.message = error.message;
+    copy.stack = error.stack;
+    return copy;
+  }
+  return error;
+}
 
 // Paths whose next segment is a bearer secret: portal links, email-change confirmations, and the
 // dashboard's one-time setup and team-invite links.
-const TOKEN_PATHS = /^(\/portal\/session|\/portal\/profile\/confirm-email|\/dashboard\/setup|\/dashboard\/invite)\/[^/]+/;
+const TOKEN_ROUTES = [
+  ["portal", "session"],
+  ["portal", "profile", "confirm-email"],
+  ["dashboard", "setup"],
+  ["dashboard", "invite"],
+];
 
-/** Strips query strings and the token segment of secret-bearing links before a path is logged. */
+/** Percent-decodes until stable (a token may be encoded twice); a malformed escape stays as it is. */
+function decode(segment: string): string {
+  let current = segment;
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return current;
+    }
+    if (next === current) return current;
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * The path as the router sees it, for the log: no query string or fragment, percent-decoded,
+ * backslashes as slashes (as URL parsing treats them), empty and `.` segments dropped, `..`
+ * applied. Anything from a token segment on is `[redacted]`, matched without regard to case,
+ * so `/Portal/./Session//%65yJ…` is caught like `/portal/session/eyJ…`.
+ */
 export function redactPath(url: string): string {
-  const pathOnly = url.split("?")[0] ?? "";
-  return pathOnly.replace(TOKEN_PATHS, "$1/[redacted]");
+  const raw = url.split(/[?#]/)[0] ?? "";
+  const segments: string[] = [];
+  for (const part of decode(raw).split(/[/\\]+/)) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") segments.pop();
+    else segments.push(part);
+  }
+  const lower = segments.map((s) => s.toLowerCase());
+  for (const route of TOKEN_ROUTES) {
+    for (let start = 0; start + route.length < segments.length; start++) {
+      if (route.every((name, i) => lower[start + i] === name)) {
+        return `/${[...segments.slice(0, start + route.length), "[redacted]"].join("/")}`;
+      }
+    }
+  }
+  return `/${segments.join("/")}`;
 }

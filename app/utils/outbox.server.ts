@@ -91,8 +91,9 @@ export function defineOutbox<T extends OutboxTable>(spec: {
 
   /**
    * Round-robin over partitions: rank each due row within its innermost partition by age, then
-   * each outer partition by the inner rank, and take rows in order of the outermost rank — one
-   * per partition per round — skipping partitions whose leases are at their `max`.
+   * each outer partition by the inner rank, and take rows in order of the outermost partition's
+   * turn — its leases already out plus the row's rank, so a partition holding none goes before
+   * one holding three — skipping partitions whose leases are at their `max`.
    */
   function pickFair(at: number, limit: number, due: SQL | undefined, partitions: Partition[]): number[] {
     const n = partitions.length;
@@ -106,8 +107,8 @@ export function defineOutbox<T extends OutboxTable>(spec: {
       query = sql`select *, row_number() over (partition by ${cols[i]} order by ${inner}na, seq) as ${sql.raw(`r${i}`)}
         from (${query}) where ${i === n - 1 ? sql`1` : sql`${sql.raw(`r${i + 1}`)} <= ${partitions[i + 1].max}`}`;
     }
-    const rows = db.all<Record<string, unknown> & { seq: number }>(
-      sql`select * from (${query}) where r0 <= ${partitions[0].max} order by r0, na, seq`,
+    const rows = db.all<Record<string, unknown> & { seq: number; na: number; r0: number }>(
+      sql`select * from (${query}) where r0 <= ${partitions[0].max}`,
     );
     // Leases already out per partition (this and any other worker), then greedy in fair order.
     const held = partitions.map((p) => {
@@ -116,6 +117,8 @@ export function defineOutbox<T extends OutboxTable>(spec: {
       );
       return new Map(counts.map((c) => [c.p, c.n]));
     });
+    const turn = (row: (typeof rows)[number]) => (held[0].get(row.p0) ?? 0) + row.r0;
+    rows.sort((a, b) => turn(a) - turn(b) || a.na - b.na || a.seq - b.seq);
     const picked: number[] = [];
     for (const row of rows) {
       if (picked.length >= limit) break;

@@ -26,8 +26,11 @@ export type PortalClaims = {
   exp: number;
 };
 
-/** `kid:secret,kid2:secret2` → keys; the first signs, all verify. Throws a clear message. */
-export function parseSigningKeys(value: string): SigningKeyConfig[] {
+/**
+ * `kid:secret,kid2:secret2` → keys; the first signs (or encrypts), all verify (or decrypt).
+ * Throws a clear message naming `variable` (the data encryption keys use the same format).
+ */
+export function parseSigningKeys(value: string, variable = "PORTAL_SIGNING_KEYS"): SigningKeyConfig[] {
   const keys = value
     .split(",")
     .map((part) => part.trim())
@@ -37,15 +40,15 @@ export function parseSigningKeys(value: string): SigningKeyConfig[] {
       const kid = at > 0 ? part.slice(0, at) : "";
       const secret = at > 0 ? part.slice(at + 1) : "";
       if (!KID_PATTERN.test(kid)) {
-        throw new Error("PORTAL_SIGNING_KEYS: each entry must be kid:secret, kid of 1-32 letters, digits, - or _.");
+        throw new Error(`${variable}: each entry must be kid:secret, kid of 1-32 letters, digits, - or _.`);
       }
       if (secret.length < MIN_SECRET_LENGTH) {
-        throw new Error(`PORTAL_SIGNING_KEYS: the secret of key '${kid}' must be at least ${MIN_SECRET_LENGTH} characters.`);
+        throw new Error(`${variable}: the secret of key '${kid}' must be at least ${MIN_SECRET_LENGTH} characters.`);
       }
       return { kid, secret };
     });
-  if (keys.length === 0) throw new Error("PORTAL_SIGNING_KEYS: at least one kid:secret pair is required.");
-  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new Error("PORTAL_SIGNING_KEYS: key ids must be unique.");
+  if (keys.length === 0) throw new Error(`${variable}: at least one kid:secret pair is required.`);
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new Error(`${variable}: key ids must be unique.`);
   return keys;
 }
 

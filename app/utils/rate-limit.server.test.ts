@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createRateLimiter, ipKey, MemoryRateLimitStore, RateLimitedError, rateLimits, type LimitPolicy } from "./rate-limit.server";
 
 // A clock the tests move by hand: the limiter never reads the wall clock here.
@@ -109,6 +109,24 @@ describe("the memory store", () => {
     for (let i = 0; i < 60_000; i++) store.update(`fresh${i}`, 5000, () => i);
     expect(store.size).toBe(60_001);
     expect(store.get("k99999", 5000)).toBeUndefined();
+  });
+});
+
+describe("at a million keys", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("a call does constant work: it never walks the keys, and forgets at most a few", () => {
+    const { limiter, advance } = limiterWith({ perAddress: policy({ key: "sign_in_address", limit: 3, windowS: 3600 }) });
+    for (let i = 0; i < 1_000_000; i++) limiter.take("perAddress", `mer_1:user${i}@example.com`);
+    // Every counter has expired meanwhile: a store that cleans up by scanning would do it now.
+    advance(2 * 3600_000);
+    const walks = (["forEach", "keys", "values", "entries", Symbol.iterator] as const).map((m) => vi.spyOn(Map.prototype, m as "forEach"));
+    const deletes = vi.spyOn(Map.prototype, "delete");
+    expect(limiter.take("perAddress", "mer_1:new@example.com").allowed).toBe(true);
+    expect(limiter.take("perAddress", "mer_1:user999999@example.com").allowed).toBe(true);
+    expect(limiter.check("perAddress", "mer_1:user5@example.com").allowed).toBe(true);
+    for (const walk of walks) expect(walk).not.toHaveBeenCalled();
+    expect(deletes.mock.calls.length).toBeLessThanOrEqual(6);
   });
 });
 

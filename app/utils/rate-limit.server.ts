@@ -64,8 +64,11 @@ export const rateLimits = {
   // Sign-in and "email me a new link" mails: per address (merchant + email or customer), and per IP.
   "portal.sign_in.address": { key: "sign_in_address", limit: 3, windowS: 3600, scaled: true, message: "Too many sign-in emails for this address." },
   "portal.sign_in.ip": { key: "ip", limit: 10, windowS: 3600, scaled: true, message: "Too many sign-in emails from this address." },
-  // Typed sign-in codes per IP, on top of the 5 tries each code allows.
+  // Typed sign-in codes per IP, and per address typed (merchant + email), on top of the 5 tries
+  // each self sign-in code allows. The per-address limit is what bounds guesses at an invite's
+  // code, which wrong tries do not kill.
   "portal.code.ip": { key: "ip", limit: 20, windowS: 3600, scaled: true, message: "Too many sign-in codes from this address." },
+  "portal.code.address": { key: "sign_in_address", limit: 10, windowS: 3600, scaled: true, message: "Too many sign-in codes for this email address." },
   // Portal writes per browser session: generous for a person, a wall for a script.
   "portal.action.session": { key: "portal_session", limit: 30, windowS: 60, scaled: true, message: "Too many changes in this session." },
   // Dashboard sign-in (DASHBOARD.md): 5 failures for one account within 15 minutes lock it until

@@ -1,32 +1,19 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { env } from "~/utils/env.server";
-import { logger } from "~/utils/logger.server";
+import { configuredSecret } from "./dev-secrets.server";
 import { importKeyring, parseSigningKeys, type Keyring } from "./portal-tokens.server";
 
 /**
  * Where the signing keys come from: PORTAL_SIGNING_KEYS when set; outside production a key
- * generated once and kept beside the database (so links survive restarts). Production without
- * the variable never reaches this point: env.server.ts refuses to start.
+ * generated once and kept beside the database (so links survive restarts).
  */
-function readConfiguredKeys(): string {
-  if (env.PORTAL_SIGNING_KEYS) return env.PORTAL_SIGNING_KEYS;
-  if (env.production) throw new Error("Refusing to start in production: PORTAL_SIGNING_KEYS must be set.");
-  const dir = env.DATABASE_PATH === ":memory:" ? path.resolve("data") : path.dirname(path.resolve(env.DATABASE_PATH));
-  const file = path.join(dir, "portal-signing-keys");
-  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
-  fs.mkdirSync(dir, { recursive: true });
-  const value = `dev${randomBytes(3).toString("hex")}:${randomBytes(32).toString("base64url")}`;
-  // wx: if two processes race on a fresh checkout, the loser reads the winner's key.
-  try {
-    fs.writeFileSync(file, `${value}\n`, { mode: 0o600, flag: "wx" });
-    logger.info({ msg: "generated a development portal signing key", file });
-    return value;
-  } catch {
-    return fs.readFileSync(file, "utf8").trim();
-  }
-}
+const readConfiguredKeys = () =>
+  configuredSecret({
+    name: "PORTAL_SIGNING_KEYS",
+    value: env.PORTAL_SIGNING_KEYS,
+    file: "portal-signing-keys",
+    generate: () => `dev${randomBytes(3).toString("hex")}:${randomBytes(32).toString("base64url")}`,
+  });
 
 // Parsed at import, so a malformed PORTAL_SIGNING_KEYS stops start-up with its message.
 const parsedKeys = parseSigningKeys(readConfiguredKeys());
@@ -41,5 +28,5 @@ export function getKeyring(): Promise<Keyring> {
 /** The raw secrets, for keys derived from them (the session cookies' HMAC). */
 export const signingSecrets = () => parsedKeys.map((k) => k.secret);
 
-/** The configured keys with their ids (the dashboard's sealed secrets name the key that sealed them). */
+/** The configured keys with their ids: values sealed under them by earlier versions still open (secret-box.server.ts). */
 export const signingKeyConfigs = () => parsedKeys;

@@ -2,6 +2,10 @@ import { createHmac, randomBytes } from "node:crypto";
 
 const SECRET_PREFIX = "whsec_";
 
+// An endpoint's whsec_ secret is stored sealed under this purpose (AES-256-GCM,
+// app/utils/secret-box.server.ts): opened to sign each delivery, shown once in the create answer.
+export const WEBHOOK_SECRET_PURPOSE = "webhook-endpoint-secret";
+
 /** A new endpoint secret: `whsec_` + base64 of 32 random bytes (Standard Webhooks). */
 export function generateSecret(): string {
   return SECRET_PREFIX + randomBytes(32).toString("base64");

@@ -28,6 +28,11 @@ describe("isForbiddenAddress", () => {
     ["::ffff:169.254.169.254", true],
     ["::ffff:8.8.8.8", false],
     ["64:ff9b::10.0.0.1", true],
+    // Local-use NAT64 (RFC 8215), whatever it embeds.
+    ["64:ff9b:1::a00:1", true],
+    ["64:ff9b:1::808:808", true],
+    ["64:ff9b:1:ffff:ffff:ffff:ffff:ffff", true],
+    ["64:ff9b:2::1", false],
     ["2002:c0a8:0101::1", true],
     ["2606:4700:4700::1111", false],
     ["2001:4860:4860::8888", false],

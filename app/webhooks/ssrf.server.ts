@@ -4,7 +4,8 @@ import net from "node:net";
 /**
  * Addresses a webhook must never reach when private URLs are not allowed: loopback, private,
  * carrier-grade NAT, link-local (which holds the cloud metadata service, 169.254.169.254),
- * unique-local IPv6 (fd00:ec2::254 on AWS), multicast, documentation and reserved ranges.
+ * unique-local IPv6 (fd00:ec2::254 on AWS), local-use NAT64, multicast, documentation and
+ * reserved ranges.
  */
 const forbidden = new net.BlockList();
 for (const [prefix, bits] of [
@@ -29,6 +30,8 @@ for (const [prefix, bits] of [
 for (const [prefix, bits] of [
   ["::", 128],
   ["::1", 128],
+  // Local-use NAT64 (RFC 8215): translates to whatever IPv4 network the operator chose.
+  ["64:ff9b:1::", 48],
   ["100::", 64],
   ["2001:db8::", 32],
   ["fc00::", 7],

@@ -37,10 +37,12 @@ async function sendMail(mail: MailMessage): Promise<string | null> {
 export const mailWorker = outboxWorker({
   name: "mail-sender",
   outbox: mailQueue,
-  claim: claimDueMail,
+  claim: (opts) => claimDueMail({ ...opts, retentionDays: env.MAIL_RETENTION_DAYS }),
   attempt: sendMail,
   record(mail, error) {
-    const outcome = recordMailAttempt({ mail, error, retryDelaysS: RETRY_DELAYS_S });
+    // Handed to SMTP (or, without SMTP and without /dev/mailbox, to nobody): the stored copy no
+    // longer needs its link token or code. Only the local mailbox keeps them to be read.
+    const outcome = recordMailAttempt({ mail, error, retryDelaysS: RETRY_DELAYS_S, scrub: Boolean(env.SMTP_URL) || !env.DEV_MAILBOX });
     const attempt = mail.attempts + 1;
     if (error === null) logger.info({ msg: "mail sent", mail_id: mail.id, attempt });
     else logger.warn({ msg: "mail send failed", mail_id: mail.id, attempt, retry_at: outcome.retryAt?.toISOString() ?? null, error });

@@ -8,6 +8,10 @@ import { signatureHeaders } from "~/webhooks/signing.server";
 
 async function attemptDelivery(delivery: ClaimedDelivery, signal: AbortSignal) {
   const startedAt = now();
+  if (delivery.secret === null) {
+    // Never send unsigned: the attempt fails, with a reason the merchant and operator can read.
+    return { startedAt, result: { statusCode: null, error: "The endpoint's secret cannot be decrypted: DATA_ENCRYPTION_KEY no longer lists its key.", durationMs: 0, delivered: false } };
+  }
   // The receiver checks webhook-timestamp against its own clock: wall time, not the domain clock.
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = signatureHeaders({ secret: delivery.secret, id: delivery.eventId, timestamp, body: delivery.payload });
@@ -22,7 +26,7 @@ async function attemptDelivery(delivery: ClaimedDelivery, signal: AbortSignal) {
   return { startedAt, result };
 }
 
-/** The webhook worker: up to 8 attempts at once, claimed round-robin by merchant and endpoint. */
+/** The webhook worker: up to 16 attempts at once (4 per merchant, 2 per endpoint), claimed round-robin by merchant and endpoint. */
 export const webhookWorker = outboxWorker({
   name: "webhook-deliveries",
   outbox: webhookDeliveryQueue,

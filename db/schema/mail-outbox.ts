@@ -16,6 +16,9 @@ export const mailOutbox = sqliteTable(
     subject: text().notNull(),
     html: text().notNull(),
     text: text().notNull(),
+    // The link tokens and one-time codes in html and text: replaced by "[redacted]" there once
+    // SMTP accepted the mail (or it failed for good), then cleared.
+    scrub: text({ mode: "json" }).$type<string[] | null>(),
     status: text({ enum: mailStatuses }).notNull().default("queued"),
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamp().notNull(),

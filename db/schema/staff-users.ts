@@ -15,7 +15,7 @@ export const staffUsers = sqliteTable("staff_users", {
   passwordChangedAt: timestamp(),
   // The dashboard language the person chose; null = the browser's Accept-Language.
   locale: text({ enum: staffLocales }),
-  // The TOTP secret, encrypted with a key derived from the server's signing keys (never plain).
+  // The TOTP secret, sealed (AES-256-GCM under DATA_ENCRYPTION_KEY, app/utils/secret-box.server.ts; never plain).
   totpSecretEncrypted: text(),
   // A secret being enrolled (shown as a QR code), until the first code confirms it.
   totpPendingSecretEncrypted: text(),

@@ -26,7 +26,8 @@ export const webhookEndpoints = sqliteTable(
     url: text().notNull(),
     events: text({ mode: "json" }).$type<WebhookEventType[]>().notNull(),
     description: text(),
-    // `whsec_` + base64 of 32 random bytes; shown once, kept to sign every delivery.
+    // `whsec_` + base64 of 32 random bytes, stored sealed (AES-256-GCM under DATA_ENCRYPTION_KEY);
+    // shown once, opened to sign every delivery.
     secret: text().notNull(),
     createdAt: createdAt(),
     deletedAt: timestamp(),

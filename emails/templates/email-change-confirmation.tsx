@@ -2,10 +2,11 @@ import { translator, type Locale } from "~/i18n/index";
 import { ActionButton } from "../components/action-button";
 import { type EmailBranding, Letter, Muted } from "../components/layout";
 
+// Goes to an address nobody has verified yet: it names the merchant and the address, never the
+// customer (whoever typed the address would otherwise learn the name on the account).
 export type EmailChangeConfirmationProps = {
   locale: Locale;
   merchant: EmailBranding;
-  customerName: string | null;
   newEmail: string;
   confirmUrl: string;
 };
@@ -17,7 +18,7 @@ export default function EmailChangeConfirmation(p: EmailChangeConfirmationProps)
   const t = translator(p.locale);
   const intro = t("email.emailChangeIntro", { merchant: p.merchant.name, newEmail: p.newEmail });
   return (
-    <Letter t={t} lang={p.locale} merchant={p.merchant} customerName={p.customerName} intro={intro}>
+    <Letter t={t} lang={p.locale} merchant={p.merchant} customerName={null} intro={intro}>
       <ActionButton href={p.confirmUrl} label={t("email.emailChangeButton")} color={p.merchant.brandColor} />
       <Muted>{t("email.ignore")}</Muted>
     </Letter>

@@ -559,9 +559,9 @@ describe("what the database holds", () => {
       const found = values.filter((v) => v.value.includes(value)).map((v) => v.where);
       expect(found, label).toEqual([]);
     }
-    // The TOTP secret is kept, sealed: a version, a key id, then ciphertext.
+    // The TOTP secret is kept, sealed: a version, the DATA_ENCRYPTION_KEY id, then ciphertext.
     const sealed = queryDb<{ s: string }>(server.dbFile, "select totp_secret_encrypted s from staff_users where email = ?", person.email)[0].s;
-    expect(sealed).toMatch(/^v1\.k1\./);
+    expect(sealed).toMatch(/^v1\.d1\./);
     // Passwords are argon2id PHC strings.
     const hash = queryDb<{ h: string }>(server.dbFile, "select password_hash h from staff_users where email = ?", person.email)[0].h;
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$/);

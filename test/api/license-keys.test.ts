@@ -50,12 +50,20 @@ describe("license keys (merchant API)", () => {
     expect(again.activations_limit).toBeNull();
   });
 
-  it("accepts the merchant's own key, refuses a duplicate with 409", async () => {
+  it("accepts the merchant's own key; a taken key answers like any other invalid key, whoever holds it (no cross-merchant probe)", async () => {
     const mine = await newKey({ key: "ACME-CUSTOM-0001" });
     expect(mine.key).toBe("ACME-CUSTOM-0001");
-    const dup = await api.post("/license-keys", { customer_id: customerId, key: "ACME-CUSTOM-0001" });
-    expect(dup.status).toBe(409);
-    expect(dup.body.error.param).toBe("key");
+    const ownDuplicate = await api.post("/license-keys", { customer_id: customerId, key: "ACME-CUSTOM-0001" });
+    // Another merchant trying the same key learns nothing more than from a malformed one.
+    const theirs = await other.post("/license-keys", { customer_id: otherCustomerId, key: "ACME-CUSTOM-0001" });
+    const malformed = await other.post("/license-keys", { customer_id: otherCustomerId, key: "no spaces allowed" });
+    for (const res of [ownDuplicate, theirs, malformed]) {
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({ type: "invalid_request_error", code: "parameter_invalid", param: "key" });
+    }
+    expect(theirs.body).toEqual(ownDuplicate.body);
+    expect(JSON.stringify(theirs.body)).not.toMatch(/exists|taken|in use|another merchant/i);
+    expect((await other.get(`/license-keys?customer_id=${otherCustomerId}`)).body.data.map((k: { key: string }) => k.key)).not.toContain("ACME-CUSTOM-0001");
   });
 
   it("links product, payment and subscription of the same merchant, and 404s on another merchant's ids", async () => {

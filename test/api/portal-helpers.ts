@@ -1,3 +1,4 @@
+import http from "node:http";
 import Database from "better-sqlite3";
 import { SignJWT } from "jose";
 import { waitUntil } from "../setup/wait";
@@ -82,3 +83,19 @@ export function forgeToken(opts: {
 }
 
 export const tokenOf = (url: string) => url.split("/portal/session/")[1];
+
+/**
+ * A GET of `rawPath` exactly as written (no URL parsing on the client: `/./`, `..`, `//`, case
+ * and percent-escapes reach the server as they are). Resolves with the status and request id.
+ */
+export function getRaw(origin: string, rawPath: string): Promise<{ status: number; requestId: string | null }> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: hostname, port, path: rawPath, method: "GET", agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, requestId: (res.headers["x-request-id"] as string | undefined) ?? null }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

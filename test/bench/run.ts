@@ -44,6 +44,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const CACHE = path.join(ROOT, ".cache/bench");
 const MERCHANT = "bench";
 const SIGNING_KEYS = "bench:bench-signing-secret-0123456789abcdef";
+const DATA_ENCRYPTION_KEY = "bench:bench-data-encryption-key-0123456789abcdef";
 
 const usage = `npm run bench -- [--duration 10] [--connections 50] [--customers 1000] [--payments-per-customer 5]
                   [--only key,key] [--out .cache/bench/last.json] [--no-build] [--build-dir <dir>] [--keep] [--decode-bodies]
@@ -320,6 +321,7 @@ async function main() {
       PUBLIC_URL: url,
       DATABASE_PATH: db.file,
       PORTAL_SIGNING_KEYS: SIGNING_KEYS,
+      DATA_ENCRYPTION_KEY,
       RATE_LIMIT_SCALE: "0",
       // The production default: one JSON line per request, which is also where server time is read.
       LOG_LEVEL: "info",

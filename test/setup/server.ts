@@ -69,6 +69,7 @@ export function baseEnv(port: number, dbFile: string): Record<string, string> {
     SEED_DEMO: "false",
     PORTICO_TEST_CLOCK: "true",
     PORTAL_SIGNING_KEYS: "k1:test-signing-secret-0123456789abcdef0123",
+    DATA_ENCRYPTION_KEY: "d1:test-data-encryption-key-0123456789abcdef",
     LOG_LEVEL: "info",
   };
 }

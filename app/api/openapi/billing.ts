@@ -176,7 +176,7 @@ export const billingOperations: Operation[] = [
   payments("post", "/payments/{id}/refunds", "Refund part or (by default) the rest of a payment", { body: CreateRefundSchema, 201: ["Refund", "The refund"], 422: "More than what remains (refund_exceeds_remaining), or a payment that never succeeded (payment_not_refundable)" }),
   payments("get", "/payments/{id}/invoice", "Download the invoice PDF (the document the customer downloads)", { query: InvoiceQuerySchema, 200: [{ type: "string", format: "binary" }, "The invoice", "application/pdf"], 404: "No such payment, or the payment has no invoice" }),
 
-  licenseKeys("post", "/license-keys", "Issue a license key (generated when `key` is absent)", { body: CreateLicenseKeySchema, 201: ["LicenseKey", "The license key"], 404: "No such customer, product, payment or subscription (or another merchant's)", 409: "The key is taken (license_key_exists)" }),
+  licenseKeys("post", "/license-keys", "Issue a license key (generated when `key` is absent)", { body: CreateLicenseKeySchema, 201: ["LicenseKey", "The license key"], 404: "No such customer, product, payment or subscription (or another merchant's)", 422: "An invalid value, or a custom key that cannot be used (answered like any invalid value, whoever holds the key)" }),
   licenseKeys("get", "/license-keys", "List license keys, newest first", { query: ListLicenseKeysQuerySchema, 200: ["LicenseKeyList", "A page of license keys"] }),
   licenseKeys("get", "/license-keys/{id}", "Retrieve a license key", { 200: ["LicenseKey", "The license key"], 404: "No such license key" }),
   licenseKeys("patch", "/license-keys/{id}", "Disable or re-enable a key, change its limit or expiry", { body: UpdateLicenseKeySchema, 200: ["LicenseKey", "The license key"] }),
@@ -187,6 +187,6 @@ export const billingOperations: Operation[] = [
   licenses("post", "/licenses/validate", "Check a key (and optionally one instance) (public)", { auth: "none", body: ValidateLicenseSchema, 200: ["LicenseValidation", "The verdict; an unknown key is valid: false"] }),
 
   wallets("get", "/customers/{id}/wallets", "The customer's balance per currency", { 200: ["WalletList", "One wallet per currency with entries"], 404: "No such customer" }),
-  wallets("post", "/customers/{id}/wallets/ledger-entries", "Book a credit or debit (a repeated idempotency_key books nothing)", { body: CreateLedgerEntrySchema, 201: ["WalletLedgerEntry", "The entry (the first one for a repeated idempotency_key, with Idempotent-Replayed: true)"], 404: "No such customer", 422: "A debit past the balance (insufficient_balance), or an invalid value" }),
+  wallets("post", "/customers/{id}/wallets/ledger-entries", "Book a credit or debit (a repeated idempotency_key books nothing)", { body: CreateLedgerEntrySchema, 201: ["WalletLedgerEntry", "The entry (the first one for a repeated idempotency_key, with Idempotent-Replayed: true)"], 404: "No such customer", 409: "The Idempotency-Key header, or the idempotency_key field, was already used for a different request or entry (idempotency_key_reused)", 422: "A debit past the balance (insufficient_balance), or an invalid value" }),
   wallets("get", "/customers/{id}/wallets/ledger-entries", "List ledger entries, newest first", { query: ListLedgerEntriesQuerySchema, 200: ["WalletLedgerEntryList", "A page of entries"], 404: "No such customer" }),
 ];

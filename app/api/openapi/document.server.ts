@@ -44,7 +44,7 @@ function conventionalErrors(op: Operation): Operation["responses"] {
   const keyed = op.auth !== "none";
   const error = (description: string) => ({ description, schema: "Error" });
   const out: Operation["responses"] = {
-    400: error("Malformed JSON, a body that is not an object, or an unknown or repeated parameter"),
+    400: error("Malformed JSON, JSON nested deeper than 32 levels (json_too_deep), a body that is not an object, or an unknown or repeated parameter"),
     429: error(keyed ? "Too many requests with this key; see Retry-After" : "Too many requests; see Retry-After"),
     500: error("An internal error: a generic message with a request id, nothing more"),
   };
