@@ -16,7 +16,9 @@ import {
   staffCookie,
   staffCreate,
   testIdText,
-  totp,
+  totpAfter,
+  totpAt,
+  totpNow,
   type StaffFixture,
 } from "./dashboard-helpers";
 
@@ -162,13 +164,21 @@ describe("the setup link", () => {
     expect((await post(url("/dashboard/sign-in"), { email: "first@auth.example", password: "another real passphrase" })).status).toBe(401);
   });
 
-  it("dies after 24 hours; a newer link voids the older one", { timeout: 60_000 }, async () => {
+  it("dies after 24 hours; a newer link voids the older one", async () => {
     const first = setupLink("late@auth.example");
     const second = JSON.parse(staffCreate(server, ["--merchant", "second-co", "--email", "late@auth.example", "--role", "viewer", "--json"]).stdout).setup_url as string;
     expect((await get(first)).status).toBe(404);
-    await setClock(server, 24 * HOUR - MIN);
+    // The CLI stamped the link with its own clock: the boundary is read from the row and checked
+    // exactly with the server's clock stopped (however long the commands above took).
+    const [link] = queryDb<{ created: number; expires: number }>(
+      server.dbFile,
+      "select t.created_at created, t.expires_at expires from staff_setup_tokens t join staff_users u on u.id = t.staff_user_id where u.email = ? order by t.seq desc limit 1",
+      "late@auth.example",
+    );
+    expect(link.expires - link.created).toBe(24 * HOUR);
+    await server.freezeClock(link.expires - 1);
     expect((await get(second)).status).toBe(200);
-    await setClock(server, 24 * HOUR + MIN);
+    await server.freezeClock(link.expires);
     expect((await get(second)).status).toBe(404);
     expect((await post(second, { password: "too late for this passphrase" })).status).toBe(404);
   });
@@ -214,6 +224,7 @@ describe("sign-in", () => {
 
   it("locks an account after 5 failures in 15 minutes (429 + Retry-After), unknown addresses alike", async () => {
     const victim = createStaff(server, { merchant: merchant.slug, email: "locked@auth.example", role: "viewer" });
+    const t0 = await server.freezeClock(); // the first failure at t0 exactly: the window's end is known
     for (const email of [victim.email, "ghost@auth.example"]) {
       for (let i = 0; i < 5; i++) expect((await post(url("/dashboard/sign-in"), { email, password: `wrong password ${i}` })).status).toBe(401);
       const locked = await post(url("/dashboard/sign-in"), { email, password: email === victim.email ? victim.password : "anything at all" });
@@ -226,7 +237,9 @@ describe("sign-in", () => {
     }
     // Another account is not affected.
     expect((await post(url("/dashboard/sign-in"), { email: owner.email, password: owner.password })).status).toBe(303);
-    await setClock(server, 15 * MIN + 1000);
+    await server.freezeClock(t0 + 15 * MIN - 1000);
+    expect((await post(url("/dashboard/sign-in"), { email: victim.email, password: victim.password })).status).toBe(429);
+    await server.freezeClock(t0 + 15 * MIN);
     expect((await post(url("/dashboard/sign-in"), { email: victim.email, password: victim.password })).status).toBe(303);
     const failures = queryDb<{ n: number }>(server.dbFile, "select count(*) n from audit_log where action = 'staff.sign_in_failed' and actor_id = ?", victim.id)[0].n;
     expect(failures).toBe(5);
@@ -237,6 +250,8 @@ describe("sign-in", () => {
     try {
       const m = createMerchant(strict.dbFile, "Strict Co", "strict");
       const staff = createStaff(strict, { merchant: m.slug, email: "ip@strict.example", role: "viewer" });
+      // No refill (30 per 15 minutes is one try every 30 s) while the 31 tries run, however slowly.
+      const t0 = await strict.freezeClock();
       const statuses: number[] = [];
       // Different addresses each time, so the per-account lockout plays no part.
       for (let i = 0; i < 30; i++) statuses.push((await post(`${strict.url}/dashboard/sign-in`, { email: `try${i}@strict.example`, password: "not the password" })).status);
@@ -244,7 +259,7 @@ describe("sign-in", () => {
       const limited = await post(`${strict.url}/dashboard/sign-in`, { email: staff.email, password: staff.password });
       expect(limited.status).toBe(429);
       expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
-      await setClock(strict, 15 * MIN);
+      await strict.freezeClock(t0 + 15 * MIN);
       expect((await post(`${strict.url}/dashboard/sign-in`, { email: staff.email, password: staff.password })).status).toBe(303);
     } finally {
       await strict.stop();
@@ -293,21 +308,25 @@ describe("sessions", () => {
   });
 
   it("ends after 8 idle hours and after 7 days however active", async () => {
+    // A stopped clock: each boundary is exact however long the requests take.
+    const t0 = await server.freezeClock(); // signed in at t0 exactly
     const idle = await signIn(server, owner.email, owner.password);
-    await setClock(server, 8 * HOUR - MIN);
-    expect((await get(url("/dashboard"), idle.cookie)).status).toBe(200);
-    await setClock(server, 8 * HOUR - MIN + 8 * HOUR - MIN);
-    expect((await get(url("/dashboard"), idle.cookie)).status).toBe(200);
-    await setClock(server, 8 * HOUR - MIN + 8 * HOUR - MIN + 8 * HOUR);
-    expect((await get(url("/dashboard"), idle.cookie)).status).toBe(303);
+    await server.freezeClock(t0 + 8 * HOUR - 1000);
+    expect((await get(url("/dashboard"), idle.cookie)).status).toBe(200); // idle 7:59:59, then active
+    await server.freezeClock(t0 + 2 * (8 * HOUR - 1000));
+    expect((await get(url("/dashboard"), idle.cookie)).status).toBe(200); // idle 7:59:59
+    await server.freezeClock(t0 + 2 * (8 * HOUR - 1000) + 8 * HOUR);
+    expect((await get(url("/dashboard"), idle.cookie)).status).toBe(303); // idle 8:00:00
 
-    await setClock(server, 0);
+    const t1 = await server.freezeClock(t0);
     const busy = await signIn(server, owner.email, owner.password);
     for (let t = 7 * HOUR; t < 7 * 24 * HOUR; t += 7 * HOUR) {
-      await setClock(server, t);
+      await server.freezeClock(t1 + t);
       expect((await get(url("/dashboard"), busy.cookie)).status, `at ${t / HOUR} h`).toBe(200);
     }
-    await setClock(server, 7 * 24 * HOUR);
+    await server.freezeClock(t1 + 7 * 24 * HOUR - 1000);
+    expect((await get(url("/dashboard"), busy.cookie)).status).toBe(200);
+    await server.freezeClock(t1 + 7 * 24 * HOUR);
     expect((await get(url("/dashboard"), busy.cookie)).status).toBe(303);
   });
 
@@ -408,17 +427,19 @@ describe("two-factor (TOTP)", () => {
     const wrong = await post(url("/dashboard/account/security"), { intent: "confirm_two_factor", code: "000000" }, { cookie });
     expect(wrong.status).toBe(400);
     expect(testIdText(wrong.text, "error-code")).toContain("not valid");
-    const confirmed = await post(url("/dashboard/account/security"), { intent: "confirm_two_factor", code: await totp(secret) }, { cookie });
+    const first = await totpNow(secret);
+    const confirmed = await post(url("/dashboard/account/security"), { intent: "confirm_two_factor", code: first.code }, { cookie });
     expect(confirmed.status).toBe(200);
     const codes = [...confirmed.text.matchAll(/data-testid="backup-code">([A-Z0-9-]+)</g)].map((m) => m[1]);
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
-    return { cookie, secret, codes };
+    // `spentStep`: the time step whose code confirmed enrolment (accepted once, like every step).
+    return { cookie, secret, codes, spentStep: first.step };
   }
 
   it("enrols with a first code, then asks for a code at sign-in; TOTP steps and backup codes work once", async () => {
     const person = createStaff(server, { merchant: merchant.slug, email: "tfa@auth.example", role: "admin" });
-    const { secret, codes } = await enrol(person);
+    const { secret, codes, spentStep } = await enrol(person);
     expect(queryDb<{ n: number }>(server.dbFile, "select count(*) n from staff_backup_codes s join staff_users u on u.id = s.staff_user_id where u.email = ? and used_at is null", person.email)[0].n).toBe(10);
 
     // Password alone is a half session: it opens nothing but the second step.
@@ -431,10 +452,11 @@ describe("two-factor (TOTP)", () => {
     expect(verifyPage.text).toContain('name="code"');
     const bad = await post(url("/dashboard/sign-in/verify"), { code: "123456", redirect_to: "/dashboard/settings/team" }, { cookie: step1.cookie });
     expect(bad.status).toBe(401);
-    // The step used to confirm enrolment is spent: the next step's code (within the allowed drift) works.
-    const replay = await post(url("/dashboard/sign-in/verify"), { code: await totp(secret), redirect_to: "/dashboard/settings/team" }, { cookie: step1.cookie });
+    // The step used to confirm enrolment is spent (its very code, whatever the time now); a later
+    // step's code (the next one within the allowed drift, if the clock is still in the spent one) works.
+    const replay = await post(url("/dashboard/sign-in/verify"), { code: await totpAt(secret, spentStep), redirect_to: "/dashboard/settings/team" }, { cookie: step1.cookie });
     expect(replay.status).toBe(401);
-    const next = await totp(secret, 1);
+    const next = (await totpAfter(secret, spentStep)).code;
     const ok = await post(url("/dashboard/sign-in/verify"), { code: next, redirect_to: "/dashboard/settings/team" }, { cookie: step1.cookie });
     expect(ok.status).toBe(303);
     expect(ok.location).toBe("/dashboard/settings/team");
@@ -533,7 +555,7 @@ describe("what the database holds", () => {
     await post(url("/dashboard/account/security"), { intent: "start_two_factor" }, { cookie: session.cookie });
     const page = await get(url("/dashboard/account/security?tab=two-factor"), session.cookie);
     const secret = testIdText(page.text, "totp-secret")!;
-    const confirmed = await post(url("/dashboard/account/security"), { intent: "confirm_two_factor", code: await totp(secret) }, { cookie: session.cookie });
+    const confirmed = await post(url("/dashboard/account/security"), { intent: "confirm_two_factor", code: (await totpNow(secret)).code }, { cookie: session.cookie });
     const codes = [...confirmed.text.matchAll(/data-testid="backup-code">([A-Z0-9-]+)</g)].map((m) => m[1]);
     const created = await post(url("/dashboard/settings/api-keys"), { intent: "create", name: "Scan key", mode: "test" }, { cookie: session.cookie });
     const apiKey = testIdText(created.text, "new-key-secret")!;

@@ -84,17 +84,38 @@ export async function signIn(server: TestServer, email: string, password: string
   return { cookie, location: res.location };
 }
 
-/** A TOTP code from @epic-web/totp for now + `steps` × 30 s (the server accepts one step of drift). */
-export async function totp(secret: string, steps = 0): Promise<string> {
-  if (steps === 0) return (await generateTOTP({ secret })).otp;
-  const at = Date.now() + steps * 30_000;
+export const TOTP_STEP_MS = 30_000;
+/** The RFC 6238 time step a moment falls in. */
+export const totpStep = (atMs: number) => Math.floor(atMs / TOTP_STEP_MS);
+
+/** The TOTP code (@epic-web/totp) of time step `step`. */
+export async function totpAt(secret: string, step: number): Promise<string> {
   vi.useFakeTimers({ toFake: ["Date"] });
   try {
-    vi.setSystemTime(at);
+    vi.setSystemTime(step * TOTP_STEP_MS);
     return (await generateTOTP({ secret })).otp;
   } finally {
     vi.useRealTimers();
   }
+}
+
+/**
+ * The code of the current time step, and that step. The server reads the same wall clock and
+ * accepts one step of drift, so a code sent at once is accepted even if a step boundary falls
+ * between this call and the server's check; the step says exactly which code it was.
+ */
+export async function totpNow(secret: string): Promise<{ code: string; step: number }> {
+  const step = totpStep(Date.now());
+  return { code: await totpAt(secret, step), step };
+}
+
+/**
+ * A code the server has not accepted yet when the last accepted one was of step `spent`: the
+ * current step's, or the next step's while the current one is spent (one step of drift).
+ */
+export async function totpAfter(secret: string, spent: number): Promise<{ code: string; step: number }> {
+  const step = Math.max(spent + 1, totpStep(Date.now()));
+  return { code: await totpAt(secret, step), step };
 }
 
 export const decodeHtml = (s: string) => s.replace(/<!-- -->/g, "").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");

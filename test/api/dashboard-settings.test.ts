@@ -20,6 +20,9 @@ beforeAll(async () => {
   server = await startServer({ env: { RATE_LIMIT_SCALE: "100", WEBHOOK_RETRY_DELAYS: "1,1,1" } });
   merchant = createMerchant(server.dbFile, "Settings Shop", "settings-shop");
   owner = createStaff(server, { merchant: merchant.slug, email: "owner@settings.example", role: "owner", name: "Sam Settings" });
+  // The clock stands still from the sign-in on, so it stays "recent authentication" (10 minutes)
+  // for the key and endpoint creations however long the file takes.
+  await server.freezeClock();
   cookie = (await signIn(server, owner.email, owner.password)).cookie;
 }, 120_000);
 afterAll(async () => {
@@ -284,8 +287,12 @@ describe("the audit log", () => {
 
     const byKey = await get(url("/dashboard/audit?actor=api_key&action=customer.created"), cookie);
     expect(ids(byKey.text).length).toBe(50);
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    // The days before the oldest entry and after the newest (not the test's "today", which a
+    // run across midnight would make wrong).
+    const span = queryDb<{ oldest: number; newest: number }>(server.dbFile, "select min(created_at) oldest, max(created_at) newest from audit_log where merchant_id = ?", merchant.id)[0];
+    const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const tomorrow = dayOf(span.newest + 86_400_000);
+    const yesterday = dayOf(span.oldest - 86_400_000);
     expect(ids((await get(url(`/dashboard/audit?from=${tomorrow}`), cookie)).text)).toHaveLength(0);
     expect(ids((await get(url(`/dashboard/audit?to=${yesterday}`), cookie)).text)).toHaveLength(0);
     expect(ids((await get(url(`/dashboard/audit?from=${yesterday}&to=${tomorrow}`), cookie)).text)).toHaveLength(50);

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMerchant, startServer, startSmtpCapture, type MerchantFixture, type SmtpCapture, type TestServer } from "../setup/server";
-import { allTextValues, createStaff, decodeHtml, get, post, queryDb, setClock, signIn, snapshotDb, staffCookie, testIdText, type StaffFixture } from "./dashboard-helpers";
+import { outboxDrained } from "./portal-helpers";
+import { allTextValues, createStaff, decodeHtml, get, post, queryDb, signIn, snapshotDb, staffCookie, testIdText, type StaffFixture } from "./dashboard-helpers";
 
 // The team page: invites through a real SMTP server on loopback, accepting them (new and existing
 // staff users), roles, the last-owner rule, removal ending sessions, and the audit trail.
@@ -14,6 +15,8 @@ let owner: StaffFixture;
 let admin: StaffFixture;
 let ownerCookie: string;
 let adminCookie: string;
+/** The server's clock, stopped for the whole file: see beforeAll. */
+let t0: number;
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 
@@ -23,6 +26,9 @@ beforeAll(async () => {
   merchant = createMerchant(server.dbFile, "Team Co", "team-co");
   owner = createStaff(server, { merchant: merchant.slug, email: "owner@team.example", role: "owner", name: "Olga Owner" });
   admin = createStaff(server, { merchant: merchant.slug, email: "admin@team.example", role: "admin", name: "Adam Admin" });
+  // The clock stands still from the owner's and admin's sign-in on, so their sign-in stays "recent
+  // authentication" (10 minutes) however long the file takes, and each test moves it explicitly.
+  t0 = await server.freezeClock();
   ownerCookie = (await signIn(server, owner.email, owner.password)).cookie;
   adminCookie = (await signIn(server, admin.email, admin.password)).cookie;
 }, 120_000);
@@ -31,7 +37,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 afterEach(async () => {
-  await setClock(server, 0);
+  await server.freezeClock(t0);
 });
 
 const url = (path: string) => `${server.url}${path}`;
@@ -143,12 +149,13 @@ describe("invites", () => {
     const second = linkIn((await smtp.waitFor((m) => m.to.includes("slow@team.example") && !m.text.includes(first))).text);
     expect(second).not.toBe(first);
     expect((await get(first)).status).toBe(404);
-    await setClock(server, 7 * DAY - MIN);
+    // Invited at t0 (the stopped clock): valid until the last millisecond of its 7 days.
+    await server.freezeClock(t0 + 7 * DAY - 1);
     expect((await get(second)).status).toBe(200);
-    await setClock(server, 7 * DAY + MIN);
+    await server.freezeClock(t0 + 7 * DAY);
     expect((await get(second)).status).toBe(404);
     expect((await post(second, { name: "Slow", password: "slow but long passphrase" })).status).toBe(404);
-    await setClock(server, 0);
+    await server.freezeClock(t0);
 
     await team(ownerCookie, { intent: "invite", email: "revoked@team.example", role: "viewer" });
     const revokedLink = linkIn((await smtp.waitFor((m) => m.to.includes("revoked@team.example"))).text);
@@ -162,6 +169,10 @@ describe("invites", () => {
     const bad = await team(ownerCookie, { intent: "invite", email: "nope", role: "viewer" });
     expect(bad.status).toBe(400);
     expect(testIdText(bad.text, "error-email")).toBe("Enter a valid email address.");
+    // Refused invites queue no mail: checked on the outbox, and on the capture once every queued
+    // mail has been handed over (not merely before a slow send would have arrived).
+    expect(queryDb(server.dbFile, "select 1 from mail_outbox where to_address in (?, ?)", admin.email, "nope")).toHaveLength(0);
+    await outboxDrained(server.dbFile);
     expect(smtp.messages.filter((m) => m.to.includes(admin.email) || m.to.includes("nope"))).toHaveLength(0);
   });
 });
@@ -186,7 +197,7 @@ describe("roles", () => {
 
   it("role changes and removals need a recent confirmation", async () => {
     const target = createStaff(server, { merchant: merchant.slug, email: "sudo-target@team.example", role: "viewer" });
-    await setClock(server, 11 * MIN);
+    await server.freezeClock(t0 + 11 * MIN); // the owner's sign-in (at t0) is no longer recent
     const asked = await team(ownerCookie, { intent: "change_role", membership_id: membershipOf(target.email).id, role: "support" });
     expect(asked.status).toBe(401);
     expect(asked.text).toContain('data-testid="sudo-form"');

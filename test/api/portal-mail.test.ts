@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, freePort, startServer, startSmtpCapture, type SmtpCapture, type TestServer } from "../setup/server";
+import net from "node:net";
+import { createMerchant, startServer, startSmtpCapture, type SmtpCapture, type TestServer } from "../setup/server";
 import { WAIT_TIMEOUT_MS, waitUntil } from "../setup/wait";
 import { h1, outboxDrained, postForm, readDb, request, sessionCookie } from "./portal-helpers";
 
@@ -35,7 +36,11 @@ describe("mail through real SMTP", () => {
     expect(linkIn(mail.text)).toBe(ps.url);
     expect(codeIn(mail.text)).toMatch(/^[A-Z0-9]{6}$/);
     expect(h1((await request(ps.url)).text)).toBe("Continue to Acme billing");
-    const row = readDb<{ status: string; attempts: number }>(server.dbFile, "select status, attempts from mail_outbox where to_address = ?", "mia@example.com")[0];
+    // The capture holds the message before its "250 OK" reaches the server, which only then
+    // marks the row sent: wait for that, then check it took one attempt.
+    const row = await waitUntil("the outbox row to be marked sent", () =>
+      readDb<{ status: string; attempts: number }>(server.dbFile, "select status, attempts from mail_outbox where to_address = ? and status != 'queued'", "mia@example.com")[0],
+    );
     expect(row).toEqual({ status: "sent", attempts: 1 });
   });
 
@@ -117,8 +122,11 @@ describe("mail through real SMTP", () => {
 
 describe("the outbox survives a restart", () => {
   it("mail queued while SMTP is down is delivered after a restart", async () => {
-    const deadPort = await freePort();
-    const first = await startServer({ env: { SMTP_URL: `smtp://127.0.0.1:${deadPort}`, RATE_LIMIT_SCALE: "100" } });
+    // SMTP down: a port that is bound (so nobody else can take it) and drops every connection.
+    const down = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => down.listen(0, "127.0.0.1", resolve));
+    const downUrl = `smtp://127.0.0.1:${(down.address() as net.AddressInfo).port}`;
+    const first = await startServer({ env: { SMTP_URL: downUrl, RATE_LIMIT_SCALE: "100" } });
     const m = createMerchant(first.dbFile, "Initech", "initech");
     const client = apiClient(first.url, m.apiKey);
     const c = (await client.post("/customers", { email: "peter@example.com", name: "Peter" })).body.id;
@@ -127,8 +135,10 @@ describe("the outbox survives a restart", () => {
     await waitUntil("the first send to fail", () => readDb<{ last_error: string | null }>(first.dbFile, "select last_error from mail_outbox")[0]?.last_error);
     expect(readDb<{ status: string }>(first.dbFile, "select status from mail_outbox")[0].status).toBe("queued");
     await first.stop("SIGKILL");
+    await new Promise<void>((resolve) => down.close(() => resolve()));
 
-    const capture = await startSmtpCapture({ port: deadPort });
+    // SMTP back up (at an address of its own: the restarted process is configured with it).
+    const capture = await startSmtpCapture();
     const second = await startServer({ dbFile: first.dbFile, env: { SMTP_URL: capture.url } });
     try {
       await second.setClock(60 * 60_000); // past the retry backoff

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { dashboardEn } from "../../app/i18n/dashboard.en";
 import { dashboardKo } from "../../app/i18n/dashboard.ko";
 import { ROOT } from "../setup/server";
@@ -38,125 +38,140 @@ async function newPage(browser: Browser, locale: LocaleName, width: WidthName) {
   return { context, page: await context.newPage() };
 }
 
+// Each journey is a serial group of steps sharing one browser context: a step stays well inside
+// the per-test bound on a loaded machine, and a failure names the step it happened in (the later
+// steps of that journey are then skipped).
 for (const width of Object.keys(WIDTHS) as WidthName[]) {
   for (const locale of Object.keys(LOCALES) as LocaleName[]) {
-    test(`journeys at ${width} width in ${locale}: setup link, two-factor sign-in, invite, API key`, async ({ browser }) => {
+    test.describe.serial(`journeys at ${width} width in ${locale}`, () => {
       const t = LOCALES[locale].t;
       const slug = `shop-${locale}-${width}`;
-      world.merchant(locale === "ko" ? "한빛 상점" : "Bright Shop", slug);
       const ownerEmail = `owner@${slug}.example`;
-      const created = world.staffCreate(["--merchant", slug, "--email", ownerEmail, "--role", "owner"]);
-      expect(created.setup_url).toMatch(/\/dashboard\/setup\//);
-      const { context, page } = await newPage(browser, locale, width);
-
-      // 1. The first owner opens the setup link and chooses a password.
-      await page.goto(created.setup_url!);
-      await check(page, "setup", locale, width);
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(t.setup.title);
-      await page.getByTestId("field-name").fill(locale === "ko" ? "김소유" : "Olive Owner");
-      await page.getByTestId("field-password").fill("password1234");
-      await page.getByTestId("setup-submit").click();
-      await expect(page.getByTestId("error-password")).toHaveText(t.errors.password_common);
-      await check(page, "setup-error", locale, width);
       const password = `a long passphrase for ${slug}`;
-      await page.getByTestId("field-password").fill(password);
-      await page.getByTestId("setup-submit").click();
-      await page.waitForURL(world.url("/dashboard?notice=setup_done"));
-      await expect(page.getByTestId("dash-notice")).toHaveText(t.notices.setup_done);
-      await check(page, "home", locale, width);
-
-      // 2. Two-factor: enrol with the QR code's secret, sign out, sign in with password + code.
-      await page.goto(world.url("/dashboard/account/security?tab=two-factor"));
-      await hydrated(page);
-      await page.getByTestId("start-two-factor").click();
-      await expect(page.getByTestId("totp-secret")).toBeVisible();
-      await expect(page.getByTestId("totp-qr")).toBeVisible();
-      await check(page, "security-enrol", locale, width);
-      const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
-      await page.getByTestId("field-code").fill(await totpNow(secret));
-      await page.getByTestId("confirm-two-factor").click();
-      await expect(page.getByTestId("backup-code")).toHaveCount(10);
-      await check(page, "backup-codes", locale, width);
-
-      await page.getByTestId("account-menu-trigger").click();
-      await page.getByTestId("sign-out").click();
-      await page.waitForURL(world.url("/dashboard/sign-in?notice=signed_out"));
-      await check(page, "sign-in", locale, width);
-      await page.getByTestId("sign-in-email").fill(ownerEmail);
-      await page.getByTestId("sign-in-password").fill(password);
-      await page.getByTestId("sign-in-submit").click();
-      await page.waitForURL(/\/dashboard\/sign-in\/verify/);
-      await check(page, "verify", locale, width);
-      // The enrolment used this step's code; the next step's code is accepted (one step of drift).
-      await page.getByTestId("verify-code").fill(totpAt(secret, Date.now() + 30_000));
-      await page.getByTestId("verify-submit").click();
-      await page.waitForURL(world.url("/dashboard"));
-      await expect(page.getByTestId("home-facts")).toContainText(t.security.on);
-
-      // 3. Invite a teammate, who accepts from the emailed link in their own browser.
-      await page.goto(world.url("/dashboard/settings/team"));
-      await check(page, "team", locale, width);
-      const mateEmail = `mate@${slug}.example`;
-      await page.getByTestId("field-email").fill(mateEmail);
-      await page.getByTestId("field-role").selectOption("support");
-      await page.getByTestId("send-invite").click();
-      await expect(page.getByTestId("dash-notice")).toHaveText(t.notices.invite_sent);
-      await expect(page.getByTestId(`invite-${mateEmail}`)).toBeVisible();
-      const { mail, link } = await inviteLink(world, mateEmail);
-      expect(mail.subject).toBe(locale === "ko" ? "Portico에서 한빛 상점에 합류하세요" : "Join Bright Shop on Portico");
-
-      const mate = await newPage(browser, locale, width);
-      await mate.page.goto(link);
-      await check(mate.page, "invite", locale, width);
-      await mate.page.getByTestId("field-name").fill(locale === "ko" ? "이팀원" : "Mia Mate");
-      await mate.page.getByTestId("field-password").fill(`mate's own passphrase for ${slug}`);
-      await mate.page.getByTestId("invite-accept").click();
-      await mate.page.waitForURL(world.url("/dashboard?notice=invite_accepted"));
-      await expect(mate.page.getByTestId("home-facts")).toContainText(t.roles.support);
-      await check(mate.page, "home-teammate", locale, width);
-      await mate.context.close();
-      await page.reload();
-      await expect(page.getByTestId(`member-${mateEmail}`).getByTestId("member-role")).toHaveText(t.roles.support);
-
-      // 4. An API key: created (shown once), used like curl, revoked (then 401).
-      await page.goto(world.url("/dashboard/settings/api-keys"));
-      await hydrated(page);
-      await page.getByTestId("field-name").fill("Backend");
-      await page.getByTestId("create-key").click();
-      await expect(page.getByTestId("new-key-secret")).toBeVisible();
-      await check(page, "api-key-created", locale, width);
-      const key = (await page.getByTestId("new-key-secret").textContent())!.trim();
-      const list = await fetch(world.url("/api/v1/customers?limit=3"), { headers: { Authorization: `Bearer ${key}` } });
-      expect(list.status).toBe(200);
-      const made = await fetch(world.url("/api/v1/customers"), {
-        method: "POST",
-        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ email: `buyer@${slug}.example`, name: "Buyer" }),
+      let context: BrowserContext;
+      let page: Page;
+      test.beforeAll(async ({ browser }) => {
+        ({ context, page } = await newPage(browser, locale, width));
       });
-      expect(made.status).toBe(201);
-      await page.goto(world.url("/dashboard/settings/api-keys"));
-      await hydrated(page);
-      const row = page.locator('[data-testid^="key-key_"]').filter({ hasText: "Backend" });
-      const keyId = (await row.getAttribute("data-testid"))!.replace("key-", "");
-      await page.getByTestId(`revoke-${keyId}`).click();
-      await expect(page.getByTestId(`revoke-${keyId}-dialog`)).toBeVisible();
-      await check(page, "api-key-revoke-dialog", locale, width);
-      await page.getByTestId(`revoke-${keyId}-confirm`).click();
-      await expect(page.getByTestId("dash-notice")).toHaveText(t.notices.key_revoked);
-      await expect(page.getByTestId(`key-${keyId}`)).toHaveAttribute("data-revoked", "true");
-      expect((await fetch(world.url("/api/v1/customers"), { headers: { Authorization: `Bearer ${key}` } })).status).toBe(401);
+      test.afterAll(async () => {
+        await context?.close();
+      });
 
-      // The other pages of the shell, checked the same way.
-      for (const [name, p] of [
-        ["portal-settings", "/dashboard/settings/portal"],
-        ["webhooks", "/dashboard/settings/webhooks"],
-        ["audit", "/dashboard/audit"],
-        ["security", "/dashboard/account/security"],
-      ] as const) {
-        await page.goto(world.url(p));
-        await check(page, name, locale, width);
-      }
-      await context.close();
+      test("1. the first owner opens the setup link and chooses a password", async () => {
+        world.merchant(locale === "ko" ? "한빛 상점" : "Bright Shop", slug);
+        const created = world.staffCreate(["--merchant", slug, "--email", ownerEmail, "--role", "owner"]);
+        expect(created.setup_url).toMatch(/\/dashboard\/setup\//);
+        await page.goto(created.setup_url!);
+        await check(page, "setup", locale, width);
+        await expect(page.getByRole("heading", { level: 1 })).toHaveText(t.setup.title);
+        await page.getByTestId("field-name").fill(locale === "ko" ? "김소유" : "Olive Owner");
+        await page.getByTestId("field-password").fill("password1234");
+        await page.getByTestId("setup-submit").click();
+        await expect(page.getByTestId("error-password")).toHaveText(t.errors.password_common);
+        await check(page, "setup-error", locale, width);
+        await page.getByTestId("field-password").fill(password);
+        await page.getByTestId("setup-submit").click();
+        await page.waitForURL(world.url("/dashboard?notice=setup_done"));
+        await expect(page.getByTestId("dash-notice")).toHaveText(t.notices.setup_done);
+        await check(page, "home", locale, width);
+      });
+
+      test("2. two-factor: enrol with the QR code's secret, sign out, sign in with password and code", async () => {
+        await page.goto(world.url("/dashboard/account/security?tab=two-factor"));
+        await hydrated(page);
+        await page.getByTestId("start-two-factor").click();
+        await expect(page.getByTestId("totp-secret")).toBeVisible();
+        await expect(page.getByTestId("totp-qr")).toBeVisible();
+        await check(page, "security-enrol", locale, width);
+        const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+        await page.getByTestId("field-code").fill(await totpNow(secret));
+        await page.getByTestId("confirm-two-factor").click();
+        await expect(page.getByTestId("backup-code")).toHaveCount(10);
+        await check(page, "backup-codes", locale, width);
+
+        await page.getByTestId("account-menu-trigger").click();
+        await page.getByTestId("sign-out").click();
+        await page.waitForURL(world.url("/dashboard/sign-in?notice=signed_out"));
+        await check(page, "sign-in", locale, width);
+        await page.getByTestId("sign-in-email").fill(ownerEmail);
+        await page.getByTestId("sign-in-password").fill(password);
+        await page.getByTestId("sign-in-submit").click();
+        await page.waitForURL(/\/dashboard\/sign-in\/verify/);
+        await check(page, "verify", locale, width);
+        // The enrolment used a code of this step or an earlier one; the next step's code is
+        // accepted (one step of drift) and is later than any step spent.
+        await page.getByTestId("verify-code").fill(totpAt(secret, Date.now() + 30_000));
+        await page.getByTestId("verify-submit").click();
+        await page.waitForURL(world.url("/dashboard"));
+        await expect(page.getByTestId("home-facts")).toContainText(t.security.on);
+      });
+
+      test("3. invite a teammate, who accepts from the emailed link in their own browser", async ({ browser }) => {
+        await page.goto(world.url("/dashboard/settings/team"));
+        await check(page, "team", locale, width);
+        const mateEmail = `mate@${slug}.example`;
+        await page.getByTestId("field-email").fill(mateEmail);
+        await page.getByTestId("field-role").selectOption("support");
+        await page.getByTestId("send-invite").click();
+        await expect(page.getByTestId("dash-notice")).toHaveText(t.notices.invite_sent);
+        await expect(page.getByTestId(`invite-${mateEmail}`)).toBeVisible();
+        const { mail, link } = await inviteLink(world, mateEmail);
+        expect(mail.subject).toBe(locale === "ko" ? "Portico에서 한빛 상점에 합류하세요" : "Join Bright Shop on Portico");
+
+        const mate = await newPage(browser, locale, width);
+        await mate.page.goto(link);
+        await check(mate.page, "invite", locale, width);
+        await mate.page.getByTestId("field-name").fill(locale === "ko" ? "이팀원" : "Mia Mate");
+        await mate.page.getByTestId("field-password").fill(`mate's own passphrase for ${slug}`);
+        await mate.page.getByTestId("invite-accept").click();
+        await mate.page.waitForURL(world.url("/dashboard?notice=invite_accepted"));
+        await expect(mate.page.getByTestId("home-facts")).toContainText(t.roles.support);
+        await check(mate.page, "home-teammate", locale, width);
+        await mate.context.close();
+        await page.reload();
+        await expect(page.getByTestId(`member-${mateEmail}`).getByTestId("member-role")).toHaveText(t.roles.support);
+      });
+
+      test("4. an API key: created (shown once), used like curl, revoked (then 401)", async () => {
+        await page.goto(world.url("/dashboard/settings/api-keys"));
+        await hydrated(page);
+        await page.getByTestId("field-name").fill("Backend");
+        await page.getByTestId("create-key").click();
+        await expect(page.getByTestId("new-key-secret")).toBeVisible();
+        await check(page, "api-key-created", locale, width);
+        const key = (await page.getByTestId("new-key-secret").textContent())!.trim();
+        const list = await fetch(world.url("/api/v1/customers?limit=3"), { headers: { Authorization: `Bearer ${key}` } });
+        expect(list.status).toBe(200);
+        const made = await fetch(world.url("/api/v1/customers"), {
+          method: "POST",
+          headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ email: `buyer@${slug}.example`, name: "Buyer" }),
+        });
+        expect(made.status).toBe(201);
+        await page.goto(world.url("/dashboard/settings/api-keys"));
+        await hydrated(page);
+        const row = page.locator('[data-testid^="key-key_"]').filter({ hasText: "Backend" });
+        const keyId = (await row.getAttribute("data-testid"))!.replace("key-", "");
+        await page.getByTestId(`revoke-${keyId}`).click();
+        await expect(page.getByTestId(`revoke-${keyId}-dialog`)).toBeVisible();
+        await check(page, "api-key-revoke-dialog", locale, width);
+        await page.getByTestId(`revoke-${keyId}-confirm`).click();
+        await expect(page.getByTestId("dash-notice")).toHaveText(t.notices.key_revoked);
+        await expect(page.getByTestId(`key-${keyId}`)).toHaveAttribute("data-revoked", "true");
+        expect((await fetch(world.url("/api/v1/customers"), { headers: { Authorization: `Bearer ${key}` } })).status).toBe(401);
+      });
+
+      test("5. the other pages of the shell, checked the same way", async () => {
+        for (const [name, p] of [
+          ["portal-settings", "/dashboard/settings/portal"],
+          ["webhooks", "/dashboard/settings/webhooks"],
+          ["audit", "/dashboard/audit"],
+          ["security", "/dashboard/account/security"],
+        ] as const) {
+          await page.goto(world.url(p));
+          await check(page, name, locale, width);
+        }
+      });
     });
   }
 }

@@ -12,10 +12,13 @@ function hangulFontConfig(cache: string) {
   const fonts = path.resolve(import.meta.dirname, "../../node_modules/@expo-google-fonts/noto-sans-kr");
   const file = path.join(cache, "e2e-fonts.conf");
   const dirs = ["400Regular", "700Bold"].map((w) => `  <dir>${path.join(fonts, w)}</dir>`).join("\n");
+  // Written aside and renamed into place: a run starting beside this one never reads half a file.
+  const partial = `${file}.${process.pid}`;
   fs.writeFileSync(
-    file,
+    partial,
     `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n${dirs}\n  <cachedir>${path.join(cache, "fontconfig")}</cachedir>\n</fontconfig>\n`,
   );
+  fs.renameSync(partial, file);
   process.env.FONTCONFIG_FILE = file;
 }
 

@@ -46,6 +46,8 @@ test("open the emailed link, press Continue, land in the portal shell", async ({
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(/\/p\/acme/);
   await page.goBack();
+  // The page Back shows has loaded (the signed-out answer), then it is known to hold no data.
+  await expect(page.getByText("You are signed out")).toBeVisible();
   await expect(page.getByText("Eve Example")).toHaveCount(0);
 });
 

@@ -7,11 +7,13 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-// Not test-results/: Playwright empties its output folder when it starts.
-const results = ".cache/test-reports";
-fs.mkdirSync(results, { recursive: true });
-const artefactsRoot = `${results}/playwright`;
-const artefacts = `${artefactsRoot}/${new Date().toISOString().replace(/[:.]/g, "-")}`;
+// Not test-results/: Playwright empties its output folder when it starts. Each run writes its
+// reports and artefacts into a folder of its own, so two runs from one checkout never mix.
+const reportsRoot = ".cache/test-reports";
+const artefactsRoot = `${reportsRoot}/playwright`;
+fs.mkdirSync(artefactsRoot, { recursive: true });
+const artefacts = fs.mkdtempSync(`${artefactsRoot}/${new Date().toISOString().replace(/[:.]/g, "-")}-`);
+const results = fs.mkdtempSync(`${reportsRoot}/run-`);
 const KEEP_FAILED_RUNS = 5;
 const run = (cmd, args, env = {}) =>
   spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
@@ -27,11 +29,9 @@ console.log("\n== typecheck");
 const typecheck = run("npx", ["tsc", "--noEmit"]);
 
 console.log("\n== vitest (unit, models, HTTP against the built server)");
-fs.rmSync(`${results}/vitest.json`, { force: true });
 const vitest = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${results}/vitest.json`]);
 
 console.log("\n== playwright (Chromium journeys)");
-fs.rmSync(`${results}/playwright.json`, { force: true });
 const playwright = run("npx", ["playwright", "test", "--reporter=list,json"], {
   PLAYWRIGHT_JSON_OUTPUT_NAME: `${results}/playwright.json`,
   PLAYWRIGHT_OUTPUT_DIR: artefacts,
@@ -39,6 +39,11 @@ const playwright = run("npx", ["playwright", "test", "--reporter=list,json"], {
 
 const v = readJson(`${results}/vitest.json`);
 const p = readJson(`${results}/playwright.json`);
+// The last finished run's reports, moved into place whole (a rename: never half a file).
+for (const name of ["vitest.json", "playwright.json"]) {
+  if (fs.existsSync(`${results}/${name}`)) fs.renameSync(`${results}/${name}`, `${reportsRoot}/${name}`);
+}
+fs.rmSync(results, { recursive: true, force: true });
 let passed = (v?.numPassedTests ?? 0) + (p?.stats?.expected ?? 0) + (p?.stats?.flaky ?? 0);
 let failed = (v?.numFailedTests ?? 0) + (p?.stats?.unexpected ?? 0);
 const skipped = (v?.numPendingTests ?? 0) + (v?.numTodoTests ?? 0) + (p?.stats?.skipped ?? 0);

@@ -212,7 +212,7 @@ function decodeSubject(raw: string): string {
 }
 
 /** A real SMTP server on loopback that keeps every message it accepts. */
-export async function startSmtpCapture(opts: { port?: number } = {}) {
+export async function startSmtpCapture() {
   const { SMTPServer } = await import("smtp-server");
   const messages: CapturedMail[] = [];
   const server = new SMTPServer({
@@ -236,20 +236,16 @@ export async function startSmtpCapture(opts: { port?: number } = {}) {
       });
     },
   });
-  // A port found free can be taken before the capture binds it: try another (unless asked for one).
-  let port = opts.port ?? (await freePort());
-  for (let attempt = 1; ; attempt++) {
-    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
-      server.once("error", resolve);
-      server.listen(port, "127.0.0.1", () => {
-        server.removeListener("error", resolve);
-        resolve(null);
-      });
+  // Port 0: the kernel assigns a free port as it binds, so no other process (a server, an
+  // outgoing connection's local port) can take it between a "free" check and the bind.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.removeListener("error", reject);
+      resolve();
     });
-    if (!error) break;
-    if (error.code !== "EADDRINUSE" || opts.port !== undefined || attempt >= 5) throw error;
-    port = await freePort();
-  }
+  });
+  const { port } = server.server.address() as net.AddressInfo;
   return {
     port,
     url: `smtp://127.0.0.1:${port}`,
