@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, runCli, startServer, startSmtpCapture, tempDbFile, type SmtpCapture, type TestServer } from "../setup/server";
-import { createStaff, post, signIn, staffCookie, totp } from "./dashboard-helpers";
+import { createStaff, post, signIn, staffCookie, totpNow } from "./dashboard-helpers";
 import { postForm, readDb, request, sessionCookie, TEST_KID, TEST_SECRET, writeDb } from "./portal-helpers";
 import { startReceiver, verify, type Receiver } from "./webhooks-receiver";
 
@@ -162,7 +162,7 @@ describe("sealed columns", () => {
     expect(stored).not.toBe(legacy);
     const step1 = await signIn(restarted, person.email, person.password);
     expect(step1.location).toMatch(/^\/dashboard\/sign-in\/verify/);
-    const verified = await post(`${restarted.url}/dashboard/sign-in/verify`, { code: await totp(totpSecret) }, { cookie: step1.cookie });
+    const verified = await post(`${restarted.url}/dashboard/sign-in/verify`, { code: (await totpNow(totpSecret)).code }, { cookie: step1.cookie });
     expect(verified.status).toBe(303);
     expect(staffCookie(verified)).not.toBeNull();
   });
