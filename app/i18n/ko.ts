@@ -1,9 +1,10 @@
 import { dashboardKo } from "./dashboard.ko";
+import { dashboardCustomersKo } from "./dashboard-customers.ko";
 import type { Catalogue } from "./en";
 
 // Korean catalogue: the same keys as en.ts (checked by the type).
 export const ko: Catalogue = {
-  dash: dashboardKo,
+  dash: { ...dashboardKo, ...dashboardCustomersKo },
   home: {
     title: "Portico — 결제 포털과 판매자 대시보드",
     tagline: "판매자 API와 팀용 대시보드를 갖춘 자체 호스팅 고객 결제 포털입니다.",

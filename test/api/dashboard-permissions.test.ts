@@ -9,10 +9,14 @@ const ROLES = ["viewer", "support", "finance", "admin", "owner"] as const;
 type Role = (typeof ROLES)[number];
 const ALL: Role[] = [...ROLES];
 const ADMINS: Role[] = ["admin", "owner"];
+const SUPPORT: Role[] = ["support", "admin", "owner"];
+const FINANCE: Role[] = ["finance", "admin", "owner"];
+const MISSING_CUSTOMER = "/dashboard/customers/cus_doesnotexist000000000";
 
 let server: TestServer;
 let merchant: MerchantFixture;
 let endpointId: string;
+let customerId: string;
 const cookies = {} as Record<Role, string>;
 
 beforeAll(async () => {
@@ -25,6 +29,9 @@ beforeAll(async () => {
   const created = await api(server, merchant.apiKey).post("/webhook-endpoints", { url: "https://example.com/matrix-hook" });
   expect(created.status).toBe(201);
   endpointId = created.body.id;
+  const customer = await api(server, merchant.apiKey).post("/customers", { email: "matrix@example.com", name: "Matrix Customer" });
+  expect(customer.status).toBe(201);
+  customerId = customer.body.id;
 }, 240_000);
 afterAll(async () => {
   await server?.stop();
@@ -42,6 +49,12 @@ const loaders: { path: () => string; allowed: Role[]; ok: number; page?: string 
   { path: () => "/dashboard/settings/webhooks", allowed: ADMINS, ok: 200, page: "page-webhooks" },
   { path: () => `/dashboard/settings/webhooks/${endpointId}`, allowed: ADMINS, ok: 200, page: "page-endpoint" },
   { path: () => "/dashboard/settings/team", allowed: ADMINS, ok: 200, page: "page-team" },
+  { path: () => `/dashboard/customers/${customerId}`, allowed: ALL, ok: 200, page: "page-customer" },
+  { path: () => `/dashboard/customers/${customerId}/payments`, allowed: ALL, ok: 200, page: "tab-panel-payments" },
+  { path: () => `/dashboard/customers/${customerId}/subscriptions`, allowed: ALL, ok: 200, page: "tab-panel-subscriptions" },
+  { path: () => `/dashboard/customers/${customerId}/license-keys`, allowed: ALL, ok: 200, page: "tab-panel-license-keys" },
+  { path: () => `/dashboard/customers/${customerId}/wallet`, allowed: ALL, ok: 200, page: "tab-panel-wallet" },
+  { path: () => `/dashboard/customers/${customerId}/activity`, allowed: ALL, ok: 200, page: "tab-panel-activity" },
 ];
 
 const actions: { name: string; path: () => string; fields: Record<string, string>; allowed: Role[]; ok: number }[] = [
@@ -58,6 +71,16 @@ const actions: { name: string; path: () => string; fields: Record<string, string
   { name: "remove a member (missing)", path: () => "/dashboard/settings/team", fields: { intent: "remove", membership_id: "mem_doesnotexist000000000" }, allowed: ADMINS, ok: 404 },
   { name: "require two-factor (unchanged)", path: () => "/dashboard/settings/team", fields: { intent: "require_two_factor" }, allowed: ["owner"], ok: 303 },
   { name: "account security (unknown intent)", path: () => "/dashboard/account/security", fields: { intent: "nothing" }, allowed: ALL, ok: 400 },
+  { name: "edit a customer (bad email)", path: () => `/dashboard/customers/${customerId}`, fields: { intent: "update", email: "nope" }, allowed: SUPPORT, ok: 400 },
+  { name: "edit metadata (key too long)", path: () => `/dashboard/customers/${customerId}`, fields: { intent: "metadata", meta_key: "k".repeat(41), meta_value: "v" }, allowed: SUPPORT, ok: 400 },
+  { name: "mint a portal link (missing customer)", path: () => MISSING_CUSTOMER, fields: { intent: "portal_link" }, allowed: SUPPORT, ok: 404 },
+  { name: "invite a customer (missing)", path: () => `${MISSING_CUSTOMER}/invite`, fields: {}, allowed: SUPPORT, ok: 404 },
+  { name: "delete a customer (missing)", path: () => MISSING_CUSTOMER, fields: { intent: "delete", confirm_email: "x@example.com" }, allowed: ADMINS, ok: 404 },
+  { name: "refund (missing payment)", path: () => `/dashboard/customers/${customerId}/payments`, fields: { intent: "refund", payment_id: "pay_doesnotexist000000000" }, allowed: FINANCE, ok: 404 },
+  { name: "cancel a subscription (missing)", path: () => `/dashboard/customers/${customerId}/subscriptions`, fields: { intent: "cancel", subscription_id: "sub_doesnotexist000000000", when: "now" }, allowed: SUPPORT, ok: 404 },
+  { name: "attach a product (missing)", path: () => `/dashboard/customers/${customerId}/subscriptions`, fields: { intent: "attach", product_id: "prod_doesnotexist00000000", quantity: "1" }, allowed: SUPPORT, ok: 404 },
+  { name: "disable a license key (missing)", path: () => `/dashboard/customers/${customerId}/license-keys`, fields: { intent: "disable", license_key_id: "lk_doesnotexist0000000000" }, allowed: SUPPORT, ok: 404 },
+  { name: "wallet entry (bad currency)", path: () => `/dashboard/customers/${customerId}/wallet`, fields: { entry_type: "credit", currency: "XYZ", amount: "1" }, allowed: FINANCE, ok: 400 },
   { name: "language (unknown locale)", path: () => "/dashboard/locale", fields: { locale: "xx", redirect_to: "/dashboard" }, allowed: ALL, ok: 303 },
 ];
 
