@@ -39,6 +39,14 @@ export const dashboardCustomersEn = {
       low_wallet: "Low wallet balance",
     },
   },
+  customers: {
+    title: "Customers",
+    new: "New customer",
+    newTitle: "New customer",
+    newIntro: "The same rules as the API: an email is required, everything else is optional.",
+    newShortcuts: "Ctrl or ⌘ + Enter creates the customer; Esc closes.",
+    create: "Create customer",
+  },
   customer: {
     actions: "Customer actions",
     copyId: "Copy ID",

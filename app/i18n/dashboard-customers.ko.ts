@@ -40,6 +40,14 @@ export const dashboardCustomersKo: DashboardCustomersCatalogue = {
       low_wallet: "지갑 잔액 부족",
     },
   },
+  customers: {
+    title: "고객",
+    new: "새 고객",
+    newTitle: "새 고객",
+    newIntro: "API와 같은 규칙입니다. 이메일은 필수이고 나머지는 선택입니다.",
+    newShortcuts: "Ctrl 또는 ⌘ + Enter로 만들고, Esc로 닫습니다.",
+    create: "고객 만들기",
+  },
   customer: {
     actions: "고객 작업",
     copyId: "ID 복사",

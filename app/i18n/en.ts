@@ -52,6 +52,7 @@ export const en = {
     tooMany: "Too many requests. Please try again later.",
   },
   portal: {
+    viewingAs: "Viewing as {{name}} — read only",
     overviewTitle: "Overview",
     welcome: "Welcome, {{name}}",
     signedInAs: "Signed in as {{email}}",

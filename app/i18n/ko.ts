@@ -52,6 +52,7 @@ export const ko: Catalogue = {
     tooMany: "요청이 너무 많습니다. 나중에 다시 시도하세요.",
   },
   portal: {
+    viewingAs: "{{name}}(으)로 보는 중 — 읽기 전용",
     overviewTitle: "개요",
     welcome: "{{name}}님, 환영합니다",
     signedInAs: "{{email}}(으)로 로그인됨",

@@ -334,6 +334,68 @@ describe("activity", () => {
   });
 });
 
+describe("view portal as customer", () => {
+  it("opens the real portal read-only with a banner, refuses every portal action, is audited, and ends with the staff session", async () => {
+    const staff = (await signIn(server, owner.email, owner.password)).cookie;
+    const res = await post(page("/view-as"), {}, { cookie: staff });
+    expect(res.status).toBe(303);
+    expect(res.location).toBe("/portal");
+    const portalCookie = res.setCookie.find((c) => c.startsWith("portico_session="))?.split(";")[0];
+    expect(portalCookie).toBeTruthy();
+    const portal = await get(url("/portal"), portalCookie);
+    expect(portal.status).toBe(200);
+    expect(testIdText(portal.text, "view-as-banner")).toMatch(/^Viewing as 김민지 \(Minji\) — read only$/);
+    expect(auditRows("customer.viewed_as").at(-1)).toMatchObject({ actor_type: "staff", actor_id: owner.id, object_id: customerId });
+
+    const before = snapshot();
+    for (const [path, fields] of [
+      ["/portal/profile", { name: "Hijacked" }],
+      ["/portal/locale", { locale: "ko" }],
+      ["/portal/subscriptions", { intent: "resume", subscription_id: "sub_x" }],
+    ] as const) {
+      const refused = await post(url(path), fields, { cookie: portalCookie });
+      expect(refused.status, path).toBe(403);
+    }
+    expect(snapshot()).toBe(before);
+
+    // A portal cookie opens no dashboard page; signing out of the dashboard ends the view.
+    expect((await get(url("/dashboard"), portalCookie)).status).toBe(303);
+    expect((await post(url("/dashboard/sign-out"), {}, { cookie: staff })).status).toBe(303);
+    expect((await get(url("/portal"), portalCookie)).status).toBe(401);
+  });
+
+  it("a role without customers:write cannot open it", async () => {
+    const viewer = createStaff(server, { merchant: merchant.slug, email: "viewer@customer-shop.example", role: "viewer" });
+    const viewerCookie = (await signIn(server, viewer.email, viewer.password)).cookie;
+    const before = snapshot();
+    const res = await post(page("/view-as"), {}, { cookie: viewerCookie });
+    expect(res.status).toBe(403);
+    expect(res.setCookie.some((c) => c.startsWith("portico_session="))).toBe(false);
+    expect(snapshot()).toBe(before);
+  });
+});
+
+describe("new customer", () => {
+  it("the no-JavaScript page validates with the API's schema inline, then creates and opens the customer", async () => {
+    expect((await get(url("/dashboard/customers/new"), cookie)).text).toContain('data-testid="page-new-customer"');
+    const before = snapshot();
+    const bad = await post(url("/dashboard/customers/new"), { email: "nope", name: "x".repeat(201), phone_number: "" }, { cookie });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('data-testid="error-email"');
+    expect(bad.text).toContain('data-testid="error-name"');
+    expect(snapshot()).toBe(before);
+    const taken = await post(url("/dashboard/customers/new"), { email: "MINJI@example.com" }, { cookie });
+    expect(taken.status).toBe(400);
+    expect(testIdText(taken.text, "error-email")).toBe("Another customer already has this value.");
+    const res = await post(url("/dashboard/customers/new"), { email: "haruto@example.jp", name: "佐藤 陽翔", country: "jp", line1: "1-1 Chiyoda", city: "Tokyo" }, { cookie });
+    expect(res.status).toBe(303);
+    const id = /\/dashboard\/customers\/(cus_\w+)\?notice=customer_created/.exec(res.location ?? "")?.[1];
+    expect(id).toBeTruthy();
+    expect((await api(server, merchant.apiKey).get(`/customers/${id}`)).body).toMatchObject({ email: "haruto@example.jp", name: "佐藤 陽翔", billing_address: { country: "JP" } });
+    expect(auditRows("customer.created").at(-1)).toMatchObject({ actor_type: "staff", actor_id: owner.id, object_id: id });
+  });
+});
+
 describe("delete", () => {
   it("needs the email typed exactly, then deletes with the API's semantics", async () => {
     const before = snapshot();

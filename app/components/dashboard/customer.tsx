@@ -54,6 +54,11 @@ export function CustomerActions({ customer, can, acted }: { customer: CustomerVi
               {t("dash.customer.invite")}
             </SubmitButton>
           </Form>
+          <Form method="post" action={`/dashboard/customers/${customer.id}/view-as`} className="inline-form" reloadDocument>
+            <button type="submit" className="button secondary small" data-testid="view-as-customer">
+              {t("dash.customer.viewAs")}
+            </button>
+          </Form>
           <Form method="post" className="inline-form">
             <input type="hidden" name="intent" value="portal_link" />
             <SubmitButton variant="secondary" small testId="portal-link-create" name="intent" value="portal_link">
