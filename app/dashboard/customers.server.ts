@@ -68,12 +68,22 @@ export function customerAbout(c: Customer, locale: string) {
     locale: c.locale,
     billingAddress: c.billingAddress,
     metadata: c.metadata,
+    customerType: c.customerType,
+    legalName: c.legalName,
+    legalNumber: c.legalNumber,
+    timezone: c.timezone,
+    currency: c.currency,
+    documentLocale: c.documentLocale,
+    shippingAddress: c.shippingAddress,
+    dateOfBirth: c.dateOfBirth,
     createdAt: when(c.createdAt, locale),
     updatedAt: when(c.updatedAt, locale),
   };
 }
 
-export const CUSTOMER_FORM_FIELDS = ["email", "name", "phone_number", "external_id", "tax_id", "line1", "line2", "city", "state", "postal_code", "country"] as const;
+// The profile fields (API.md "Customer fields") that are plain text or a choice.
+const PROFILE_FIELDS = ["customer_type", "legal_name", "legal_number", "timezone", "currency", "document_locale", "date_of_birth"] as const;
+export const CUSTOMER_FORM_FIELDS = ["email", "name", "phone_number", "external_id", "tax_id", "line1", "line2", "city", "state", "postal_code", "country", ...PROFILE_FIELDS] as const;
 
 /**
  * The create/edit form as the API's body (PATCH /customers semantics): empty optional fields are
@@ -88,12 +98,13 @@ export function customerBodyFromForm(form: FormData, current?: Customer): Record
     ? null
     : { line1: v.line1, line2: orNull(v.line2), city: v.city, state: orNull(v.state), postal_code: orNull(v.postal_code), country: v.country };
   const body: Record<string, unknown> = {
-    email: v.email,
+    email: orNull(v.email),
     name: orNull(v.name),
     phone_number: orNull(v.phone_number),
     external_id: orNull(v.external_id),
     tax_id: orNull(v.tax_id),
     billing_address: address,
+    ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, orNull(v[f])])),
   };
   if (!current) {
     for (const [k, value] of Object.entries(body)) if (value === null) delete body[k];
@@ -115,6 +126,13 @@ export function customerBodyFromForm(form: FormData, current?: Customer): Record
           country: current.billingAddress.country,
         }
       : null,
+    customer_type: current.customerType,
+    legal_name: current.legalName,
+    legal_number: current.legalNumber,
+    timezone: current.timezone,
+    currency: current.currency,
+    document_locale: current.documentLocale,
+    date_of_birth: current.dateOfBirth,
   };
   for (const key of Object.keys(body)) if (JSON.stringify(body[key]) === JSON.stringify(was[key])) delete body[key];
   // The phone number is stored in E.164: the same number typed another way is no change, but

@@ -18,7 +18,7 @@ import { createPortalSession, preparePortalSession } from "~/models/portal-sessi
 import type { Permission } from "~/dashboard/permissions";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.customer.name ?? data.customer.email} · Portico` : "Portico" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.customer.name ?? data.customer.email ?? data.customer.id} · Portico` : "Portico" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const s = await requireStaff(request, "customers:read");
@@ -98,8 +98,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return json({ portalLink: { url: done.value.url, expiresAt: done.value.expires_at }, errors: null }, { status: 201, headers: NO_STORE });
   }
 
-  // delete: type the email to confirm, then a recent password (or code), then the API's delete.
-  if (formString(form, "confirm_email").trim().toLowerCase() !== customer.email.toLowerCase()) {
+  // delete: type the email (the id for a customer without one) to confirm, then a recent
+  // password (or code), then the API's delete.
+  if (formString(form, "confirm_email").trim().toLowerCase() !== (customer.email ?? customer.id).toLowerCase()) {
     return formFailure({ confirm_email: { key: "dash.customer.deleteMismatch" } }, { form: "delete" });
   }
   await requireRecentAuth(s, form);

@@ -134,7 +134,10 @@ export function snapshotDb(dbFile: string, except: string[] = []): string {
     const out: Record<string, unknown[]> = {};
     for (const table of tables) {
       const cols = (db.prepare(`pragma table_info(${table})`).all() as { name: string }[]).map((c) => c.name).filter((c) => !VOLATILE.has(`${table}.${c}`));
-      out[table] = db.prepare(`select ${cols.map((c) => `"${c}"`).join(", ")} from ${table} order by rowid`).all();
+      const select = `select ${cols.map((c) => `"${c}"`).join(", ")} from ${table}`;
+      // WITHOUT ROWID tables (the search index's shadow tables) are read in primary key order.
+      const withoutRowid = (db.prepare("select sql from sqlite_master where name = ?").get(table) as { sql: string | null }).sql?.includes("WITHOUT ROWID");
+      out[table] = db.prepare(withoutRowid ? select : `${select} order by rowid`).all();
     }
     return JSON.stringify(out);
   } finally {

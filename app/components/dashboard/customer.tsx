@@ -6,7 +6,7 @@ import { ErrorSummary, ErrorText, Field, PageHeader, SubmitButton, Time, useHydr
 
 export type CustomerView = {
   id: string;
-  email: string;
+  email: string | null;
   name: string | null;
   phoneNumber: string | null;
   externalId: string | null;
@@ -14,6 +14,14 @@ export type CustomerView = {
   locale: string | null;
   billingAddress: { line1: string; line2?: string | null; city: string; state?: string | null; postal_code?: string | null; country: string } | null;
   metadata: Record<string, string>;
+  customerType?: string | null;
+  legalName?: string | null;
+  legalNumber?: string | null;
+  timezone?: string | null;
+  currency?: string | null;
+  documentLocale?: string | null;
+  shippingAddress?: { line1: string; line2?: string | null; city: string; state?: string | null; postal_code?: string | null; country: string } | null;
+  dateOfBirth?: string | null;
   createdAt: { iso: string | null; text: string | null };
   updatedAt: { iso: string | null; text: string | null };
 };
@@ -29,7 +37,7 @@ function BackField() {
 export function CustomerHeader({ customer }: { customer: CustomerView }) {
   const { t } = useTranslation();
   return (
-    <PageHeader title={customer.name ?? customer.email} description={customer.name ? customer.email : undefined}>
+    <PageHeader title={customer.name ?? customer.email ?? customer.id} description={customer.name ? (customer.email ?? undefined) : undefined}>
       <span className="id-chip">
         <code data-testid="customer-id">{customer.id}</code>
         <CopyButton text={customer.id} label={t("dash.customer.copyId")} testId="copy-customer-id" />
@@ -78,7 +86,7 @@ export function CustomerActions({ customer, can, acted }: { customer: CustomerVi
             <ErrorSummary errors={deleteErrors} />
             <Field
               name="confirm_email"
-              label={t("dash.customer.deleteConfirm", { email: customer.email })}
+              label={t("dash.customer.deleteConfirm", { email: customer.email ?? customer.id })}
               errors={deleteErrors}
               idPrefix="delete"
               autoComplete="off"
@@ -110,7 +118,7 @@ export function AboutCard({ customer: c, canEdit, acted }: { customer: CustomerV
         <dt>{t("dash.customer.fields.name")}</dt>
         <dd data-testid="about-name">{c.name ?? "—"}</dd>
         <dt>{t("dash.customer.fields.email")}</dt>
-        <dd data-testid="about-email">{c.email}</dd>
+        <dd data-testid="about-email">{c.email ?? "—"}</dd>
         <dt>{t("dash.customer.fields.id")}</dt>
         <dd>
           <code>{c.id}</code>
@@ -129,8 +137,24 @@ export function AboutCard({ customer: c, canEdit, acted }: { customer: CustomerV
         </dd>
         <dt>{t("dash.customer.fields.taxId")}</dt>
         <dd data-testid="about-tax-id">{c.taxId ?? "—"}</dd>
-        <dt>{t("dash.customer.fields.locale")}</dt>
-        <dd>{c.locale ?? "—"}</dd>
+        <dt>{t("dash.customer.fields.customerType")}</dt>
+        <dd data-testid="about-customer-type">{c.customerType ? t(`dash.customer.types.${c.customerType}`) : "—"}</dd>
+        <dt>{t("dash.customer.fields.legalName")}</dt>
+        <dd>{c.legalName ?? "—"}</dd>
+        <dt>{t("dash.customer.fields.legalNumber")}</dt>
+        <dd>{c.legalNumber ?? "—"}</dd>
+        <dt>{t("dash.customer.fields.currency")}</dt>
+        <dd>{c.currency ?? "—"}</dd>
+        <dt>{t("dash.customer.fields.timezone")}</dt>
+        <dd>{c.timezone ?? "—"}</dd>
+        <dt>{t("dash.customer.fields.documentLocale")}</dt>
+        <dd>{c.documentLocale ?? c.locale ?? "—"}</dd>
+        <dt>{t("dash.customer.fields.dateOfBirth")}</dt>
+        <dd>{c.dateOfBirth ?? "—"}</dd>
+        <dt>{t("dash.customer.fields.shippingAddress")}</dt>
+        <dd>
+          {c.shippingAddress ? [c.shippingAddress.line1, c.shippingAddress.line2, [c.shippingAddress.postal_code, c.shippingAddress.city].filter(Boolean).join(" "), c.shippingAddress.state, c.shippingAddress.country].filter(Boolean).join(", ") : "—"}
+        </dd>
       </dl>
       {canEdit ? (
         <details className="edit" open={errors ? true : undefined}>
@@ -189,9 +213,37 @@ export function CustomerFields({
         {f("postal_code", t("dash.customer.address.postalCode"), a?.postal_code)}
         {f("country", t("dash.customer.address.country"), a?.country, { hint: t("dash.customer.address.countryHint"), maxLength: 2 })}
       </fieldset>
+      <details className="more-fields" open={PROFILE_NAMES.some((n) => errors?.[n]) || undefined}>
+        <summary>{t("dash.customer.moreFields")}</summary>
+        <div className="stack">
+          <div className="field">
+            <label htmlFor={`${idPrefix}-customer_type`}>{t("dash.customer.fields.customerType")}</label>
+            <select id={`${idPrefix}-customer_type`} name="customer_type" defaultValue={value("customer_type", current?.customerType)} data-testid="field-customer_type">
+              <option value="">—</option>
+              <option value="company">{t("dash.customer.types.company")}</option>
+              <option value="individual">{t("dash.customer.types.individual")}</option>
+            </select>
+          </div>
+          {f("legal_name", t("dash.customer.fields.legalName"), current?.legalName)}
+          {f("legal_number", t("dash.customer.fields.legalNumber"), current?.legalNumber)}
+          {f("currency", t("dash.customer.fields.currency"), current?.currency, { hint: t("dash.customer.currencyHint"), maxLength: 3 })}
+          {f("timezone", t("dash.customer.fields.timezone"), current?.timezone, { hint: t("dash.customer.timezoneHint") })}
+          <div className="field">
+            <label htmlFor={`${idPrefix}-document_locale`}>{t("dash.customer.fields.documentLocale")}</label>
+            <select id={`${idPrefix}-document_locale`} name="document_locale" defaultValue={value("document_locale", current?.documentLocale)} data-testid="field-document_locale">
+              <option value="">—</option>
+              <option value="en">English</option>
+              <option value="ko">한국어</option>
+            </select>
+          </div>
+          {f("date_of_birth", t("dash.customer.fields.dateOfBirth"), current?.dateOfBirth, { type: "date" })}
+        </div>
+      </details>
     </>
   );
 }
+
+const PROFILE_NAMES = ["customer_type", "legal_name", "legal_number", "currency", "timezone", "document_locale", "date_of_birth"];
 
 export function MetadataCard({ metadata, canEdit, acted }: { metadata: Record<string, string>; canEdit: boolean; acted: Acted }) {
   const { t } = useTranslation();
