@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, minorUnitExponent, toMajorUnitString } from "./currency";
+import { formatMoney, minorUnitExponent, parseMajorUnits, toMajorUnitString } from "./currency";
 
 describe("minorUnitExponent", () => {
   it.each([
@@ -41,5 +41,22 @@ describe("formatMoney", () => {
     [150000, "JPY", "ja", "￥150,000"],
   ])("%s %s in %s → %s", (amount, currency, locale, want) => {
     expect(formatMoney(amount, currency, locale).replace(/\u00a0/g, " ")).toBe(want);
+  });
+});
+
+describe("parseMajorUnits", () => {
+  it.each([
+    ["12.50", "USD", 1250],
+    ["12.5", "USD", 1250],
+    ["1,000", "USD", 100000],
+    ["0.01", "USD", 1],
+    ["5000", "KRW", 5000],
+    ["5000.0", "KRW", 5000],
+    ["1.234", "KWD", 1234],
+  ])("%s %s → %s", (input, currency, minor) => {
+    expect(parseMajorUnits(input, currency)).toBe(minor);
+  });
+  it.each([["12.345", "USD"], ["12.5", "KRW"], ["-5", "USD"], ["abc", "USD"], ["", "USD"], ["1e3", "USD"]])("%s %s → null", (input, currency) => {
+    expect(parseMajorUnits(input, currency)).toBeNull();
   });
 });

@@ -48,3 +48,19 @@ export function formatMoney(amount: number, currency: string, locale = "en"): st
   // The string form is exact: Intl.NumberFormat accepts decimal strings without going through a float.
   return format.format(toMajorUnitString(amount, code) as unknown as number);
 }
+
+/**
+ * A decimal amount as a person types it in major units ("12.5", "1,000") → integer minor units,
+ * exact (no float), or null when it is not a positive amount the currency can hold (too many
+ * decimals for its minor unit, not a number).
+ */
+export function parseMajorUnits(input: string, currency: string): number | null {
+  const text = input.trim().replace(/[,\s_]/g, "");
+  const m = /^(\d{1,15})(?:\.(\d*))?$/.exec(text);
+  if (!m) return null;
+  const exponent = minorUnitExponent(currency);
+  const fraction = (m[2] ?? "").replace(/0+$/, "");
+  if (fraction.length > exponent) return null;
+  const value = Number(m[1] + fraction.padEnd(exponent, "0"));
+  return Number.isSafeInteger(value) ? value : null;
+}

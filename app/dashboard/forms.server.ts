@@ -20,6 +20,13 @@ const FIELD_MESSAGES: Record<string, string> = {
   allowed_return_hosts: "dash.validation.hosts",
   events: "dash.validation.events",
   role: "dash.validation.role",
+  phone_number: "dash.fieldRules.phone",
+  country: "dash.fieldRules.country",
+  metadata: "dash.fieldRules.metadata",
+  currency: "dash.fieldRules.currency",
+  amount: "dash.fieldRules.amount",
+  activations_limit: "dash.fieldRules.activationsLimit",
+  expires_at: "dash.fieldRules.date",
 };
 
 const fieldName = (path: readonly PropertyKey[]) => {

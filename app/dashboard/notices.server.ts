@@ -25,6 +25,23 @@ export const DASHBOARD_NOTICES = [
   "member_removed",
   "requirement_saved",
   "unchanged",
+  "customer_created",
+  "customer_saved",
+  "metadata_saved",
+  "customer_invited",
+  "customer_deleted",
+  "refunded",
+  "subscription_cancelled",
+  "cancellation_scheduled",
+  "subscription_resumed",
+  "subscription_created",
+  "license_key_saved",
+  "instance_deactivated",
+  "wallet_credited",
+  "wallet_debited",
+  "view_saved",
+  "view_deleted",
+  "columns_saved",
 ] as const;
 export type DashboardNotice = (typeof DASHBOARD_NOTICES)[number];
 

@@ -1,9 +1,10 @@
 // English catalogue. Keys are grouped by area; add a new area as a new top-level key and
 // repeat it in ko.ts (the type below makes a missing Korean key a compile error).
 import { dashboardEn } from "./dashboard.en";
+import { dashboardCustomersEn } from "./dashboard-customers.en";
 
 export const en = {
-  dash: dashboardEn,
+  dash: { ...dashboardEn, ...dashboardCustomersEn },
   home: {
     title: "Portico — billing portal and merchant dashboard",
     tagline: "A self-hosted customer billing portal with a merchant API and a dashboard for your team.",
@@ -51,6 +52,7 @@ export const en = {
     tooMany: "Too many requests. Please try again later.",
   },
   portal: {
+    viewingAs: "Viewing as {{name}} — read only",
     overviewTitle: "Overview",
     welcome: "Welcome, {{name}}",
     signedInAs: "Signed in as {{email}}",

@@ -1,9 +1,10 @@
 import { dashboardKo } from "./dashboard.ko";
+import { dashboardCustomersKo } from "./dashboard-customers.ko";
 import type { Catalogue } from "./en";
 
 // Korean catalogue: the same keys as en.ts (checked by the type).
 export const ko: Catalogue = {
-  dash: dashboardKo,
+  dash: { ...dashboardKo, ...dashboardCustomersKo },
   home: {
     title: "Portico — 결제 포털과 판매자 대시보드",
     tagline: "판매자 API와 팀용 대시보드를 갖춘 자체 호스팅 고객 결제 포털입니다.",
@@ -51,6 +52,7 @@ export const ko: Catalogue = {
     tooMany: "요청이 너무 많습니다. 나중에 다시 시도하세요.",
   },
   portal: {
+    viewingAs: "{{name}}(으)로 보는 중 — 읽기 전용",
     overviewTitle: "개요",
     welcome: "{{name}}님, 환영합니다",
     signedInAs: "{{email}}(으)로 로그인됨",

@@ -30,7 +30,9 @@ export function revenueByCustomer({ merchantId, customerIds }: { merchantId: str
       refunded: sql<number>`sum(${payments.amountRefunded})`,
     })
     .from(payments)
-    .where(and(eq(payments.merchantId, merchantId), inArray(payments.customerId, customerIds), sql`${payments.status} in (${invoiced})`))
+    // `+merchant_id` keeps the planner on payments_customer_created_idx: without table statistics it
+    // would walk every payment of the merchant (half a second at 500,000 payments).
+    .where(and(sql`+${payments.merchantId} = ${merchantId}`, inArray(payments.customerId, customerIds), sql`${payments.status} in (${invoiced})`))
     .groupBy(payments.customerId, payments.currency)
     .all();
   for (const r of rows) {

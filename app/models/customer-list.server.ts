@@ -8,6 +8,7 @@ import {
   type customerStringFields,
   type customerStringOperators,
 } from "#db/schema/index";
+import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { invalidField } from "./errors.server";
 import type { Page } from "./pagination.server";
@@ -27,7 +28,13 @@ export type CustomerFilter =
   | { field: CustomerStringField; op: Extract<StringOperator, "in" | "nin">; values: string[] }
   | { field: "created_at"; op: (typeof customerDateOperators)[number]; value: Date }
   /** One metadata entry: `key` set to `value`, or just present when `value` is null. */
-  | { field: "metadata"; key: string; value: string | null };
+  | { field: "metadata"; key: string; value: string | null }
+  /**
+   * The dashboard's subscription filter (DASHBOARD.md): `active` has an active or trialing
+   * subscription (a pending cancellation included), `past_due`, `cancelling` has a pending
+   * cancellation, `none` has no live subscription. Read through subscriptions_customer_idx.
+   */
+  | { field: "subscription"; value: "active" | "past_due" | "cancelling" | "none" };
 
 export type CustomerSortKey = (typeof customerSortKeys)[number];
 export type CustomerSort = { key: CustomerSortKey; direction: "asc" | "desc" };
@@ -40,6 +47,8 @@ export type CustomerQuery = {
   /** Where the page starts: after a customer (the API's starting_after), or after an earlier page's `nextCursor`. */
   after?: { id: string } | { cursor: string };
   limit: number;
+  /** Only customers that existed when a long read began (the CSV export's fixed set). */
+  upToSeq?: number;
 };
 
 export type CustomerPage = Page<Customer> & { nextCursor: string | null };
@@ -73,7 +82,25 @@ const pinsRows = (f: CustomerFilter) => (f.field === "email" || f.field === "ext
 
 type Col = (column: SQLiteColumn) => SQL;
 
+function subscriptionPredicate(value: Extract<CustomerFilter, { field: "subscription" }>["value"]): SQL {
+  const t = now().getTime();
+  // A pending cancellation whose period has ended is cancelled, even before a write settles it.
+  const live = sql`s.status <> 'cancelled' and not (s.cancel_at_period_end = 1 and s.current_period_end <= ${t})`;
+  const has = (cond: SQL) => sql`exists (select 1 from subscriptions s where s.customer_id = ${customers.id} and ${live} and ${cond})`;
+  switch (value) {
+    case "active":
+      return has(sql`s.status in ('active', 'trialing')`);
+    case "past_due":
+      return has(sql`s.status = 'past_due'`);
+    case "cancelling":
+      return has(sql`s.cancel_at_period_end = 1`);
+    case "none":
+      return sql`not ${has(sql`1`)}`;
+  }
+}
+
 function filterPredicate(f: CustomerFilter, col: Col): SQL {
+  if (f.field === "subscription") return subscriptionPredicate(f.value);
   if (f.field === "created_at") return sql`${col(customers.createdAt)} ${f.op === "gte" ? sql`>=` : sql`<=`} ${f.value.getTime()}`;
   if (f.field === "metadata") {
     return f.value === null
@@ -154,6 +181,7 @@ export function customerListStatement({ merchantId, query }: { merchantId: strin
     isNull(customers.deletedAt),
     ...filters.map((f) => filterPredicate(f, col)),
     query.q ? customerSearch(query.q) : undefined,
+    query.upToSeq !== undefined ? sql`${customers.seq} <= ${query.upToSeq}` : undefined,
     after,
   );
   const orderBy = [...(keyColumn ? [keyColumn] : []), customers.createdAt, customers.seq].map((c) => sql`${col(c)} ${order}`);
@@ -176,4 +204,10 @@ export function listCustomers(opts: { merchantId: string; query: CustomerQuery }
   const page = rows.slice(0, query.limit);
   const hasMore = rows.length > query.limit;
   return { rows: page, hasMore, nextCursor: hasMore ? encodeCursor(sort, positionOf(sort, page[page.length - 1])) : null };
+}
+
+/** Where a long read (the CSV export) stops: the newest customer now; later ones are left out. */
+export function exportCustomersStart(): number {
+  // seq is the rowid, allocated in increasing order: max() is one index step.
+  return db.get<{ seq: number | null }>(sql`select max(seq) as seq from customers`)?.seq ?? 0;
 }

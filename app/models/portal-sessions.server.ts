@@ -122,7 +122,7 @@ export async function prepareLink(opts: {
   merchant: Merchant;
   customer: Pick<Customer, "id" | "email" | "name" | "locale" | "documentLocale">;
   kind: "redirect" | "email";
-  purpose: "api" | "invite" | "sign_in";
+  purpose: "api" | "invite" | "sign_in" | "staff_view";
   lifetimeS: number;
   returnUrl: string | null;
   locale: string | null;

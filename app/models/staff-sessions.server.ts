@@ -127,3 +127,14 @@ export function listLiveStaffSessions(staffUserId: string) {
     .orderBy(desc(staffSessions.lastSeenAt), desc(staffSessions.seq))
     .all();
 }
+
+/**
+ * Whether a staff session is still live (not ended, within its absolute and idle limits): the
+ * portal's "view as customer" mode lasts only as long as the staff session that opened it.
+ */
+export function isStaffSessionLive(seq: number): boolean {
+  const row = db.select().from(staffSessions).where(eq(staffSessions.seq, seq)).get();
+  if (!row || row.endedAt || row.stage !== "active") return false;
+  const at = now().getTime();
+  return at < row.expiresAt.getTime() && at - row.lastSeenAt.getTime() < STAFF_IDLE_MS;
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { merchants, staffMemberships, staffSetupTokens, staffUsers, type StaffRole, type StaffUser } from "#db/schema/index";
 import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
@@ -233,4 +233,17 @@ export function createDemoOwner(merchantId: string): { email: string; password: 
     }
   });
   return { email: DEMO_OWNER_EMAIL, password };
+}
+
+/** "Name (email)" (or the email) for each of these staff users, by id. */
+export function getStaffNames(ids: string[]): Map<string, string> {
+  if (ids.length === 0) return new Map();
+  return new Map(
+    db
+      .select({ id: staffUsers.id, name: staffUsers.name, email: staffUsers.email })
+      .from(staffUsers)
+      .where(inArray(staffUsers.id, ids))
+      .all()
+      .map((s) => [s.id, s.name ? `${s.name} (${s.email})` : s.email]),
+  );
 }

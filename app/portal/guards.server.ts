@@ -4,6 +4,7 @@ import type { Locale } from "~/i18n/index";
 import { negotiateLocale } from "~/i18n/negotiate.server";
 import { getCustomerWithMerchant } from "~/models/customers.server";
 import { getMerchantById, merchantDisplayName, signInPath } from "~/models/merchants.server";
+import { isStaffSessionLive } from "~/models/staff-sessions.server";
 import { rateLimiter } from "~/utils/rate-limit.server";
 import { assertSameOrigin } from "~/utils/csrf.server";
 import { forbiddenResponse, notFoundResponse, orPortalError } from "./errors.server";
@@ -42,6 +43,8 @@ async function lookupCustomerSession(request: Request): Promise<CustomerSession 
   const session = await sessionStorage.getSession(request.headers.get("Cookie"));
   const data = session.data as Partial<BrowserSessionData>;
   if (!data.portalSessionId || !data.customerId || !data.merchantId) return null;
+  // A staff view lasts only as long as the staff session that opened it.
+  if (data.viewAs && !isStaffSessionLive(data.viewAs.staffSessionSeq)) return null;
   const row = getCustomerWithMerchant({ customerId: data.customerId, merchantId: data.merchantId });
   if (!row) return null;
   return {
@@ -50,6 +53,7 @@ async function lookupCustomerSession(request: Request): Promise<CustomerSession 
     merchantId: data.merchantId,
     locale: data.locale ?? null,
     returnUrl: data.returnUrl ?? null,
+    viewAs: data.viewAs ?? null,
     customer: row.customer,
     merchant: row.merchant,
     uiLocale: negotiateLocale({
@@ -130,6 +134,8 @@ export async function requirePage(request: Request, context: AppLoadContext | nu
 export async function requirePortalAction(request: Request, page: PortalPage): Promise<CustomerSession> {
   assertSameOrigin(request);
   const session = await requirePage(request, null, page);
+  // Viewing as the customer is read-only: every portal action is refused on the server.
+  if (session.viewAs) throw forbiddenResponse();
   orPortalError(() => rateLimiter.enforce("portal.action.session", session.portalSessionId));
   return session;
 }

@@ -20,6 +20,8 @@ export type BrowserSessionData = {
   merchantId: string;
   locale: string | null;
   returnUrl: string | null;
+  /** A staff member viewing the portal as the customer: read-only, ends with that staff session. */
+  viewAs?: { staffSessionSeq: number; staffUserId: string } | null;
 };
 
 export class LinkNotExchangeable extends Error {}

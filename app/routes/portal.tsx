@@ -25,6 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       branding: merchantBranding(s.merchant),
       customer: { name: s.customer.name, email: s.customer.email },
       returnUrl: s.returnUrl,
+      viewingAs: s.viewAs ? (s.customer.name ?? s.customer.email) : null,
       pages: enabledPages(s.merchant.portalSettings),
     },
     { headers: NO_STORE },
@@ -55,6 +56,11 @@ function PortalShell(data: ReturnType<typeof useLoaderData<typeof loader>>) {
   const navigation = useNavigation();
   return (
     <div className="portal" style={brandVariables(data.branding.brandColor) as CSSProperties} lang={data.locale}>
+      {data.viewingAs ? (
+        <p className="view-as-banner" role="status" data-testid="view-as-banner">
+          {t("portal.viewingAs", { name: data.viewingAs })}
+        </p>
+      ) : null}
       <header className="portal-header">
         <div className="portal-bar">
           <div className="portal-brand">

@@ -35,6 +35,7 @@ export const idPrefixes = {
   staffSession: "sess",
   staffInvite: "inv",
   usageRecord: "usg",
+  savedView: "view",
 } as const;
 
 /** A prefixed id such as `cus_3xk…`: 22 base62 characters ≈ 131 bits, never guessable. */

@@ -18,7 +18,7 @@ import { sha256Hex } from "./ids.server";
  */
 
 /** What a limit's counter is kept per. `ip` keys are reduced to /64 for IPv6, `license_key` hashed. */
-export type LimitKey = "api_key" | "ip" | "license_key" | "sign_in_address" | "portal_session" | "staff_account";
+export type LimitKey = "api_key" | "ip" | "license_key" | "sign_in_address" | "portal_session" | "staff_account" | "customer";
 
 export type LimitPolicy = {
   key: LimitKey;
@@ -84,6 +84,9 @@ export const rateLimits = {
   },
   // Every sign-in try (password, second step, recent-authentication prompt) per IP.
   "dashboard.sign_in.ip": { key: "ip", limit: 30, windowS: 15 * 60, scaled: true, message: "Too many sign-in attempts from this address." },
+  // Portal invites staff send to one customer (each is an email): as many as the portal lets a
+  // customer ask for sign-in mails, so the dashboard cannot be used to flood an inbox.
+  "dashboard.invite.customer": { key: "customer", limit: 3, windowS: 3600, scaled: true, message: "Too many portal invites for this customer." },
 } as const satisfies Record<string, LimitPolicy>;
 
 export type LimitName = keyof typeof rateLimits;

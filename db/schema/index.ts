@@ -18,3 +18,4 @@ export * from "./staff-setup-tokens";
 export * from "./staff-invites";
 export * from "./staff-backup-codes";
 export * from "./entitlements";
+export * from "./dashboard-views";

@@ -4,8 +4,9 @@ import { customerRef } from "./customers";
 import { merchantRef } from "./merchants";
 
 export const portalSessionKinds = ["redirect", "email"] as const;
-// Why the link was made: an API call, a dashboard invite, or the customer's own sign-in request.
-export const portalSessionPurposes = ["api", "invite", "sign_in"] as const;
+// Why the link was made: an API call, a dashboard invite, the customer's own sign-in request, or
+// a staff member viewing the portal as the customer (read-only, exchanged at once by the dashboard).
+export const portalSessionPurposes = ["api", "invite", "sign_in", "staff_view"] as const;
 
 export type PortalFlow =
   | { type: "subscription_cancel"; subscription_id: string }

@@ -142,15 +142,23 @@ export function queryDb<T = Record<string, unknown>>(dbFile: string, sql: string
 // Columns that change on a read and say nothing about a refused action.
 const VOLATILE = new Set(["staff_sessions.last_seen_at", "api_keys.last_used_at"]);
 
-/** Every row of every table (volatile columns left out): equal before and after = nothing changed. */
-export function snapshotDb(dbFile: string): string {
+/**
+ * Every row of every table (volatile columns left out): equal before and after = nothing changed.
+ * `except` leaves out tables that background workers write on their own (delivery attempts).
+ */
+export function snapshotDb(dbFile: string, except: string[] = []): string {
   const db = new Database(dbFile, { readonly: true, fileMustExist: true });
   try {
-    const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name").all() as { name: string }[]).map((t) => t.name);
+    const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name").all() as { name: string }[])
+      .map((t) => t.name)
+      .filter((t) => !except.includes(t));
     const out: Record<string, unknown[]> = {};
     for (const table of tables) {
       const cols = (db.prepare(`pragma table_info(${table})`).all() as { name: string }[]).map((c) => c.name).filter((c) => !VOLATILE.has(`${table}.${c}`));
-      out[table] = db.prepare(`select ${cols.map((c) => `"${c}"`).join(", ")} from ${table} order by rowid`).all();
+      const select = `select ${cols.map((c) => `"${c}"`).join(", ")} from ${table}`;
+      // WITHOUT ROWID tables (the search index's shadow tables) are read in primary key order.
+      const withoutRowid = (db.prepare("select sql from sqlite_master where name = ?").get(table) as { sql: string | null }).sql?.includes("WITHOUT ROWID");
+      out[table] = db.prepare(withoutRowid ? select : `${select} order by rowid`).all();
     }
     return JSON.stringify(out);
   } finally {

@@ -9,10 +9,14 @@ const ROLES = ["viewer", "support", "finance", "admin", "owner"] as const;
 type Role = (typeof ROLES)[number];
 const ALL: Role[] = [...ROLES];
 const ADMINS: Role[] = ["admin", "owner"];
+const SUPPORT: Role[] = ["support", "admin", "owner"];
+const FINANCE: Role[] = ["finance", "admin", "owner"];
+const MISSING_CUSTOMER = "/dashboard/customers/cus_doesnotexist000000000";
 
 let server: TestServer;
 let merchant: MerchantFixture;
 let endpointId: string;
+let customerId: string;
 const cookies = {} as Record<Role, string>;
 
 beforeAll(async () => {
@@ -28,13 +32,17 @@ beforeAll(async () => {
   const created = await api(server, merchant.apiKey).post("/webhook-endpoints", { url: "https://example.com/matrix-hook" });
   expect(created.status).toBe(201);
   endpointId = created.body.id;
+  const customer = await api(server, merchant.apiKey).post("/customers", { email: "matrix@example.com", name: "Matrix Customer" });
+  expect(customer.status).toBe(201);
+  customerId = customer.body.id;
 }, 240_000);
 afterAll(async () => {
   await server?.stop();
 });
 
 // `page`: the page's own marker, so an allowed request is known to have rendered that page.
-const loaders: { path: () => string; allowed: Role[]; ok: number; page?: string }[] = [
+// `resource`: a download, whose refusal is the 403 status alone (no page around it).
+const loaders: { path: () => string; allowed: Role[]; ok: number; page?: string; resource?: boolean }[] = [
   { path: () => "/dashboard", allowed: ALL, ok: 200, page: "page-home" },
   { path: () => "/dashboard/account/security", allowed: ALL, ok: 200, page: "page-security" },
   { path: () => "/dashboard/switch", allowed: ALL, ok: 200, page: "page-switch" },
@@ -45,6 +53,15 @@ const loaders: { path: () => string; allowed: Role[]; ok: number; page?: string 
   { path: () => "/dashboard/settings/webhooks", allowed: ADMINS, ok: 200, page: "page-webhooks" },
   { path: () => `/dashboard/settings/webhooks/${endpointId}`, allowed: ADMINS, ok: 200, page: "page-endpoint" },
   { path: () => "/dashboard/settings/team", allowed: ADMINS, ok: 200, page: "page-team" },
+  { path: () => "/dashboard/customers", allowed: ALL, ok: 200, page: "page-customers" },
+  { path: () => "/dashboard/customers/new", allowed: SUPPORT, ok: 200, page: "page-new-customer" },
+  { path: () => "/dashboard/customers/export.csv", allowed: FINANCE, ok: 200, resource: true },
+  { path: () => `/dashboard/customers/${customerId}`, allowed: ALL, ok: 200, page: "page-customer" },
+  { path: () => `/dashboard/customers/${customerId}/payments`, allowed: ALL, ok: 200, page: "tab-panel-payments" },
+  { path: () => `/dashboard/customers/${customerId}/subscriptions`, allowed: ALL, ok: 200, page: "tab-panel-subscriptions" },
+  { path: () => `/dashboard/customers/${customerId}/license-keys`, allowed: ALL, ok: 200, page: "tab-panel-license-keys" },
+  { path: () => `/dashboard/customers/${customerId}/wallet`, allowed: ALL, ok: 200, page: "tab-panel-wallet" },
+  { path: () => `/dashboard/customers/${customerId}/activity`, allowed: ALL, ok: 200, page: "tab-panel-activity" },
 ];
 
 const actions: { name: string; path: () => string; fields: Record<string, string>; allowed: Role[]; ok: number }[] = [
@@ -61,6 +78,19 @@ const actions: { name: string; path: () => string; fields: Record<string, string
   { name: "remove a member (missing)", path: () => "/dashboard/settings/team", fields: { intent: "remove", membership_id: "mem_doesnotexist000000000" }, allowed: ADMINS, ok: 404 },
   { name: "require two-factor (unchanged)", path: () => "/dashboard/settings/team", fields: { intent: "require_two_factor" }, allowed: ["owner"], ok: 303 },
   { name: "account security (unknown intent)", path: () => "/dashboard/account/security", fields: { intent: "nothing" }, allowed: ALL, ok: 400 },
+  { name: "create a customer (bad email)", path: () => "/dashboard/customers/new", fields: { email: "nope" }, allowed: SUPPORT, ok: 400 },
+  { name: "view portal as customer (missing)", path: () => `${MISSING_CUSTOMER}/view-as`, fields: {}, allowed: SUPPORT, ok: 404 },
+  { name: "save a view (no name)", path: () => "/dashboard/customers", fields: { intent: "save_view", view_name: "", query: "" }, allowed: ALL, ok: 400 },
+  { name: "edit a customer (bad email)", path: () => `/dashboard/customers/${customerId}`, fields: { intent: "update", email: "nope" }, allowed: SUPPORT, ok: 400 },
+  { name: "edit metadata (key too long)", path: () => `/dashboard/customers/${customerId}`, fields: { intent: "metadata", meta_key: "k".repeat(41), meta_value: "v" }, allowed: SUPPORT, ok: 400 },
+  { name: "mint a portal link (missing customer)", path: () => MISSING_CUSTOMER, fields: { intent: "portal_link" }, allowed: SUPPORT, ok: 404 },
+  { name: "invite a customer (missing)", path: () => `${MISSING_CUSTOMER}/invite`, fields: {}, allowed: SUPPORT, ok: 404 },
+  { name: "delete a customer (missing)", path: () => MISSING_CUSTOMER, fields: { intent: "delete", confirm_email: "x@example.com" }, allowed: ADMINS, ok: 404 },
+  { name: "refund (missing payment)", path: () => `/dashboard/customers/${customerId}/payments`, fields: { intent: "refund", payment_id: "pay_doesnotexist000000000" }, allowed: FINANCE, ok: 404 },
+  { name: "cancel a subscription (missing)", path: () => `/dashboard/customers/${customerId}/subscriptions`, fields: { intent: "cancel", subscription_id: "sub_doesnotexist000000000", when: "now" }, allowed: SUPPORT, ok: 404 },
+  { name: "attach a product (missing)", path: () => `/dashboard/customers/${customerId}/subscriptions`, fields: { intent: "attach", product_id: "prod_doesnotexist00000000", quantity: "1" }, allowed: SUPPORT, ok: 404 },
+  { name: "disable a license key (missing)", path: () => `/dashboard/customers/${customerId}/license-keys`, fields: { intent: "disable", license_key_id: "lk_doesnotexist0000000000" }, allowed: SUPPORT, ok: 404 },
+  { name: "wallet entry (bad currency)", path: () => `/dashboard/customers/${customerId}/wallet`, fields: { entry_type: "credit", currency: "XYZ", amount: "1" }, allowed: FINANCE, ok: 400 },
   { name: "language (unknown locale)", path: () => "/dashboard/locale", fields: { locale: "xx", redirect_to: "/dashboard" }, allowed: ALL, ok: 303 },
 ];
 
@@ -68,7 +98,7 @@ describe.each(ROLES)("%s", (role) => {
   it.each(loaders.map((l) => [l.path(), l] as const))("GET %s", async (_label, l) => {
     const res = await get(`${server.url}${l.path()}`, cookies[role]);
     expect(res.status).toBe(l.allowed.includes(role) ? l.ok : 403);
-    if (!l.allowed.includes(role)) expect(res.text).toContain('data-testid="dash-error" data-status="403"');
+    if (!l.allowed.includes(role)) expect(res.text).toContain(l.resource ? '"dashboardError":"forbidden"' : 'data-testid="dash-error" data-status="403"');
     else if (l.page) expect(res.text).toContain(`data-testid="${l.page}"`);
   });
 

@@ -16,7 +16,20 @@ async function call<T = any>(ctx: { url: string; apiKey: string }, method: strin
   return res.json() as Promise<T>;
 }
 
-export async function prepareFixtures(base: { url: string; apiKey: string; customerId: string; searchTerm: string }): Promise<BenchContext> {
+/** Signs a staff member in through the dashboard's form; returns the session cookie. */
+async function staffSignIn(url: string, staff: { email: string; password: string }): Promise<string> {
+  const res = await fetch(`${url}/dashboard/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" },
+    body: new URLSearchParams(staff).toString(),
+  });
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.includes("portico_staff="));
+  if (res.status !== 303 || !cookie) throw new Error(`fixture staff sign-in: ${res.status}`);
+  return cookie;
+}
+
+export async function prepareFixtures(base: { url: string; apiKey: string; customerId: string; searchTerm: string; staff: { email: string; password: string } }): Promise<BenchContext> {
   const customer = await call(base, "POST", "/customers", {
     email: `minji.bench.${Date.now()}@example.kr`,
     name: "김민지",
@@ -63,10 +76,17 @@ export async function prepareFixtures(base: { url: string; apiKey: string; custo
     .map((c) => c.split(";")[0])
     .join("; ");
   if (exchanged.status < 300 || exchanged.status > 399 || !portalCookie) throw new Error(`fixture portal exchange: ${exchanged.status}`);
-  const ctx: BenchContext = { ...base, portalCustomerId: customer.id, portalCookie, invoicePaymentId: invoice.id, entitlementFeature };
+  const staffCookie = await staffSignIn(base.url, base.staff);
+  const ctx: BenchContext = { url: base.url, apiKey: base.apiKey, customerId: base.customerId, searchTerm: base.searchTerm, portalCustomerId: customer.id, portalCookie, invoicePaymentId: invoice.id, entitlementFeature, staffCookie };
   // Every page the scenarios load must answer 200 before it is measured.
-  for (const path of ["/portal", "/portal/billing", `/portal/invoices/${invoice.id}`]) {
-    const res = await fetch(`${base.url}${path}`, { headers: { Cookie: portalCookie } });
+  for (const [path, cookie] of [
+    ["/portal", portalCookie],
+    ["/portal/billing", portalCookie],
+    [`/portal/invoices/${invoice.id}`, portalCookie],
+    ["/dashboard/customers", staffCookie],
+    [`/dashboard/customers/${customer.id}`, staffCookie],
+  ]) {
+    const res = await fetch(`${base.url}${path}`, { headers: { Cookie: cookie } });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`fixture ${path}: ${res.status}`);
   }

@@ -15,7 +15,7 @@
  * and writes the results to .cache/bench/last.json and .cache/bench/customers-<N>.json.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -338,7 +338,10 @@ async function main() {
     const requests = requestLog(logFile);
 
     log("fixtures through the API …");
-    const ctx = await prepareFixtures({ url, apiKey, customerId: picked.id, searchTerm: picked.email.split("@")[0] });
+    // A dashboard owner (the staff CLI, as an operator makes one) for the dashboard scenarios.
+    const staff = { email: `bench.owner.${process.pid}@example.com`, password: `bench ${randomUUID()} password` };
+    cli("staff-create", ["--merchant", MERCHANT, "--email", staff.email, "--role", "owner", "--password", staff.password, "--json"], env);
+    const ctx = await prepareFixtures({ url, apiKey, customerId: picked.id, searchTerm: picked.email.split("@")[0], staff });
     const bodiesDropped = flags["decode-bodies"] ? false : dropResponseBodies();
     const rssStart = memory.nowMb();
     log(
