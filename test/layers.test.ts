@@ -32,6 +32,7 @@ describe("the checker", () => {
         "app/billing/money.ts": ["app/utils/env.server.ts"],
         "app/utils/env.server.ts": ["app/models/b.server.ts"],
         "db/schema/a.ts": ["app/utils/env.server.ts"],
+        "app/schemas/customers.ts": ["app/api/errors.server.ts"],
       },
       { "app/models/b.server.ts": ["@remix-run/node"] },
     );
@@ -44,6 +45,7 @@ describe("the checker", () => {
         expect.stringContaining("db/schema/a.ts → app/utils/env.server.ts"),
         expect.stringContaining("app/utils/env.server.ts → app/models/b.server.ts"),
         expect.stringContaining("app/models/b.server.ts → @remix-run/node"),
+        expect.stringContaining("app/schemas/customers.ts → app/api/errors.server.ts"),
         expect.stringContaining("import cycle"),
       ]),
     );

@@ -1,6 +1,6 @@
 import { customerStringFields, customerStringOperators } from "#db/schema/index";
 import type { CustomerFilter, CustomerQuery, CustomerSortKey } from "~/models/customer-list.server";
-import { ListCustomersQuerySchema, MetadataFilterSchema } from "./schemas/customers";
+import { ListCustomersQuerySchema, MetadataFilterSchema } from "~/schemas/customers";
 import { invalidParam } from "./errors.server";
 import { parseInput } from "./validation.server";
 

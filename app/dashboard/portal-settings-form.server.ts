@@ -1,6 +1,6 @@
 import type { PortalSettings } from "#db/schema/index";
 import type { z } from "zod";
-import { PortalSettingsPatchSchema } from "~/api/schemas/portal-settings";
+import { PortalSettingsPatchSchema } from "~/schemas/portal-settings";
 import { zodFieldErrors, type FieldErrors } from "./forms.server";
 
 /** The form's field values as strings and booleans (what the page shows, and re-shows on errors). */

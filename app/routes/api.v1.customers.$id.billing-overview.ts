@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
 import { parseInput } from "~/api/validation.server";
-import { BillingOverviewQuerySchema } from "~/api/schemas/customers";
+import { BillingOverviewQuerySchema } from "~/schemas/customers";
 import { getBillingOverview, serializeBillingOverview } from "~/models/billing-overview.server";
 
 const route = merchantApiRoute({

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
 import { parseInput } from "~/api/validation.server";
-import { CheckEntitlementSchema } from "~/api/schemas/entitlements";
+import { CheckEntitlementSchema } from "~/schemas/entitlements";
 import { checkEntitlement } from "~/models/entitlements.server";
 
 const route = merchantApiRoute({

@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
 import { parseInput } from "~/api/validation.server";
-import { PutEntitlementSchema } from "~/api/schemas/entitlements";
+import { PutEntitlementSchema } from "~/schemas/entitlements";
 import { putEntitlement, serializeEntitlement } from "~/models/entitlements.server";
 
 const route = merchantApiRoute({

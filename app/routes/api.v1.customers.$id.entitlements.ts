@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
 import { parseInput } from "~/api/validation.server";
-import { ListEntitlementsQuerySchema } from "~/api/schemas/entitlements";
+import { ListEntitlementsQuerySchema } from "~/schemas/entitlements";
 import { listEntitlements, serializeEntitlement } from "~/models/entitlements.server";
 
 const route = merchantApiRoute({

@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { CreatePortalSessionSchema } from "~/api/schemas/portal-sessions";
+import { CreatePortalSessionSchema } from "~/schemas/portal-sessions";
 import { parseInput } from "~/api/validation.server";
 import { createPortalSession, preparePortalSession } from "~/models/portal-sessions.server";
 

@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { RetrieveCustomerQuerySchema, UpdateCustomerSchema } from "~/api/schemas/customers";
+import { RetrieveCustomerQuerySchema, UpdateCustomerSchema } from "~/schemas/customers";
 import { parseInput } from "~/api/validation.server";
 import { deleteCustomer } from "~/models/customer-deletion.server";
 import { customerSummaries, serializeSummary } from "~/models/customer-summary.server";

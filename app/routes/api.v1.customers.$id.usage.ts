@@ -1,6 +1,6 @@
 import { merchantApiRoute } from "~/api/route.server";
 import { parseInput } from "~/api/validation.server";
-import { RecordUsageSchema } from "~/api/schemas/entitlements";
+import { RecordUsageSchema } from "~/schemas/entitlements";
 import { recordUsage, serializeUsageRecord } from "~/models/entitlements.server";
 
 const route = merchantApiRoute({

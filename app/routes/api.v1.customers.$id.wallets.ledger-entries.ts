@@ -1,6 +1,6 @@
 import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { CreateLedgerEntrySchema, ListLedgerEntriesQuerySchema } from "~/api/schemas/billing";
+import { CreateLedgerEntrySchema, ListLedgerEntriesQuerySchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { bookLedgerEntry, listLedgerEntries, serializeLedgerEntry } from "~/models/wallets.server";
 

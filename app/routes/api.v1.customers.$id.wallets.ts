@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { ListWalletsQuerySchema } from "~/api/schemas/billing";
+import { ListWalletsQuerySchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { listWallets, serializeWallet } from "~/models/wallets.server";
 

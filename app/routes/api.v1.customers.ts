@@ -1,7 +1,7 @@
 import { parseCustomerListQuery } from "~/api/customer-list-query.server";
 import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { CreateCustomerSchema } from "~/api/schemas/customers";
+import { CreateCustomerSchema } from "~/schemas/customers";
 import { parseInput } from "~/api/validation.server";
 import { listCustomers } from "~/models/customer-list.server";
 import { customerSummaries, serializeSummary } from "~/models/customer-summary.server";

@@ -1,6 +1,6 @@
 import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { ListInstancesQuerySchema } from "~/api/schemas/billing";
+import { ListInstancesQuerySchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { listInstances, serializeInstance } from "~/models/license-keys.server";
 

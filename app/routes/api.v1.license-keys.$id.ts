@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { UpdateLicenseKeySchema } from "~/api/schemas/billing";
+import { UpdateLicenseKeySchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { requireLicenseKey, serializeLicenseKey, updateLicenseKey } from "~/models/license-keys.server";
 

@@ -1,6 +1,6 @@
 import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { CreateLicenseKeySchema, ListLicenseKeysQuerySchema } from "~/api/schemas/billing";
+import { CreateLicenseKeySchema, ListLicenseKeysQuerySchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { createLicenseKey, listLicenseKeys, serializeLicenseKey } from "~/models/license-keys.server";
 

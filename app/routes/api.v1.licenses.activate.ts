@@ -1,5 +1,5 @@
 import { publicApiRoute } from "~/api/route.server";
-import { ActivateLicenseSchema } from "~/api/schemas/billing";
+import { ActivateLicenseSchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { activateLicense, serializeInstance } from "~/models/license-keys.server";
 import { rateLimiter } from "~/utils/rate-limit.server";

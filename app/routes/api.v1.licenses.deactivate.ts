@@ -1,5 +1,5 @@
 import { publicApiRoute } from "~/api/route.server";
-import { DeactivateLicenseSchema } from "~/api/schemas/billing";
+import { DeactivateLicenseSchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { deactivateInstance } from "~/models/license-keys.server";
 import { rateLimiter } from "~/utils/rate-limit.server";

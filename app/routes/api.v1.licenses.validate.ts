@@ -1,5 +1,5 @@
 import { publicApiRoute } from "~/api/route.server";
-import { ValidateLicenseSchema } from "~/api/schemas/billing";
+import { ValidateLicenseSchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { validateLicense } from "~/models/license-keys.server";
 import { rateLimiter } from "~/utils/rate-limit.server";

@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { InvoiceQuerySchema } from "~/api/schemas/billing";
+import { InvoiceQuerySchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { requireInvoicePdf } from "~/models/invoices.server";
 import { invoiceFilename, invoiceHeaders } from "~/pdf/filename";

@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { CreateRefundSchema } from "~/api/schemas/billing";
+import { CreateRefundSchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { refundPayment, serializeRefund } from "~/models/payments.server";
 

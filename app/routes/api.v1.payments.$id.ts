@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { UpdatePaymentSchema } from "~/api/schemas/billing";
+import { UpdatePaymentSchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { requirePayment, serializePayment, settlePayment } from "~/models/payments.server";
 

@@ -1,6 +1,6 @@
 import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { CreatePaymentSchema, ListPaymentsQuerySchema } from "~/api/schemas/billing";
+import { CreatePaymentSchema, ListPaymentsQuerySchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { createPayment, listPayments, serializePayment } from "~/models/payments.server";
 

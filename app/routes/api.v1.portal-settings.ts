@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { PortalSettingsPatchSchema } from "~/api/schemas/portal-settings";
+import { PortalSettingsPatchSchema } from "~/schemas/portal-settings";
 import { parseInput } from "~/api/validation.server";
 import { serializePortalSettings, updatePortalSettings } from "~/models/merchants.server";
 

@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { UpdateProductSchema } from "~/api/schemas/billing";
+import { UpdateProductSchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { requireProduct, serializeProduct, updateProduct } from "~/models/products.server";
 

@@ -1,6 +1,6 @@
 import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { CreateProductSchema, ListProductsQuerySchema } from "~/api/schemas/billing";
+import { CreateProductSchema, ListProductsQuerySchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { createProduct, listProducts, serializeProduct } from "~/models/products.server";
 

@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { CancelSubscriptionSchema } from "~/api/schemas/billing";
+import { CancelSubscriptionSchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { scheduleCancellation, serializeSubscriptionWithProduct as serialize } from "~/models/subscriptions.server";
 

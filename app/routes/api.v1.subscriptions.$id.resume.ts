@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { ResumeSubscriptionSchema } from "~/api/schemas/billing";
+import { ResumeSubscriptionSchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { resumeSubscription, serializeSubscriptionWithProduct as serialize } from "~/models/subscriptions.server";
 

@@ -1,5 +1,5 @@
 import { merchantApiRoute } from "~/api/route.server";
-import { UpdateSubscriptionSchema } from "~/api/schemas/billing";
+import { UpdateSubscriptionSchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import { requireSubscription, serializeSubscriptionWithProduct as serialize, updateSubscription } from "~/models/subscriptions.server";
 

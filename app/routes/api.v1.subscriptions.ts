@@ -1,6 +1,6 @@
 import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { CreateSubscriptionSchema, ListSubscriptionsQuerySchema } from "~/api/schemas/billing";
+import { CreateSubscriptionSchema, ListSubscriptionsQuerySchema } from "~/schemas/billing";
 import { parseInput } from "~/api/validation.server";
 import {
   createSubscription,

@@ -1,6 +1,6 @@
 import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { ListWebhookDeliveriesQuerySchema } from "~/api/schemas/webhooks";
+import { ListWebhookDeliveriesQuerySchema } from "~/schemas/webhooks";
 import { parseInput } from "~/api/validation.server";
 import { listDeliveryAttempts, serializeDeliveryAttempt } from "~/models/webhook-endpoints.server";
 

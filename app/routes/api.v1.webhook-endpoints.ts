@@ -1,6 +1,6 @@
 import { listBody } from "~/api/lists.server";
 import { merchantApiRoute } from "~/api/route.server";
-import { CreateWebhookEndpointSchema, ListWebhookEndpointsQuerySchema } from "~/api/schemas/webhooks";
+import { CreateWebhookEndpointSchema, ListWebhookEndpointsQuerySchema } from "~/schemas/webhooks";
 import { parseInput } from "~/api/validation.server";
 import {
   assertWebhookUrlAllowed,

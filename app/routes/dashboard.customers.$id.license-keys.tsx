@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@r
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { UpdateLicenseKeySchema } from "~/api/schemas/billing";
+import { UpdateLicenseKeySchema } from "~/schemas/billing";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { ErrorText, Field, Pager, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";
 import { afterParam, formFailure, olderLink, requireStaffCustomer, runAction, TAB_PAGE_SIZE, tabPage } from "~/dashboard/customers.server";

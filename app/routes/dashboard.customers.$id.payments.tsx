@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@r
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { json } from "@remix-run/node";
 import { useTranslation } from "react-i18next";
-import { CreateRefundSchema } from "~/api/schemas/billing";
+import { CreateRefundSchema } from "~/schemas/billing";
 import { parseMajorUnits, toMajorUnitString } from "~/billing/currency";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { ErrorText, Field, Pager, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";

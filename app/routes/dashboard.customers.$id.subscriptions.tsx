@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { cancelReasons } from "#db/schema/subscriptions";
-import { CancelSubscriptionSchema, CreateSubscriptionSchema } from "~/api/schemas/billing";
+import { CancelSubscriptionSchema, CreateSubscriptionSchema } from "~/schemas/billing";
 import { subscriptionAmount } from "~/billing/money";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { ErrorText, Field, Pager, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";

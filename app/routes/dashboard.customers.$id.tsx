@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Outlet, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { UpdateCustomerSchema } from "~/api/schemas/customers";
+import { UpdateCustomerSchema } from "~/schemas/customers";
 import { AboutCard, BillingOverview, CustomerActions, CustomerHeader, CustomerTabs, MetadataCard } from "~/components/dashboard/customer";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { Notice, SecretOnce } from "~/components/dashboard/ui";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@r
 import { json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { CreateLedgerEntrySchema } from "~/api/schemas/billing";
+import { CreateLedgerEntrySchema } from "~/schemas/billing";
 import { parseMajorUnits } from "~/billing/currency";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { ErrorSummary, ErrorText, Field, Pager, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@r
 import { json } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { CreateCustomerSchema } from "~/api/schemas/customers";
+import { CreateCustomerSchema } from "~/schemas/customers";
 import { NewCustomerForm } from "~/components/dashboard/new-customer";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { PageHeader, type FieldErrors } from "~/components/dashboard/ui";

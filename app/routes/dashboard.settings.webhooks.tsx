@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { webhookEventTypes } from "#db/schema/webhooks";
-import { CreateWebhookEndpointSchema } from "~/api/schemas/webhooks";
+import { CreateWebhookEndpointSchema } from "~/schemas/webhooks";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { ConfirmAction, ErrorSummary, ErrorText, Field, Notice, PageHeader, SecretOnce, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";

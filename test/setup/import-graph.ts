@@ -83,6 +83,8 @@ export function layerViolations(graph: ImportGraph): string[] {
       const to = layerOf(target);
       if (from === to) continue;
       if (from === "app/models" && ABOVE_MODELS.includes(to)) out.push(`${file} → ${target}: the domain imports ${to}`);
+      // Input schemas are shared by the API and the dashboard: they stand below every surface.
+      if (from === "app/schemas" && ABOVE_MODELS.includes(to)) out.push(`${file} → ${target}: app/schemas (shared input schemas) imports ${to}`);
       if (SURFACES.includes(from) && SURFACES.includes(to)) out.push(`${file} → ${target}: surface ${from} imports surface ${to}`);
       if (from === "app/billing") out.push(`${file} → ${target}: app/billing is pure and imports nothing of the app`);
       if (from === "db/schema") out.push(`${file} → ${target}: db/schema imports nothing of the app`);

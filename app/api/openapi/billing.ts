@@ -20,7 +20,7 @@ import {
   UpdateProductSchema,
   UpdateSubscriptionSchema,
   ValidateLicenseSchema,
-} from "~/api/schemas/billing";
+} from "~/schemas/billing";
 import {
   intervals,
   ledgerEntryTypes,

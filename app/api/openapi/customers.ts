@@ -5,7 +5,7 @@ import {
   ListCustomersQuerySchema,
   RetrieveCustomerQuerySchema,
   UpdateCustomerSchema,
-} from "~/api/schemas/customers";
+} from "~/schemas/customers";
 import { operationsOf, s, type Operation } from "./registry";
 
 const address = s.nullable(

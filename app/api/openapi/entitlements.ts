@@ -1,5 +1,5 @@
 import { resetIntervals } from "#db/schema/index";
-import { CheckEntitlementSchema, ListEntitlementsQuerySchema, PutEntitlementSchema, RecordUsageSchema } from "~/api/schemas/entitlements";
+import { CheckEntitlementSchema, ListEntitlementsQuerySchema, PutEntitlementSchema, RecordUsageSchema } from "~/schemas/entitlements";
 import { operationsOf, s, type Operation } from "./registry";
 
 const nullableInt = s.nullable(s.int);

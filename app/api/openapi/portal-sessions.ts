@@ -1,5 +1,5 @@
 import { portalSessionKinds } from "#db/schema/index";
-import { CreatePortalSessionSchema } from "~/api/schemas/portal-sessions";
+import { CreatePortalSessionSchema } from "~/schemas/portal-sessions";
 import { operationsOf, s, type Operation } from "./registry";
 
 export const portalSessionSchemas = {

@@ -1,5 +1,5 @@
 import { customerUpdateFields, subscriptionCancelModes } from "#db/schema/index";
-import { PortalSettingsPatchSchema } from "~/api/schemas/portal-settings";
+import { PortalSettingsPatchSchema } from "~/schemas/portal-settings";
 import { supportedLocales } from "~/i18n/index";
 import { operationsOf, s, type Operation } from "./registry";
 

@@ -3,7 +3,7 @@ import {
   CreateWebhookEndpointSchema,
   ListWebhookDeliveriesQuerySchema,
   ListWebhookEndpointsQuerySchema,
-} from "~/api/schemas/webhooks";
+} from "~/schemas/webhooks";
 import { operationsOf, s, type Operation } from "./registry";
 
 const endpointProperties = {
