@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, runCli, startServer, startSmtpCapture, tempDbFile, type SmtpCapture, type TestServer } from "../setup/server";
+import { waitUntil } from "../setup/wait";
 import { createStaff, post, signIn, staffCookie, totpNow } from "./dashboard-helpers";
 import { postForm, readDb, request, sessionCookie, TEST_KID, TEST_SECRET, writeDb } from "./portal-helpers";
 import { startReceiver, verify, type Receiver } from "./webhooks-receiver";
@@ -198,7 +199,7 @@ describe("mail handed to SMTP keeps no link token or code", () => {
 
     type Row = { template: string; status: string; scrub: string | null; html: string; text: string };
     const rows = () => readDb<Row>(server.dbFile, "select template, status, scrub, html, text from mail_outbox order by seq");
-    await expect.poll(() => rows().every((r) => r.status === "sent" && r.scrub === null), { timeout: 30_000 }).toBe(true);
+    await waitUntil("both mails to be recorded as sent and scrubbed", () => rows().every((r) => r.status === "sent" && r.scrub === null));
     const stored = rows();
     expect(stored.map((r) => r.template)).toEqual(["portal-invite", "email-change-confirmation"]);
     const everything = stored.map((r) => r.html + r.text).join("\n");
@@ -216,13 +217,13 @@ describe("mail_outbox retention", () => {
     const ps = (await api.post(`/customers/${customer.id}/portal-sessions`, { send_email: true })).body;
     await smtp.waitFor((m) => m.text.includes(ps.url), "the invite");
     const count = () => readDb<{ n: number }>(server.dbFile, "select count(*) n from mail_outbox")[0].n;
-    await expect.poll(() => readDb<{ status: string }>(server.dbFile, "select status from mail_outbox")[0]?.status, { timeout: 30_000 }).toBe("sent");
+    await waitUntil("the invite to be recorded as sent", () => readDb<{ status: string }>(server.dbFile, "select status from mail_outbox")[0]?.status === "sent");
     await server.setClock(3 * 86_400_000);
-    await expect.poll(count, { timeout: 30_000 }).toBe(0);
+    await waitUntil("the old mail to be deleted", () => count() === 0);
     // Mail of the moved day itself is kept: only what is older than the period goes.
     const again = (await api.post(`/customers/${customer.id}/portal-sessions`, { send_email: true })).body;
     await smtp.waitFor((m) => m.text.includes(again.url), "the second invite");
-    await expect.poll(() => readDb<{ status: string }>(server.dbFile, "select status from mail_outbox")[0]?.status, { timeout: 30_000 }).toBe("sent");
+    await waitUntil("the second invite to be recorded as sent", () => readDb<{ status: string }>(server.dbFile, "select status from mail_outbox")[0]?.status === "sent");
     expect(count()).toBe(1);
   });
 });
