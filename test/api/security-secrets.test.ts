@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, runCli, startServer, startSmtpCapture, tempDbFile, type SmtpCapture, type TestServer } from "../setup/server";
-import { createStaff, post, signIn, staffCookie, totp } from "./dashboard-helpers";
+import { WAIT_TIMEOUT_MS } from "../setup/wait";
+import { createStaff, post, signIn, staffCookie, totpNow } from "./dashboard-helpers";
 import { postForm, readDb, request, sessionCookie, TEST_KID, TEST_SECRET, writeDb } from "./portal-helpers";
 import { startReceiver, verify, type Receiver } from "./webhooks-receiver";
 
@@ -98,7 +99,9 @@ describe("sealed columns", () => {
     await deliveredAndVerified(api, customer.id, "/sealed", secret);
   });
 
-  it("rows stored in plaintext before sealing existed are sealed at the next start and keep working; a key rotation re-seals them", async () => {
+  // Four server starts and three deliveries in a row: 130 s on a loaded 2-core machine, so its
+  // failure bound is above the file's 120 s (a bound, never a wait: a green run ends sooner).
+  it("rows stored in plaintext before sealing existed are sealed at the next start and keep working; a key rotation re-seals them", { timeout: 300_000 }, async () => {
     const server = await start();
     const { api, customer, key } = await world(server, "migrate");
     const endpoint = (await api.post("/webhook-endpoints", { url: receiver.url("/migrated"), events: ["customer.updated"] })).body;
@@ -162,7 +165,7 @@ describe("sealed columns", () => {
     expect(stored).not.toBe(legacy);
     const step1 = await signIn(restarted, person.email, person.password);
     expect(step1.location).toMatch(/^\/dashboard\/sign-in\/verify/);
-    const verified = await post(`${restarted.url}/dashboard/sign-in/verify`, { code: await totp(totpSecret) }, { cookie: step1.cookie });
+    const verified = await post(`${restarted.url}/dashboard/sign-in/verify`, { code: (await totpNow(totpSecret)).code }, { cookie: step1.cookie });
     expect(verified.status).toBe(303);
     expect(staffCookie(verified)).not.toBeNull();
   });
@@ -198,7 +201,7 @@ describe("mail handed to SMTP keeps no link token or code", () => {
 
     type Row = { template: string; status: string; scrub: string | null; html: string; text: string };
     const rows = () => readDb<Row>(server.dbFile, "select template, status, scrub, html, text from mail_outbox order by seq");
-    await expect.poll(() => rows().every((r) => r.status === "sent" && r.scrub === null), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => rows().every((r) => r.status === "sent" && r.scrub === null), { timeout: WAIT_TIMEOUT_MS }).toBe(true);
     const stored = rows();
     expect(stored.map((r) => r.template)).toEqual(["portal-invite", "email-change-confirmation"]);
     const everything = stored.map((r) => r.html + r.text).join("\n");
@@ -216,13 +219,13 @@ describe("mail_outbox retention", () => {
     const ps = (await api.post(`/customers/${customer.id}/portal-sessions`, { send_email: true })).body;
     await smtp.waitFor((m) => m.text.includes(ps.url), "the invite");
     const count = () => readDb<{ n: number }>(server.dbFile, "select count(*) n from mail_outbox")[0].n;
-    await expect.poll(() => readDb<{ status: string }>(server.dbFile, "select status from mail_outbox")[0]?.status, { timeout: 30_000 }).toBe("sent");
+    await expect.poll(() => readDb<{ status: string }>(server.dbFile, "select status from mail_outbox")[0]?.status, { timeout: WAIT_TIMEOUT_MS }).toBe("sent");
     await server.setClock(3 * 86_400_000);
-    await expect.poll(count, { timeout: 30_000 }).toBe(0);
+    await expect.poll(count, { timeout: WAIT_TIMEOUT_MS }).toBe(0);
     // Mail of the moved day itself is kept: only what is older than the period goes.
     const again = (await api.post(`/customers/${customer.id}/portal-sessions`, { send_email: true })).body;
     await smtp.waitFor((m) => m.text.includes(again.url), "the second invite");
-    await expect.poll(() => readDb<{ status: string }>(server.dbFile, "select status from mail_outbox")[0]?.status, { timeout: 30_000 }).toBe("sent");
+    await expect.poll(() => readDb<{ status: string }>(server.dbFile, "select status from mail_outbox")[0]?.status, { timeout: WAIT_TIMEOUT_MS }).toBe("sent");
     expect(count()).toBe(1);
   });
 });
