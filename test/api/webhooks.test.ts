@@ -11,6 +11,7 @@ const ALL_EVENTS = [
   "subscription.resumed",
   "license_key.instance_deactivated",
   "portal_session.created",
+  "entitlement.limit_reached",
 ];
 
 let server: TestServer;
