@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { MAX_DELIVERIES_PER_ENDPOINT } from "~/models/webhook-deliveries.server";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, startServer, tempDbFile, type TestServer } from "../setup/server";
 import { waitUntil } from "../setup/wait";
@@ -48,8 +49,8 @@ describe("durability", () => {
     const first = await start({ env: { WEBHOOK_TIMEOUT_MS: "60000" } });
     const { api, apiKey, endpoint } = await setUp(first, "/kill");
     const customers = await patchCustomers(api, 10);
-    // Eight attempts hang in flight (the loop's concurrency); the other two wait in the queue.
-    await receiver.waitFor(() => receiver.on("/kill").length >= 8, "attempts in flight");
+    // The endpoint's slots (MAX_DELIVERIES_PER_ENDPOINT) hang in flight; the rest wait in the queue.
+    await receiver.waitFor(() => receiver.on("/kill").length >= MAX_DELIVERIES_PER_ENDPOINT, "attempts in flight");
     const inFlightIds = new Set(receiver.on("/kill").map((r) => r.headers["webhook-id"]));
     expect(await first.stop("SIGKILL")).toBeNull();
 
