@@ -1,6 +1,7 @@
 import { json } from "@remix-run/node";
 import type { z } from "zod";
 import { DomainError } from "~/models/errors.server";
+import { NAME_CHARACTERS_RULE } from "~/utils/fields";
 
 /**
  * Inline form errors. Forms validate with the same zod schemas (and model rules) the API uses;
@@ -41,6 +42,8 @@ export function zodFieldErrors(error: z.ZodError): FieldErrors {
     if (out[field]) continue;
     if (issue.code === "too_small" && issue.origin === "string" && Number(issue.minimum) <= 1) out[field] = { key: "dash.validation.required" };
     else if (issue.code === "too_big" && issue.origin === "string") out[field] = { key: "dash.validation.tooLong", values: { max: Number(issue.maximum) } };
+    // The same sentence as a staff name with those characters (the domain's `name_characters`).
+    else if (issue.code === "custom" && issue.params?.rule === NAME_CHARACTERS_RULE) out[field] = { key: "dash.errors.name_characters" };
     else out[field] = { key: FIELD_MESSAGES[field] ?? "dash.validation.invalid" };
   }
   return out;

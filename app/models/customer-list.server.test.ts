@@ -78,3 +78,17 @@ describe("customer list query plans", () => {
     },
   );
 });
+
+describe("search query plans", () => {
+  it.each(["created_at", "name", "email"] as const)(
+    "q of three or more characters reads its matches by primary key (sort %s), never the merchant's index walk",
+    (key) => {
+      const p = plan({ limit: 20, q: "minji@example.com", sort: { key, direction: "desc" } });
+      expect(p).toContain("customers_fts");
+      expect(p).toMatch(/SEARCH customers USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(p).toContain("customers_merchant_external_id_live_uq");
+      expect(p).not.toMatch(/customers_merchant_(created|name_sort|email_sort)_idx/);
+      expect(p).not.toMatch(/SCAN customers(?!_fts| USING)/);
+    },
+  );
+});

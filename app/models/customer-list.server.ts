@@ -12,7 +12,7 @@ import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { invalidField } from "./errors.server";
 import type { Page } from "./pagination.server";
-import { customerSearch, escapeLike } from "./customer-search.server";
+import { customerSearch, escapeLike, searchUsesIndex } from "./customer-search.server";
 
 /**
  * The customer list as a typed query: filters with operators, metadata, search, a sort and a
@@ -166,7 +166,12 @@ export function customerListStatement({ merchantId, query }: { merchantId: strin
   const sort = query.sort ?? defaultCustomerSort;
   const keyColumn = sortColumn[sort.key];
   const filters = query.filters ?? [];
-  const col: Col = filters.some(pinsRows) ? (c) => sql`+${c}` : (c) => sql`${c}`;
+  // Rows pinned by a unique key, or a search's matches, are read by key and then sorted: the
+  // unary `+` keeps SQLite from walking the merchant's sort index instead. A search's matches
+  // are rowids, so even the merchant's own columns step aside for the primary key.
+  const searchDrives = !!query.q && searchUsesIndex(query.q);
+  const col: Col = searchDrives || filters.some(pinsRows) ? (c) => sql`+${c}` : (c) => sql`${c}`;
+  const owner: Col = searchDrives ? col : (c) => sql`${c}`;
   const order = sort.direction === "desc" ? sql`desc` : sql`asc`;
   const cmp = sort.direction === "desc" ? sql`<` : sql`>`;
   let after: SQL | undefined;
@@ -177,10 +182,10 @@ export function customerListStatement({ merchantId, query }: { merchantId: strin
       : sql`(${col(customers.createdAt)}, ${col(customers.seq)}) ${cmp} (${p.createdAt}, ${p.seq})`;
   }
   const where = and(
-    eq(customers.merchantId, merchantId),
-    isNull(customers.deletedAt),
+    sql`${owner(customers.merchantId)} = ${merchantId}`,
+    sql`${owner(customers.deletedAt)} is null`,
     ...filters.map((f) => filterPredicate(f, col)),
-    query.q ? customerSearch(query.q) : undefined,
+    query.q ? customerSearch(query.q, merchantId) : undefined,
     query.upToSeq !== undefined ? sql`${customers.seq} <= ${query.upToSeq}` : undefined,
     after,
   );

@@ -22,11 +22,13 @@ export const EmailSchema = z
  */
 const UNSAFE_NAME_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 export const hasUnsafeNameCharacters = (value: string) => UNSAFE_NAME_CHARACTERS.test(value);
+/** Tags the refusal (`params.rule` on the zod issue) so that a form can say which rule it broke. */
+export const NAME_CHARACTERS_RULE = "name_characters";
 
 // Checked before trimming: a control character at either end is refused too, not silently cut.
 export const NameSchema = z
   .string()
-  .refine((v) => !hasUnsafeNameCharacters(v), "must not contain control or bidirectional formatting characters")
+  .refine((v) => !hasUnsafeNameCharacters(v), { message: "must not contain control or bidirectional formatting characters", params: { rule: NAME_CHARACTERS_RULE } })
   .trim()
   .min(1, "must not be empty")
   .max(LIMITS.name, `must be at most ${LIMITS.name} characters`);

@@ -100,6 +100,24 @@ describe("11. staff names that would spoof text", () => {
     expect(joined.status).toBe(303);
     expect(staffRow("invitee-name@guarded.example").name).toBe("Nia O'New");
   });
+
+  it("the New customer form and the customer's Edit form refuse them with the same sentence and write nothing", async () => {
+    const customerCount = () => queryDb<{ n: number }>(server.dbFile, "select count(*) as n from customers where merchant_id = ?", merchant.id)[0].n;
+    const before = customerCount();
+    for (const name of spoofing) {
+      const res = await post(url("/dashboard/customers/new"), { name, email: "spoof@guarded.example" }, { cookie });
+      expect(res.status).toBe(400);
+      expect(testIdText(res.text, "error-name")).toBe(NAME_ERROR);
+    }
+    expect(customerCount()).toBe(before);
+    const created = await post(url("/dashboard/customers/new"), { name: "Zoë d’Arc-O'Neil", email: "zoe@guarded.example" }, { cookie });
+    expect(created.status).toBe(303);
+    const customerId = /\/dashboard\/customers\/(cus_[A-Za-z0-9]+)/.exec(created.location ?? "")![1];
+    const res = await post(url(`/dashboard/customers/${customerId}`), { intent: "update", name: "Zoë\u202Eexe.", email: "zoe@guarded.example" }, { cookie });
+    expect(res.status).toBe(400);
+    expect(testIdText(res.text, "error-name")).toBe(NAME_ERROR);
+    expect(queryDb<{ name: string }>(server.dbFile, "select name from customers where id = ?", customerId)[0].name).toBe("Zoë d’Arc-O'Neil");
+  });
 });
 
 describe("5. the endpoint secret the dashboard creates", () => {

@@ -263,7 +263,7 @@ async function measureScenario(
   } else {
     const r = await load(
       { url: `${ctx.url}${s.path(ctx)}`, method: s.method, headers: s.headers?.(ctx), body: s.body },
-      { connections: CONNECTIONS, duration: DURATION },
+      { connections: s.connections ?? CONNECTIONS, duration: DURATION },
     );
     const drained = await drain(probeUrl(ctx), () => env.memory.pids);
     if (drained > 2) log(`  the server stayed busy for ${drained.toFixed(0)} s after the load stopped (requests already accepted)`);

@@ -65,6 +65,8 @@ export type LoadScenario = Common & {
   logPath: (ctx: BenchContext) => string;
   /** A constant body, or a fresh one per request. */
   body?: string | (() => string);
+  /** Connections for this scenario when not the run's --connections (the dashboard's few staff). */
+  connections?: number;
 };
 
 /** One long download read to the end (CSV export): records/s and server RSS growth. */
@@ -82,6 +84,9 @@ const staff = (ctx: BenchContext) => ({ Cookie: ctx.staffCookie });
 const fixed = (path: string) => () => path;
 
 let writes = 0;
+
+/** Staff using the dashboard at the same moment, for the dashboard scenarios. */
+export const DASHBOARD_CONNECTIONS = 4;
 
 export const scenarios: Scenario[] = [
   // Floor A: reads through the API.
@@ -199,6 +204,9 @@ export const scenarios: Scenario[] = [
   { kind: "load", key: "overview", title: "GET /portal (overview, ko)", floor: "B", path: fixed("/portal"), logPath: fixed("/portal"), headers: portal },
   // Dashboard pages (DASHBOARD.md "Speed", at 100,000 customers): the customers page's first
   // page, a search, a filter and a sort, and the customer page; server time p95 < 50 ms each.
+  // A merchant's staff are a handful of people, not 50 browsers at once: these run at
+  // DASHBOARD_CONNECTIONS, so the server time is the page's own and not a queue behind 49 others
+  // (at 50 connections on 2 cores any 8 ms page waits > 100 ms; that is issue 13's portal target).
   ...(
     [
       ["dash_customers", "GET /dashboard/customers (first page)", ""],
@@ -211,22 +219,24 @@ export const scenarios: Scenario[] = [
     ([key, title, query]): LoadScenario => ({
       kind: "load",
       key,
-      title,
+      title: `${title}, ${DASHBOARD_CONNECTIONS} connections`,
       floor: "B",
       path: (ctx) => `/dashboard/customers${query === "search" ? `?q=${encodeURIComponent(ctx.searchTerm)}` : query ? `?${query}` : ""}`,
       logPath: fixed("/dashboard/customers"),
       headers: staff,
+      connections: DASHBOARD_CONNECTIONS,
       targets: [{ kind: "server_p95_ms", below: 50 }],
     }),
   ),
   {
     kind: "load",
     key: "dash_customer",
-    title: "GET /dashboard/customers/{id} (customer page, 25 payments)",
+    title: `GET /dashboard/customers/{id} (customer page, 25 payments), ${DASHBOARD_CONNECTIONS} connections`,
     floor: "B",
     path: (ctx) => `/dashboard/customers/${ctx.portalCustomerId}`,
     logPath: (ctx) => `/dashboard/customers/${ctx.portalCustomerId}`,
     headers: staff,
+    connections: DASHBOARD_CONNECTIONS,
     targets: [{ kind: "server_p95_ms", below: 50 }],
   },
 
