@@ -14,6 +14,9 @@ import { requestedPath, signInUrl } from "./redirects.server";
 import { readStaffSession } from "./session.server";
 
 export const NO_STORE = { "Cache-Control": "no-store" };
+// A one-time link's page (setup, invite): the token is in the path, so it must not leak through
+// Referer or caches.
+export const LINK_PAGE_HEADERS = { ...NO_STORE, "Referrer-Policy": "no-referrer" };
 
 /** The client address as people read it: an IPv4 address mapped into IPv6 shown as IPv4. */
 export const clientAddress = (ip: string) => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");

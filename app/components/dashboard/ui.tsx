@@ -3,6 +3,7 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { CopyButton } from "~/components/copy-button";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/utils/password-rules";
 
 export type FieldError = { key: string; values?: Record<string, string | number> };
 export type FieldErrors = Record<string, FieldError | undefined>;
@@ -69,6 +70,23 @@ export function Field(props: {
       ) : null}
       <ErrorText id={`${id}-error`} error={error} testId={`error-${props.name}`} />
     </div>
+  );
+}
+
+/** A new password, with the length rule as its hint (the rule the server checks). */
+export function NewPasswordField({ name, label, errors, idPrefix, required }: { name: string; label: string; errors?: FieldErrors; idPrefix?: string; required?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Field
+      name={name}
+      type="password"
+      label={label}
+      hint={t("dash.password.rules", { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
+      autoComplete="new-password"
+      errors={errors}
+      idPrefix={idPrefix}
+      required={required}
+    />
   );
 }
 
