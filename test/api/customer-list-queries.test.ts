@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
+import type { ApiClient } from "../setup/api";
+import type { TestServer } from "../setup/server";
+import { startWithTwoMerchants } from "./merchant-helpers";
 
 // API.md "Customer fields and list queries": every operator on its own, metadata filters, and
 // every sort paged across pages — against the expected rows computed here from what was created.
@@ -27,9 +28,7 @@ const COUNTRIES = ["KR", "US", "JP", null];
 const TIERS = ["gold", "silver", "gold", "bronze", undefined];
 
 beforeAll(async () => {
-  server = await startServer();
-  api = apiClient(server.url, createMerchant(server.dbFile, "Queries").apiKey);
-  other = apiClient(server.url, createMerchant(server.dbFile, "Other").apiKey);
+  ({ server, api, otherApi: other } = await startWithTwoMerchants({ names: ["Queries", "Other"] }));
   for (let i = 0; i < 30; i++) {
     const country = COUNTRIES[i % COUNTRIES.length];
     const tier = TIERS[i % TIERS.length];

@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
+import { createMerchant, type TestServer } from "../setup/server";
+import { startWithTwoMerchants } from "./merchant-helpers";
 
 let server: TestServer;
 let api: ApiClient;
@@ -22,11 +23,7 @@ async function pay(body: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  const merchant = createMerchant(server.dbFile, "Acme");
-  apiKey = merchant.apiKey;
-  api = apiClient(server.url, apiKey);
-  other = apiClient(server.url, createMerchant(server.dbFile, "Globex").apiKey);
+  ({ server, api, otherApi: other, merchant: { apiKey } } = await startWithTwoMerchants());
   customerId = (
     await api.post("/customers", {
       email: "jane@example.com",
