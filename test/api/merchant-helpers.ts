@@ -14,3 +14,28 @@ export async function startWithTwoMerchants(opts: { env?: Record<string, string>
   return { server, merchant, api: apiClient(server.url, merchant.apiKey), otherMerchant, otherApi: apiClient(server.url, otherMerchant.apiKey) };
 }
 
+/**
+ * API.md's portal settings as a new merchant has them: the contract the portal-settings test
+ * holds the API to, and what the portal page tests reset a merchant's features to.
+ */
+export function portalSettingsDefaults(displayName: string | null) {
+  return {
+    branding: {
+      display_name: displayName,
+      logo_url: null,
+      brand_color: null,
+      support_email: null,
+      default_locale: "en",
+      default_return_url: null,
+      allowed_return_hosts: [],
+    },
+    features: {
+      billing_history: { enabled: true },
+      subscription_cancel: { enabled: true, mode: "at_period_end", ask_reason: true },
+      customer_update: { enabled: true, allowed_fields: ["name", "email", "phone_number"] },
+      license_keys: { enabled: true, allow_deactivate: true },
+      wallet: { enabled: true },
+      usage: { enabled: true },
+    },
+  };
+}
