@@ -28,10 +28,18 @@ export type CustomerView = {
 
 type Acted = { errors?: FieldErrors | null; values?: Record<string, string>; rows?: [string, string][]; form?: string } | undefined;
 
-/** The form posts back to the tab it is on, so the answer lands there. */
-function BackField() {
+/**
+ * A card's facts edited in place: the form opens again when its answer had errors, and posts back
+ * the tab it is on (`back`), so the answer lands there.
+ */
+function CardEditForm(props: { intent: string; label: string; testId: string; formTestId: string; errors: FieldErrors | undefined; submit?: { label: string; testId: string }; children: ReactNode }) {
   const location = useLocation();
-  return <input type="hidden" name="back" value={location.pathname} />;
+  const submit = props.submit && { ...props.submit, name: "intent", value: props.intent };
+  return (
+    <FormDisclosure kind="edit" label={props.label} testId={props.testId} open={Boolean(props.errors)} formTestId={props.formTestId} fields={{ intent: props.intent, back: location.pathname }} submit={submit}>
+      {props.children}
+    </FormDisclosure>
+  );
 }
 
 export function CustomerHeader({ customer }: { customer: CustomerView }) {
@@ -146,19 +154,10 @@ export function AboutCard({ customer: c, canEdit, acted }: { customer: CustomerV
         </dd>
       </dl>
       {canEdit ? (
-        <FormDisclosure
-          kind="edit"
-          label={t("dash.customer.edit")}
-          testId="edit-customer"
-          open={Boolean(errors)}
-          formTestId="edit-form"
-          fields={{ intent: "update" }}
-          submit={{ label: t("dash.ui.save"), testId: "save-customer", name: "intent", value: "update" }}
-        >
-          <BackField />
+        <CardEditForm intent="update" label={t("dash.customer.edit")} testId="edit-customer" formTestId="edit-form" errors={errors} submit={{ label: t("dash.ui.save"), testId: "save-customer" }}>
           <ErrorSummary errors={errors} />
           <CustomerFields errors={errors} value={(n, cur) => value(n, cur)} current={c} />
-        </FormDisclosure>
+        </CardEditForm>
       ) : null}
     </TitledSection>
   );
@@ -251,8 +250,7 @@ export function MetadataCard({ metadata, canEdit, acted }: { metadata: Record<st
         ))}
       </dl>
       {canEdit ? (
-        <FormDisclosure kind="edit" label={t("dash.customer.editMetadata")} testId="edit-metadata" open={Boolean(errors)} formTestId="metadata-form" fields={{ intent: "metadata" }}>
-          <BackField />
+        <CardEditForm intent="metadata" label={t("dash.customer.editMetadata")} testId="edit-metadata" formTestId="metadata-form" errors={errors}>
           <ErrorText id="metadata-error" error={errors?.metadata ?? errors?.form} testId="error-metadata" />
           <p className="hint">{t("dash.customer.metadataHint")}</p>
           <table className="meta-table">
@@ -285,7 +283,7 @@ export function MetadataCard({ metadata, canEdit, acted }: { metadata: Record<st
               {t("dash.customer.saveMetadata")}
             </SubmitButton>
           </div>
-        </FormDisclosure>
+        </CardEditForm>
       ) : null}
     </TitledSection>
   );
