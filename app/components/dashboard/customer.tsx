@@ -325,17 +325,6 @@ export function BillingOverview({ overview }: { overview: OverviewData }) {
 }
 
 export const CUSTOMER_TABS = ["payments", "subscriptions", "license-keys", "wallet", "activity"] as const;
-export type CustomerTab = (typeof CUSTOMER_TABS)[number];
-
-/** A tab's panel under the customer: headed by the tab's name, with what it says when it is empty. */
-export function CustomerTabPanel({ tab, empty, children }: { tab: CustomerTab; empty?: string | null; children: ReactNode }) {
-  const { t } = useTranslation();
-  return (
-    <TitledSection id={tab} title={t(`dash.customer.tabs.${tab}`)} empty={empty} testId={`tab-panel-${tab}`}>
-      {children}
-    </TitledSection>
-  );
-}
 
 export function CustomerTabs({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -358,5 +347,17 @@ export function CustomerTabs({ id }: { id: string }) {
         })}
       </ul>
     </nav>
+  );
+}
+
+export type CustomerTab = (typeof CUSTOMER_TABS)[number];
+
+/** A tab's panel under the customer: headed by the tab's name, with what it says when it is empty. */
+export function CustomerTabPanel({ tab, empty, children }: { tab: CustomerTab; empty?: string | null; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <TitledSection id={tab} title={t(`dash.customer.tabs.${tab}`)} empty={empty} testId={`tab-panel-${tab}`}>
+      {children}
+    </TitledSection>
   );
 }
