@@ -1,4 +1,4 @@
-import { json } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import type { Customer } from "#db/schema/index";
 import { formatMoney } from "~/billing/currency";
 import { getCustomer } from "~/models/customers.server";
@@ -7,7 +7,8 @@ import { writeTransaction } from "~/utils/db.server";
 import { RateLimitedError } from "~/utils/rate-limit.server";
 import { when } from "./format.server";
 import { domainFieldErrors, formString, type FieldError, type FieldErrors } from "./forms.server";
-import { dashboardError, NO_STORE, type StaffContext } from "./guards.server";
+import { dashboardError, NO_STORE, requireStaff, requireStaffForm, type StaffContext } from "./guards.server";
+import type { Permission } from "./permissions";
 
 /**
  * The customer pages' shared server half: finding the customer of the staff member's merchant
@@ -178,4 +179,49 @@ export function tabPage<T>(fn: () => T): T {
     if (error instanceof DomainError && (error.kind === "not_found" || error.field === "starting_after")) throw dashboardError(404, "not_found");
     throw error;
   }
+}
+
+/** Whose objects a tab shows: the staff member's merchant and the customer of the URL. */
+export type TabScope = { merchantId: string; customerId: string };
+
+/**
+ * The start of every customer tab's loader (each checks again: loaders run in parallel): a staff
+ * member who may read customers, the customer of the URL (another merchant's is a 404) and the
+ * scope every read of the tab is limited to.
+ */
+export async function requireCustomerTab({ request, params, context }: LoaderFunctionArgs) {
+  const s = await requireStaff(request, context, "customers:read");
+  const customer = requireStaffCustomer(s, params.id);
+  const scope: TabScope = { merchantId: s.merchant.id, customerId: customer.id };
+  return { s, customer, scope };
+}
+
+/**
+ * The start of a customer tab's action: the staff member allowed to act, the posted form and its
+ * intent, the customer of the URL, and the tab's own path (where the answer redirects to).
+ */
+export async function requireCustomerTabAction({ request, params, context }: ActionFunctionArgs, permission: Permission) {
+  const { s, form, intent } = await requireStaffForm(request, permission, context.clientIp);
+  const customer = requireStaffCustomer(s, params.id);
+  const scope: TabScope = { merchantId: s.merchant.id, customerId: customer.id };
+  return { s, form, intent, customer, scope, page: new URL(request.url).pathname };
+}
+
+/**
+ * One newest-first page of a tab's list: `list` reads the scope's rows from the `?after=` cursor
+ * on; the answer has those rows and the pager's two links (older, back to the newest).
+ */
+export function customerTabPage<Row>(
+  request: Request,
+  scope: TabScope,
+  list: (query: TabScope & { limit: number; startingAfter: string | undefined }) => { rows: Row[]; hasMore: boolean },
+  idOf: (row: Row) => string,
+) {
+  const after = afterParam(request);
+  const page = tabPage(() => list({ ...scope, limit: TAB_PAGE_SIZE, startingAfter: after }));
+  const last = page.rows.at(-1);
+  return {
+    rows: page.rows,
+    pager: { older: olderLink(request, page.hasMore, last && idOf(last)), newest: after ? new URL(request.url).pathname : null },
+  };
 }

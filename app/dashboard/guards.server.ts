@@ -8,11 +8,15 @@ import { getMembership, getStaffUser } from "~/models/staff-users.server";
 import { twoFactorEnabled } from "~/models/staff-two-factor.server";
 import { assertSameOrigin } from "~/utils/csrf.server";
 import { db } from "~/utils/db.server";
+import { formString } from "./forms.server";
 import { can, type Permission } from "./permissions";
 import { requestedPath, signInUrl } from "./redirects.server";
 import { readStaffSession } from "./session.server";
 
 export const NO_STORE = { "Cache-Control": "no-store" };
+// A one-time link's page (setup, invite): the token is in the path, so it must not leak through
+// Referer or caches.
+export const LINK_PAGE_HEADERS = { ...NO_STORE, "Referrer-Policy": "no-referrer" };
 
 /** The client address as people read it: an IPv4 address mapped into IPv6 shown as IPv4. */
 export const clientAddress = (ip: string) => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
@@ -131,4 +135,11 @@ export async function requireStaffAction(
   assertSameOrigin(request);
   const ctx = await requireStaff(request, null, permission, opts);
   return { ...ctx, actor: { type: "staff", id: ctx.staff.id, ip: clientAddress(clientIp) } };
+}
+
+/** The start of an action with several intents: requireStaffAction, the posted form and its `intent`. */
+export async function requireStaffForm(request: Request, permission: Permission | null, clientIp: string, opts: { allowWithoutTwoFactor?: boolean } = {}) {
+  const s = await requireStaffAction(request, permission, clientIp, opts);
+  const form = await request.formData();
+  return { s, form, intent: formString(form, "intent") };
 }

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import type { StaffSession } from "#db/schema/index";
-import { endStaffSession, getLiveStaffSession, insertStaffSession, STAFF_ABSOLUTE_MS } from "~/models/staff-sessions.server";
+import { endStaffSession, getLiveStaffSession, insertStaffSession, STAFF_ABSOLUTE_MS, type NewStaffSession } from "~/models/staff-sessions.server";
 import { env } from "~/utils/env.server";
 import { signingSecrets } from "~/utils/signing-keys.server";
 
@@ -33,14 +33,7 @@ export async function readStaffSession(request: Request): Promise<StaffSession |
 }
 
 /** A new session (a fresh random id: nothing is carried over from a previous cookie). */
-export async function startStaffSession(opts: {
-  staffUserId: string;
-  stage: StaffSession["stage"];
-  merchantId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  reauthenticated: boolean;
-}): Promise<{ session: StaffSession; cookie: string }> {
+export async function startStaffSession(opts: NewStaffSession): Promise<{ session: StaffSession; cookie: string }> {
   const value = randomBytes(32).toString("base64url");
   const session = insertStaffSession({ cookieValue: value, ...opts });
   return { session, cookie: await staffCookie.serialize(value) };
@@ -55,10 +48,7 @@ export async function endSessionCookie(session: StaffSession | null): Promise<st
  * Signs the browser in afresh: whatever session its cookie held ends, and a new one (a new id)
  * starts. Every sign-in goes through here (password, second step, setup link, invite).
  */
-export async function replaceStaffSession(
-  request: Request,
-  opts: { staffUserId: string; stage: StaffSession["stage"]; merchantId: string | null; ip: string; reauthenticated: boolean },
-): Promise<string> {
+export async function replaceStaffSession(request: Request, opts: Omit<NewStaffSession, "userAgent"> & { ip: string }): Promise<string> {
   const previous = await readStaffSession(request);
   if (previous) endStaffSession(previous.seq);
   const started = await startStaffSession({ ...opts, userAgent: request.headers.get("user-agent") });

@@ -11,16 +11,18 @@ export const SECOND_FACTOR_MS = 10 * 60_000;
 // last_seen_at is rewritten at most once a minute: enough precision for an 8-hour idle limit.
 const TOUCH_EVERY_MS = 60_000;
 
-/** Stores a new session under the SHA-256 of its cookie value (the value itself is never stored). */
-export function insertStaffSession(opts: {
-  cookieValue: string;
+/** Who a new session is for, at which stage, on which merchant, and from where. */
+export type NewStaffSession = {
   staffUserId: string;
   stage: StaffSession["stage"];
   merchantId: string | null;
   ip: string | null;
   userAgent: string | null;
   reauthenticated: boolean;
-}) {
+};
+
+/** Stores a new session under the SHA-256 of its cookie value (the value itself is never stored). */
+export function insertStaffSession(opts: NewStaffSession & { cookieValue: string }) {
   const at = now();
   const lifetime = opts.stage === "second_factor" ? SECOND_FACTOR_MS : STAFF_ABSOLUTE_MS;
   return db

@@ -4,7 +4,7 @@ import type { RenderedEmail } from "#emails/render";
 import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { newId, randomToken, sha256Hex } from "~/utils/ids.server";
-import { audit, type Actor } from "./audit.server";
+import { audit, type Actor, type AuditEntryInput } from "./audit.server";
 import { enqueueMail } from "./mail.server";
 import { hashPassword } from "./passwords.server";
 import { merchantDisplayName } from "./merchants.server";
@@ -70,6 +70,24 @@ function otherOwners(merchantId: string, membershipId: string) {
   );
 }
 
+/** A member of the merchant, to change or remove (another merchant's membership is not found). */
+function requireMember(merchantId: string, membershipId: string) {
+  const member = getMember(merchantId, membershipId);
+  if (!member) throw staffError("not_found");
+  return member;
+}
+
+/** The merchant keeps an owner: its last one can be neither demoted nor removed. */
+function assertOwnerRemains(merchantId: string, member: { id: string; role: StaffRole }, field?: string) {
+  if (member.role === "owner" && otherOwners(merchantId, member.id) === 0) throw staffError("last_owner", field);
+}
+
+/** The audit entry of a change to one membership. */
+function auditMembership(entry: Omit<AuditEntryInput, "objectType" | "objectId"> & { membershipId: string }) {
+  const { membershipId, ...rest } = entry;
+  audit({ ...rest, objectType: "staff_membership", objectId: membershipId });
+}
+
 /** A member's current role (for the owner-only rule), or null for another merchant's membership. */
 export function memberRole(opts: { merchantId: string; membershipId: string }): StaffRole | null {
   return getMember(opts.merchantId, opts.membershipId)?.role ?? null;
@@ -78,17 +96,15 @@ export function memberRole(opts: { merchantId: string; membershipId: string }): 
 /** Changes a role; the last owner cannot be demoted (checked under the write lock). */
 export function changeMemberRole(opts: { merchantId: string; membershipId: string; role: StaffRole; actor: Actor }) {
   return writeTransaction(() => {
-    const member = getMember(opts.merchantId, opts.membershipId);
-    if (!member) throw staffError("not_found");
+    const member = requireMember(opts.merchantId, opts.membershipId);
     if (member.role === opts.role) return { changed: false };
-    if (member.role === "owner" && otherOwners(opts.merchantId, member.id) === 0) throw staffError("last_owner", "role");
+    assertOwnerRemains(opts.merchantId, member, "role");
     db.update(staffMemberships).set({ role: opts.role, updatedAt: now() }).where(eq(staffMemberships.id, member.id)).run();
-    audit({
+    auditMembership({
       merchantId: opts.merchantId,
       actor: opts.actor,
       action: "member.role_changed",
-      objectType: "staff_membership",
-      objectId: member.id,
+      membershipId: member.id,
       before: { role: member.role },
       after: { role: opts.role },
       data: { staff_user_id: member.staffUserId },
@@ -100,17 +116,15 @@ export function changeMemberRole(opts: { merchantId: string; membershipId: strin
 /** Removes a member and ends their sessions on this merchant at once; never the last owner. */
 export function removeMember(opts: { merchantId: string; membershipId: string; actor: Actor }) {
   return writeTransaction(() => {
-    const member = getMember(opts.merchantId, opts.membershipId);
-    if (!member) throw staffError("not_found");
-    if (member.role === "owner" && otherOwners(opts.merchantId, member.id) === 0) throw staffError("last_owner");
+    const member = requireMember(opts.merchantId, opts.membershipId);
+    assertOwnerRemains(opts.merchantId, member);
     db.delete(staffMemberships).where(eq(staffMemberships.id, member.id)).run();
     const ended = endStaffSessionsForMerchant({ staffUserId: member.staffUserId, merchantId: opts.merchantId });
-    audit({
+    auditMembership({
       merchantId: opts.merchantId,
       actor: opts.actor,
       action: "member.removed",
-      objectType: "staff_membership",
-      objectId: member.id,
+      membershipId: member.id,
       before: { staff_user_id: member.staffUserId, role: member.role },
       data: { sessions_ended: ended },
     });
@@ -239,12 +253,11 @@ export async function acceptInvite(opts: { token: string; signedInStaffUserId: s
     db.update(staffInvites).set({ acceptedBy: staff.id }).where(eq(staffInvites.id, invite.id)).run();
     if (getMembership({ staffUserId: staff.id, merchantId: invite.merchantId })) throw staffError("already_member");
     const membership = insertMembership({ staffUserId: staff.id, merchantId: invite.merchantId, role: invite.role });
-    audit({
+    auditMembership({
       merchantId: invite.merchantId,
       actor: { type: "staff", id: staff.id },
       action: "member.joined",
-      objectType: "staff_membership",
-      objectId: membership.id,
+      membershipId: membership.id,
       after: { email: invite.email, role: invite.role },
       data: { invite_id: invite.id },
     });

@@ -5,7 +5,7 @@ import { Form, useActionData, useLoaderData, useNavigate } from "@remix-run/reac
 import { useTranslation } from "react-i18next";
 import { CopyButton } from "~/components/copy-button";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
-import { ErrorSummary, Field, Notice, PageHeader, SubmitButton, Time, useHydrated, type FieldErrors } from "~/components/dashboard/ui";
+import { ErrorSummary, Field, NewPasswordField, Notice, PageHeader, SubmitButton, Time, useHydrated, type FieldErrors } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
 import { domainFieldErrors, formString } from "~/dashboard/forms.server";
 import { NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
@@ -26,7 +26,6 @@ import {
 import { changePassword } from "~/models/staff-users.server";
 import { audit } from "~/models/audit.server";
 import { writeTransaction } from "~/utils/db.server";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/utils/password-rules";
 
 export const headers: HeadersFunction = ({ actionHeaders, loaderHeaders }) => (actionHeaders.has("Cache-Control") ? actionHeaders : loaderHeaders);
 
@@ -340,15 +339,7 @@ function PasswordPanel({ changedAt, email, errors }: { changedAt: Data["password
         <input type="hidden" name="intent" value="change_password" />
         <input type="hidden" name="username" value={email} autoComplete="username" />
         <Field name="current_password" type="password" label={t("dash.security.currentPassword")} autoComplete="current-password" errors={errors} idPrefix="pw" />
-        <Field
-          name="new_password"
-          type="password"
-          label={t("dash.security.newPassword")}
-          hint={t("dash.password.rules", { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
-          autoComplete="new-password"
-          errors={errors}
-          idPrefix="pw"
-        />
+        <NewPasswordField name="new_password" label={t("dash.security.newPassword")} errors={errors} idPrefix="pw" />
         <p className="muted small">{t("dash.security.passwordEndsOthers")}</p>
         <div>
           <SubmitButton testId="change-password">{t("dash.security.changePassword")}</SubmitButton>

@@ -1,9 +1,9 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
-import { PageHeader, Pager, Time } from "~/components/dashboard/ui";
+import { FilterActions, PageHeader, Pager, StackTable, Time } from "~/components/dashboard/ui";
 import { auditPage } from "~/dashboard/audit-view.server";
 import { NO_STORE, requireStaff } from "~/dashboard/guards.server";
 
@@ -82,12 +82,7 @@ export default function AuditPage() {
           <label htmlFor="audit-to">{t("dash.audit.to")}</label>
           <input id="audit-to" name="to" type="date" defaultValue={q.to} aria-invalid={data.invalid.to || undefined} data-testid="filter-to" />
         </div>
-        <div className="filter-actions">
-          <button type="submit" className="button secondary" data-testid="apply-filters">
-            {t("dash.audit.apply")}
-          </button>
-          <Link to="/dashboard/audit">{t("dash.audit.clear")}</Link>
-        </div>
+        <FilterActions label={t("dash.audit.apply")} clearTo="/dashboard/audit" variant="secondary" />
       </Form>
       {data.invalid.from || data.invalid.to ? (
         <p className="alert" role="alert">
@@ -96,48 +91,40 @@ export default function AuditPage() {
       ) : null}
       {data.entries.length === 0 ? <p className="muted">{t("dash.audit.none")}</p> : null}
       {data.entries.length > 0 ? (
-        <div className="table-wrap" role="region" aria-label={t("dash.audit.title")} tabIndex={0}>
-          <table className="table audit stack" data-testid="audit-log">
-            <thead>
-              <tr>
-                <th scope="col">{t("dash.audit.time")}</th>
-                <th scope="col">{t("dash.audit.actor")}</th>
-                <th scope="col">{t("dash.audit.action")}</th>
-                <th scope="col">{t("dash.audit.object")}</th>
-                <th scope="col">{t("dash.audit.change")}</th>
-                <th scope="col">{t("dash.audit.ip")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.entries.map((e) => (
-                <tr key={e.id} data-testid={`audit-${e.id}`} data-action={e.action} data-actor-type={e.actorType}>
-                  <td data-label={t("dash.audit.time")}>
-                    <Time {...e.at} />
-                  </td>
-                  <td data-label={t("dash.audit.actor")}>
-                    <div>
-                      <span className="badge neutral">{t(`dash.audit.actors.${e.actorType}`)}</span>
-                      {e.actorLabel ? <span className="block small">{e.actorLabel}</span> : null}
-                    </div>
-                  </td>
-                  <td data-label={t("dash.audit.action")}>
-                    <code>{e.action}</code>
-                  </td>
-                  <td data-label={t("dash.audit.object")} className="small">
-                    <div>
-                      {e.objectType ? <span className="block">{e.objectType}</span> : null}
-                      {e.objectId ? <span className="muted">{e.objectId}</span> : null}
-                    </div>
-                  </td>
-                  <td data-label={t("dash.audit.change")} className="small">
-                    <Change before={e.before} after={e.after} />
-                  </td>
-                  <td data-label={t("dash.audit.ip")} className="small">{e.ip ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackTable
+          label={t("dash.audit.title")}
+          testId="audit-log"
+          className="audit"
+          rows={data.entries}
+          rowData={(e) => ({ "data-testid": `audit-${e.id}`, "data-action": e.action, "data-actor-type": e.actorType })}
+          columns={[
+            { key: "time", label: t("dash.audit.time"), cell: (e) => <Time {...e.at} /> },
+            {
+              key: "actor",
+              label: t("dash.audit.actor"),
+              cell: (e) => (
+                <div>
+                  <span className="badge neutral">{t(`dash.audit.actors.${e.actorType}`)}</span>
+                  {e.actorLabel ? <span className="block small">{e.actorLabel}</span> : null}
+                </div>
+              ),
+            },
+            { key: "action", label: t("dash.audit.action"), cell: (e) => <code>{e.action}</code> },
+            {
+              key: "object",
+              label: t("dash.audit.object"),
+              className: "small",
+              cell: (e) => (
+                <div>
+                  {e.objectType ? <span className="block">{e.objectType}</span> : null}
+                  {e.objectId ? <span className="muted">{e.objectId}</span> : null}
+                </div>
+              ),
+            },
+            { key: "change", label: t("dash.audit.change"), className: "small", cell: (e) => <Change before={e.before} after={e.after} /> },
+            { key: "ip", label: t("dash.audit.ip"), className: "small", cell: (e) => e.ip ?? "" },
+          ]}
+        />
       ) : null}
       <Pager newest={q.after ? `?${new URLSearchParams(Object.entries(q).filter(([k, v]) => v && k !== "after")).toString()}` : null} older={nextLink} />
     </div>

@@ -2,20 +2,20 @@ import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { CustomerTabPanel } from "~/components/dashboard/customer";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { Time } from "~/components/dashboard/ui";
-import { requireStaffCustomer } from "~/dashboard/customers.server";
+import { requireCustomerTab } from "~/dashboard/customers.server";
 import { when } from "~/dashboard/format.server";
-import { NO_STORE, requireStaff } from "~/dashboard/guards.server";
+import { NO_STORE } from "~/dashboard/guards.server";
 import { customerActivity } from "~/models/customer-activity.server";
 import { getStaffNames } from "~/models/staff-users.server";
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const s = await requireStaff(request, context, "customers:read");
-  const customer = requireStaffCustomer(s, params.id);
-  const entries = customerActivity({ merchantId: s.merchant.id, customerId: customer.id, limit: 100 });
+export async function loader(args: LoaderFunctionArgs) {
+  const { s, scope } = await requireCustomerTab(args);
+  const entries = customerActivity({ ...scope, limit: 100 });
   const staffIds = [...new Set(entries.flatMap((e) => (e.kind === "audit" && e.actorType === "staff" && e.actorId ? [e.actorId] : [])))];
   const names = getStaffNames(staffIds);
   return json(
@@ -38,11 +38,7 @@ export default function CustomerActivity() {
   const data = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
-    <section aria-labelledby="activity-title" data-testid="tab-panel-activity">
-      <h2 id="activity-title" className="section-title">
-        {t("dash.customer.tabs.activity")}
-      </h2>
-      {data.entries.length === 0 ? <p className="muted">{t("dash.customer.noActivity")}</p> : null}
+    <CustomerTabPanel tab="activity" empty={data.entries.length === 0 ? t("dash.customer.noActivity") : null}>
       <ol className="timeline" data-testid="activity-list">
         {data.entries.map((e) => (
           <li key={e.key} data-testid="activity-entry" data-kind={e.kind} data-action={e.action}>
@@ -60,7 +56,7 @@ export default function CustomerActivity() {
           </li>
         ))}
       </ol>
-    </section>
+    </CustomerTabPanel>
   );
 }
 

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { customerOptionalColumns } from "#db/schema/index";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { NewCustomerDialog } from "~/components/dashboard/new-customer";
-import { ErrorText, Notice, PageHeader, SubmitButton, useHydrated, type FieldErrors } from "~/components/dashboard/ui";
+import { ActionButton, ErrorText, FilterActions, FormDisclosure, Notice, PageHeader, StackTable, useHydrated, type FieldErrors, type StackColumn } from "~/components/dashboard/ui";
 import { parseTableQuery, PAGE_SIZES, SORTS, stateQuery, SUBSCRIPTION_FILTERS, tableCells, visibleColumns, type TableColumn } from "~/dashboard/customer-table.server";
 import { failureErrors, runAction } from "~/dashboard/customers.server";
 import { formString } from "~/dashboard/forms.server";
@@ -101,6 +101,18 @@ const COLUMN_LABEL: Record<TableColumn, string> = {
   wallet_balances: "dash.customers.columns.wallet_balances",
   lifetime_revenue: "dash.customers.columns.lifetime_revenue",
 };
+
+type Row = ReturnType<typeof useLoaderData<typeof loader>>["rows"][number];
+
+/** A form above the table (columns, save the view): it posts the table's query, so the answer comes back to the same view. */
+function TableTool(props: { intent: string; label: string; testId: string; submit: { label: string; testId: string }; children: ReactNode }) {
+  const { query } = useLoaderData<typeof loader>();
+  return (
+    <FormDisclosure kind="tool" label={props.label} testId={props.testId} fields={{ intent: props.intent, query }} submit={{ ...props.submit, small: true }}>
+      {props.children}
+    </FormDisclosure>
+  );
+}
 
 export default function CustomersPage() {
   const data = useLoaderData<typeof loader>();
@@ -206,12 +218,7 @@ export default function CustomersPage() {
         ))}
         <input type="hidden" name="sort" value={data.state.sort} />
         <input type="hidden" name="limit" value={data.state.limit} />
-        <div className="filter-actions">
-          <button type="submit" className="button" data-testid="apply-filters">
-            {t("dash.customers.apply")}
-          </button>
-          <Link to="/dashboard/customers">{t("dash.audit.clear")}</Link>
-        </div>
+        <FilterActions label={t("dash.customers.apply")} clearTo="/dashboard/customers" />
       </Form>
       {data.state.metadata.length > 0 ? (
         <p className="small" data-testid="metadata-filters">
@@ -230,51 +237,27 @@ export default function CustomersPage() {
       ) : null}
 
       <div className="table-tools">
-        <details className="column-chooser">
-          <summary className="button secondary small" data-testid="column-chooser">
-            {t("dash.customers.columnsButton")}
-          </summary>
-          <Form method="post" className="card form">
-            <input type="hidden" name="intent" value="columns" />
-            <input type="hidden" name="query" value={data.query} />
-            <fieldset>
-              <legend>{t("dash.customers.optionalColumns")}</legend>
-              {customerOptionalColumns.map((c) => (
-                <label key={c} className="check">
-                  <input type="checkbox" name="columns" value={c} defaultChecked={data.optional.includes(c)} data-testid={`column-${c}`} />
-                  <span>{t(COLUMN_LABEL[c])}</span>
-                </label>
-              ))}
-            </fieldset>
-            <div>
-              <SubmitButton small testId="save-columns">
-                {t("dash.customers.saveColumns")}
-              </SubmitButton>
-            </div>
-          </Form>
-        </details>
-        <details className="column-chooser">
-          <summary className="button secondary small" data-testid="save-view">
-            {t("dash.customers.saveView")}
-          </summary>
-          <Form method="post" className="card form">
-            <input type="hidden" name="intent" value="save_view" />
-            <input type="hidden" name="query" value={data.query} />
-            <div className="field">
-              <label htmlFor="view-name">{t("dash.customers.viewName")}</label>
-              <input id="view-name" name="view_name" maxLength={100} required data-testid="view-name" />
-            </div>
-            <label className="check">
-              <input type="checkbox" name="shared" data-testid="view-shared" />
-              <span>{t("dash.customers.shareView")}</span>
-            </label>
-            <div>
-              <SubmitButton small testId="save-view-submit">
-                {t("dash.customers.saveViewSubmit")}
-              </SubmitButton>
-            </div>
-          </Form>
-        </details>
+        <TableTool intent="columns" label={t("dash.customers.columnsButton")} testId="column-chooser" submit={{ label: t("dash.customers.saveColumns"), testId: "save-columns" }}>
+          <fieldset>
+            <legend>{t("dash.customers.optionalColumns")}</legend>
+            {customerOptionalColumns.map((c) => (
+              <label key={c} className="check">
+                <input type="checkbox" name="columns" value={c} defaultChecked={data.optional.includes(c)} data-testid={`column-${c}`} />
+                <span>{t(COLUMN_LABEL[c])}</span>
+              </label>
+            ))}
+          </fieldset>
+        </TableTool>
+        <TableTool intent="save_view" label={t("dash.customers.saveView")} testId="save-view" submit={{ label: t("dash.customers.saveViewSubmit"), testId: "save-view-submit" }}>
+          <div className="field">
+            <label htmlFor="view-name">{t("dash.customers.viewName")}</label>
+            <input id="view-name" name="view_name" maxLength={100} required data-testid="view-name" />
+          </div>
+          <label className="check">
+            <input type="checkbox" name="shared" data-testid="view-shared" />
+            <span>{t("dash.customers.shareView")}</span>
+          </label>
+        </TableTool>
         <nav className="page-sizes" aria-label={t("dash.customers.pageSize")}>
           <span className="muted small">{t("dash.customers.pageSize")}:</span>
           {PAGE_SIZES.map((n) => (
@@ -286,56 +269,52 @@ export default function CustomersPage() {
       </div>
 
       {data.rows.length === 0 && !data.errors ? <p className="muted" data-testid="no-customers">{t("dash.customers.none")}</p> : null}
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={t("dash.customers.title")}>
-        <table className="table stack customers-table" data-testid="customers-table">
-          <thead>
-            <tr>
-              {data.columns.map((c) => (
-                <th key={c} scope="col" aria-sort={c === "name" || c === "email" || c === "created_at" ? sortState(c) : undefined}>
-                  {c === "name" || c === "email" || c === "created_at" ? (
-                    <Link to={sortLink(c)} data-testid={`sort-${c}`}>
-                      {t(COLUMN_LABEL[c])}
-                      {sortState(c) === "ascending" ? " ↑" : sortState(c) === "descending" ? " ↓" : ""}
-                    </Link>
-                  ) : (
-                    t(COLUMN_LABEL[c])
-                  )}
-                </th>
-              ))}
-              {data.can.write ? <th scope="col">{t("dash.customers.actions")}</th> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {data.rows.map((r) => (
-              <tr key={r.id} data-testid="customer-row" data-customer-id={r.id}>
-                {data.columns.map((c) => (
-                  <td key={c} data-label={t(COLUMN_LABEL[c])} data-col={c}>
-                    {c === "name" ? (
-                      <Link to={`/dashboard/customers/${r.id}`}>{r.cells.name || r.cells.email || r.id}</Link>
-                    ) : c === "id" ? (
-                      <code>{r.cells.id}</code>
-                    ) : (
-                      r.cells[c as keyof typeof r.cells]
-                    )}
-                  </td>
-                ))}
-                {data.can.write ? (
-                  <td data-label={t("dash.customers.actions")}>
-                    {r.email ? (
-                      <Form method="post" action={`/dashboard/customers/${r.id}/invite`} className="inline-form">
-                        <input type="hidden" name="redirect_to" value={current} />
-                        <SubmitButton variant="secondary" small testId={`invite-${r.id}`} pendingWhen={["redirect_to", current]}>
-                          {t("dash.customer.invite")}
-                        </SubmitButton>
-                      </Form>
-                    ) : null}
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <StackTable
+        label={t("dash.customers.title")}
+        testId="customers-table"
+        className="customers-table"
+        rows={data.rows}
+        rowData={(r) => ({ "data-testid": "customer-row", "data-customer-id": r.id })}
+        columns={[
+          ...data.columns.map((c): StackColumn<Row> => {
+            const sortable = c === "name" || c === "email" || c === "created_at";
+            return {
+              key: c,
+              label: t(COLUMN_LABEL[c]),
+              ariaSort: sortable ? sortState(c) : undefined,
+              header: sortable ? (
+                <Link to={sortLink(c)} data-testid={`sort-${c}`}>
+                  {t(COLUMN_LABEL[c])}
+                  {sortState(c) === "ascending" ? " ↑" : sortState(c) === "descending" ? " ↓" : ""}
+                </Link>
+              ) : undefined,
+              cellData: { "data-col": c },
+              cell: (r) =>
+                c === "name" ? (
+                  <Link to={`/dashboard/customers/${r.id}`}>{r.cells.name || r.cells.email || r.id}</Link>
+                ) : c === "id" ? (
+                  <code>{r.cells.id}</code>
+                ) : (
+                  r.cells[c as keyof typeof r.cells]
+                ),
+            };
+          }),
+          data.can.write && {
+            key: "actions",
+            label: t("dash.customers.actions"),
+            cell: (r) =>
+              r.email ? (
+                <ActionButton
+                  action={`/dashboard/customers/${r.id}/invite`}
+                  fields={{ redirect_to: current }}
+                  label={t("dash.customer.invite")}
+                  testId={`invite-${r.id}`}
+                  pendingWhen={["redirect_to", current]}
+                />
+              ) : null,
+          },
+        ]}
+      />
       <nav className="pager" aria-label={t("dash.ui.pagination")}>
         {data.first ? <Link to={data.first}>{t("dash.customers.firstPage")}</Link> : <span />}
         {data.next ? (

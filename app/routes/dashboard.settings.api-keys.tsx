@@ -4,10 +4,10 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
-import { ConfirmAction, ErrorSummary, Field, Notice, PageHeader, SecretOnce, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";
+import { ConfirmAction, ErrorSummary, Field, FormSubmit, Notice, PageHeader, Rows, SecretOnce, Time, TitledSection, type FieldErrors } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
 import { formString, zodFieldErrors } from "~/dashboard/forms.server";
-import { dashboardError, NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
+import { dashboardError, NO_STORE, requireStaff, requireStaffForm } from "~/dashboard/guards.server";
 import { noticeOf, redirectWithNotice } from "~/dashboard/notices.server";
 import { requireRecentAuth } from "~/dashboard/sudo.server";
 import { createApiKey, listApiKeys, revokeMerchantApiKey } from "~/models/api-keys.server";
@@ -40,9 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const s = await requireStaffAction(request, "api_keys:write", context.clientIp);
-  const form = await request.formData();
-  const intent = formString(form, "intent");
+  const { s, form, intent } = await requireStaffForm(request, "api_keys:write", context.clientIp);
   if (intent === "revoke") {
     if (!revokeMerchantApiKey({ merchantId: s.merchant.id, id: formString(form, "key_id"), actor: s.actor })) throw dashboardError(404, "not_found");
     return redirectWithNotice("/dashboard/settings/api-keys", "key_revoked");
@@ -72,57 +70,53 @@ export default function ApiKeysPage() {
           <pre className="code-block">{`curl ${acted.created.apiBase}/customers?limit=3 \\\n  -H "Authorization: Bearer ${acted.created.secret}"`}</pre>
         </SecretOnce>
       ) : null}
-      <section aria-labelledby="keys-title" className="section">
-        <h2 id="keys-title" className="section-title">
-          {t("dash.apiKeys.listTitle")}
-        </h2>
-        {data.keys.length === 0 ? <p className="muted">{t("dash.apiKeys.none")}</p> : null}
-        <ul className="rows" data-testid="key-list">
-          {data.keys.map((k) => (
-            <li key={k.id} data-testid={`key-${k.id}`} data-revoked={k.revokedAt.iso ? true : undefined}>
-              <div className="row-main">
-                <strong>{k.name ?? t("dash.apiKeys.unnamed")}</strong> <code>{k.prefix}…</code>{" "}
-                <span className={`badge ${k.revokedAt.iso ? "neutral" : k.mode === "live" ? "warn" : "info"}`}>
-                  {k.revokedAt.iso ? t("dash.apiKeys.revoked") : t(`dash.apiKeys.mode.${k.mode}`)}
-                </span>
-                <dl className="facts compact">
-                  <dt>{t("dash.apiKeys.created")}</dt>
-                  <dd>
-                    <Time {...k.createdAt} />
-                  </dd>
-                  <dt>{t("dash.apiKeys.lastUsed")}</dt>
-                  <dd data-testid={`key-last-used-${k.id}`}>
-                    <Time {...k.lastUsedAt} />
-                  </dd>
-                  {k.revokedAt.iso ? (
-                    <>
-                      <dt>{t("dash.apiKeys.revokedAt")}</dt>
-                      <dd>
-                        <Time {...k.revokedAt} />
-                      </dd>
-                    </>
-                  ) : null}
-                </dl>
-              </div>
-              {data.canEdit && !k.revokedAt.iso ? (
-                <ConfirmAction
-                  fields={{ intent: "revoke", key_id: k.id }}
-                  label={t("dash.apiKeys.revoke")}
-                  title={t("dash.apiKeys.revokeTitle", { name: k.name ?? k.prefix })}
-                  body={t("dash.apiKeys.revokeBody")}
-                  confirmLabel={t("dash.apiKeys.revoke")}
-                  testId={`revoke-${k.id}`}
-                />
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      </section>
+      <TitledSection id="keys" title={t("dash.apiKeys.listTitle")} empty={data.keys.length === 0 ? t("dash.apiKeys.none") : null} className="section">
+        <Rows
+          items={data.keys}
+          testId="key"
+          rowData={(k) => ({ "data-revoked": k.revokedAt.iso ? true : undefined })}
+          main={(k) => (
+            <>
+              <strong>{k.name ?? t("dash.apiKeys.unnamed")}</strong> <code>{k.prefix}…</code>{" "}
+              <span className={`badge ${k.revokedAt.iso ? "neutral" : k.mode === "live" ? "warn" : "info"}`}>
+                {k.revokedAt.iso ? t("dash.apiKeys.revoked") : t(`dash.apiKeys.mode.${k.mode}`)}
+              </span>
+              <dl className="facts compact">
+                <dt>{t("dash.apiKeys.created")}</dt>
+                <dd>
+                  <Time {...k.createdAt} />
+                </dd>
+                <dt>{t("dash.apiKeys.lastUsed")}</dt>
+                <dd data-testid={`key-last-used-${k.id}`}>
+                  <Time {...k.lastUsedAt} />
+                </dd>
+                {k.revokedAt.iso ? (
+                  <>
+                    <dt>{t("dash.apiKeys.revokedAt")}</dt>
+                    <dd>
+                      <Time {...k.revokedAt} />
+                    </dd>
+                  </>
+                ) : null}
+              </dl>
+            </>
+          )}
+          actions={(k) =>
+            data.canEdit && !k.revokedAt.iso ? (
+              <ConfirmAction
+                fields={{ intent: "revoke", key_id: k.id }}
+                label={t("dash.apiKeys.revoke")}
+                title={t("dash.apiKeys.revokeTitle", { name: k.name ?? k.prefix })}
+                body={t("dash.apiKeys.revokeBody")}
+                confirmLabel={t("dash.apiKeys.revoke")}
+                testId={`revoke-${k.id}`}
+              />
+            ) : null
+          }
+        />
+      </TitledSection>
       {data.canEdit ? (
-        <section aria-labelledby="create-key-title" className="section card">
-          <h2 id="create-key-title" className="section-title">
-            {t("dash.apiKeys.createTitle")}
-          </h2>
+        <TitledSection id="create-key" title={t("dash.apiKeys.createTitle")} className="section card">
           <ErrorSummary errors={errors} />
           <Form method="post" className="form" noValidate>
             <input type="hidden" name="intent" value="create" />
@@ -134,11 +128,9 @@ export default function ApiKeysPage() {
                 <option value="live">{t("dash.apiKeys.mode.live")}</option>
               </select>
             </div>
-            <div>
-              <SubmitButton testId="create-key">{t("dash.apiKeys.create")}</SubmitButton>
-            </div>
+            <FormSubmit label={t("dash.apiKeys.create")} testId="create-key" />
           </Form>
-        </section>
+        </TitledSection>
       ) : null}
     </div>
   );

@@ -5,10 +5,10 @@ import { useTranslation } from "react-i18next";
 import { webhookEventTypes } from "#db/schema/webhooks";
 import { CreateWebhookEndpointSchema } from "~/schemas/webhooks";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
-import { ConfirmAction, ErrorSummary, ErrorText, Field, Notice, PageHeader, SecretOnce, SubmitButton, Time, type FieldErrors } from "~/components/dashboard/ui";
+import { ConfirmAction, ErrorSummary, ErrorText, Field, FormSubmit, Notice, PageHeader, Rows, SecretOnce, Time, TitledSection, type FieldErrors } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
 import { domainFieldErrors, formString, isNotFound, zodFieldErrors } from "~/dashboard/forms.server";
-import { dashboardError, NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
+import { dashboardError, NO_STORE, requireStaff, requireStaffForm } from "~/dashboard/guards.server";
 import { noticeOf, redirectWithNotice } from "~/dashboard/notices.server";
 import { requireRecentAuth } from "~/dashboard/sudo.server";
 import { assertWebhookUrlAllowed, createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, MAX_ENDPOINTS_PER_MERCHANT } from "~/models/webhook-endpoints.server";
@@ -31,9 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const s = await requireStaffAction(request, "webhooks:write", context.clientIp);
-  const form = await request.formData();
-  const intent = formString(form, "intent");
+  const { s, form, intent } = await requireStaffForm(request, "webhooks:write", context.clientIp);
   if (intent === "delete") {
     const id = formString(form, "endpoint_id");
     try {
@@ -82,50 +80,43 @@ export default function WebhooksPage() {
       {acted?.created ? (
         <SecretOnce testId="new-endpoint" title={t("dash.webhooks.createdTitle")} body={t("dash.webhooks.createdBody", { url: acted.created.url })} secret={acted.created.secret} />
       ) : null}
-      <section className="section" aria-labelledby="endpoints-title">
-        <h2 id="endpoints-title" className="section-title">
-          {t("dash.webhooks.listTitle")}
-        </h2>
-        {data.endpoints.length === 0 ? <p className="muted">{t("dash.webhooks.none")}</p> : null}
-        <ul className="rows" data-testid="endpoint-list">
-          {data.endpoints.map((e) => (
-            <li key={e.id} data-testid={`endpoint-${e.id}`}>
-              <div className="row-main">
-                <Link to={`/dashboard/settings/webhooks/${e.id}`} className="url" data-testid={`endpoint-link-${e.id}`}>
-                  {e.url}
-                </Link>
-                {e.description ? <p className="muted small">{e.description}</p> : null}
-                <p className="small">
-                  {e.events.length === data.eventTypes.length ? t("dash.webhooks.allEvents") : e.events.join(", ")}
-                </p>
-                <p className="muted small">
-                  {t("dash.webhooks.created")} <Time {...e.createdAt} />
-                </p>
-              </div>
-              <div className="row-actions">
-                <Link to={`/dashboard/settings/webhooks/${e.id}`} className="button secondary small">
-                  {t("dash.webhooks.deliveries")}
-                </Link>
-                {data.canEdit ? (
-                  <ConfirmAction
-                    fields={{ intent: "delete", endpoint_id: e.id }}
-                    label={t("dash.webhooks.delete")}
-                    title={t("dash.webhooks.deleteTitle")}
-                    body={t("dash.webhooks.deleteBody", { url: e.url })}
-                    confirmLabel={t("dash.webhooks.delete")}
-                    testId={`delete-${e.id}`}
-                  />
-                ) : null}
-              </div>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <TitledSection id="endpoints" title={t("dash.webhooks.listTitle")} empty={data.endpoints.length === 0 ? t("dash.webhooks.none") : null} className="section">
+        <Rows
+          items={data.endpoints}
+          testId="endpoint"
+          main={(e) => (
+            <>
+              <Link to={`/dashboard/settings/webhooks/${e.id}`} className="url" data-testid={`endpoint-link-${e.id}`}>
+                {e.url}
+              </Link>
+              {e.description ? <p className="muted small">{e.description}</p> : null}
+              <p className="small">{e.events.length === data.eventTypes.length ? t("dash.webhooks.allEvents") : e.events.join(", ")}</p>
+              <p className="muted small">
+                {t("dash.webhooks.created")} <Time {...e.createdAt} />
+              </p>
+            </>
+          )}
+          actions={(e) => (
+            <>
+              <Link to={`/dashboard/settings/webhooks/${e.id}`} className="button secondary small">
+                {t("dash.webhooks.deliveries")}
+              </Link>
+              {data.canEdit ? (
+                <ConfirmAction
+                  fields={{ intent: "delete", endpoint_id: e.id }}
+                  label={t("dash.webhooks.delete")}
+                  title={t("dash.webhooks.deleteTitle")}
+                  body={t("dash.webhooks.deleteBody", { url: e.url })}
+                  confirmLabel={t("dash.webhooks.delete")}
+                  testId={`delete-${e.id}`}
+                />
+              ) : null}
+            </>
+          )}
+        />
+      </TitledSection>
       {data.canEdit ? (
-        <section className="section card" aria-labelledby="create-endpoint-title">
-          <h2 id="create-endpoint-title" className="section-title">
-            {t("dash.webhooks.createTitle")}
-          </h2>
+        <TitledSection id="create-endpoint" title={t("dash.webhooks.createTitle")} className="section card">
           <ErrorSummary errors={errors} />
           <Form method="post" className="form" noValidate key={acted?.created?.id ?? "form"}>
             <input type="hidden" name="intent" value="create" />
@@ -146,11 +137,9 @@ export default function WebhooksPage() {
               ))}
               <ErrorText id="wh-events-error" error={errors?.events} />
             </fieldset>
-            <div>
-              <SubmitButton testId="create-endpoint">{t("dash.webhooks.create")}</SubmitButton>
-            </div>
+            <FormSubmit label={t("dash.webhooks.create")} testId="create-endpoint" />
           </Form>
-        </section>
+        </TitledSection>
       ) : null}
     </div>
   );

@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DomainError } from "~/models/errors.server";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
-import { Notice, PageHeader, Pager, SubmitButton, Time } from "~/components/dashboard/ui";
+import { ActionButton, Notice, PageHeader, Pager, StackTable, SubmitButton, Time } from "~/components/dashboard/ui";
 import { when } from "~/dashboard/format.server";
 import { formString } from "~/dashboard/forms.server";
 import { dashboardError, NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
@@ -93,57 +93,39 @@ export default function EndpointDeliveries() {
       <h2 className="section-title">{t("dash.webhooks.log")}</h2>
       {data.attempts.length === 0 ? <p className="muted">{t("dash.webhooks.noDeliveries")}</p> : null}
       {data.attempts.length > 0 ? (
-        <div className="table-wrap" role="region" aria-label={t("dash.webhooks.log")} tabIndex={0}>
-          <table className="table stack" data-testid="delivery-log">
-            <thead>
-              <tr>
-                <th scope="col">{t("dash.webhooks.colTime")}</th>
-                <th scope="col">{t("dash.webhooks.colEvent")}</th>
-                <th scope="col">{t("dash.webhooks.colAttempt")}</th>
-                <th scope="col">{t("dash.webhooks.colStatus")}</th>
-                <th scope="col">{t("dash.webhooks.colDuration")}</th>
-                <th scope="col">{t("dash.webhooks.colError")}</th>
-                {data.canEdit ? (
-                  <th scope="col">
-                    <span className="visually-hidden">{t("dash.webhooks.colActions")}</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {data.attempts.map((a) => (
-                <tr key={a.id} data-testid={`attempt-${a.id}`} data-event={a.eventId}>
-                  <td data-label={t("dash.webhooks.colTime")}>
-                    <Time {...a.at} />
-                  </td>
-                  <td data-label={t("dash.webhooks.colEvent")}>
-                    <div>
-                      <code>{a.eventType}</code>
-                      <span className="block muted small">{a.eventId}</span>
-                    </div>
-                  </td>
-                  <td data-label={t("dash.webhooks.colAttempt")}>{a.attempt}</td>
-                  <td data-label={t("dash.webhooks.colStatus")}>
-                    <span className={`badge ${a.delivered ? "good" : "bad"}`}>{a.statusCode ?? t("dash.webhooks.noStatus")}</span>
-                  </td>
-                  <td data-label={t("dash.webhooks.colDuration")}>{t("dash.webhooks.ms", { ms: a.durationMs })}</td>
-                  <td data-label={t("dash.webhooks.colError")} className="small">{a.error ?? ""}</td>
-                  {data.canEdit ? (
-                    <td data-label={t("dash.webhooks.colActions")}>
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value="resend" />
-                        <input type="hidden" name="event_id" value={a.eventId} />
-                        <SubmitButton variant="secondary" small testId={`resend-${a.id}`} pendingWhen={["event_id", a.eventId]}>
-                          {t("dash.webhooks.resend")}
-                        </SubmitButton>
-                      </Form>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackTable
+          label={t("dash.webhooks.log")}
+          testId="delivery-log"
+          rows={data.attempts}
+          rowData={(a) => ({ "data-testid": `attempt-${a.id}`, "data-event": a.eventId })}
+          columns={[
+            { key: "time", label: t("dash.webhooks.colTime"), cell: (a) => <Time {...a.at} /> },
+            {
+              key: "event",
+              label: t("dash.webhooks.colEvent"),
+              cell: (a) => (
+                <div>
+                  <code>{a.eventType}</code>
+                  <span className="block muted small">{a.eventId}</span>
+                </div>
+              ),
+            },
+            { key: "attempt", label: t("dash.webhooks.colAttempt"), cell: (a) => a.attempt },
+            {
+              key: "status",
+              label: t("dash.webhooks.colStatus"),
+              cell: (a) => <span className={`badge ${a.delivered ? "good" : "bad"}`}>{a.statusCode ?? t("dash.webhooks.noStatus")}</span>,
+            },
+            { key: "duration", label: t("dash.webhooks.colDuration"), cell: (a) => t("dash.webhooks.ms", { ms: a.durationMs }) },
+            { key: "error", label: t("dash.webhooks.colError"), className: "small", cell: (a) => a.error ?? "" },
+            data.canEdit && {
+              key: "actions",
+              label: t("dash.webhooks.colActions"),
+              header: <span className="visually-hidden">{t("dash.webhooks.colActions")}</span>,
+              cell: (a) => <ActionButton fields={{ intent: "resend", event_id: a.eventId }} label={t("dash.webhooks.resend")} testId={`resend-${a.id}`} pendingWhen={["event_id", a.eventId]} />,
+            },
+          ]}
+        />
       ) : null}
       <Pager newest={data.isFirstPage ? null : "?"} older={data.next ? `?after=${encodeURIComponent(data.next)}` : null} />
     </div>

@@ -2,29 +2,27 @@ import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunction
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AuthCard } from "~/components/dashboard/auth-card";
-import { ErrorSummary, Field, SubmitButton, type FieldErrors } from "~/components/dashboard/ui";
+import { AuthCard, LinkExpired, NewPasswordForm } from "~/components/dashboard/auth-card";
+import { ErrorSummary, SubmitButton, type FieldErrors } from "~/components/dashboard/ui";
 import { formString, linkFormFailure } from "~/dashboard/forms.server";
-import { clientAddress, getSignedInStaff, NO_STORE, staffLocale } from "~/dashboard/guards.server";
+import { clientAddress, getSignedInStaff, LINK_PAGE_HEADERS, staffLocale } from "~/dashboard/guards.server";
 import { replaceStaffSession } from "~/dashboard/session.server";
 import { setStaffSessionMerchant } from "~/models/staff-sessions.server";
 import { translator } from "~/i18n/index";
 import { acceptInvite, getInvite } from "~/models/team.server";
 import { assertSameOrigin } from "~/utils/csrf.server";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/utils/password-rules";
 import dashboardStyles from "~/styles/dashboard.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: dashboardStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Portico" }];
-const TOKEN_HEADERS = { ...NO_STORE, "Referrer-Policy": "no-referrer" };
-export const headers: HeadersFunction = () => TOKEN_HEADERS;
+export const headers: HeadersFunction = () => LINK_PAGE_HEADERS;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const found = getInvite(params.token ?? "");
   const signedIn = await getSignedInStaff(request, context);
   const locale = staffLocale(request, signedIn?.staff ?? null);
   const t = translator(locale);
-  if (!found) return json({ locale, title: t("dash.invite.expiredTitle"), invite: null }, { status: 404, headers: TOKEN_HEADERS });
+  if (!found) return json({ locale, title: t("dash.invite.expiredTitle"), invite: null }, { status: 404, headers: LINK_PAGE_HEADERS });
   // Who may accept: a new person sets a password; an existing account accepts while signed in as
   // the invited address (else it is asked to sign in as that address first).
   const mode = !found.account?.hasPassword ? "new" : signedIn?.staff.id === found.account.id ? "accept" : signedIn ? "wrong_account" : "sign_in";
@@ -35,7 +33,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       invite: { email: found.invite.email, role: found.invite.role, merchant: found.merchantName, mode, signedInAs: signedIn?.staff.email ?? null },
       signInPath: `/dashboard/sign-in?redirect_to=${encodeURIComponent(new URL(request.url).pathname)}`,
     },
-    { headers: TOKEN_HEADERS },
+    { headers: LINK_PAGE_HEADERS },
   );
 }
 
@@ -52,12 +50,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
     if (signedIn && signedIn.staff.id === staff.id) {
       setStaffSessionMerchant({ seq: signedIn.session.seq, merchantId: membership.merchantId });
-      return redirect("/dashboard?notice=invite_accepted", { status: 303, headers: TOKEN_HEADERS });
+      return redirect("/dashboard?notice=invite_accepted", { status: 303, headers: LINK_PAGE_HEADERS });
     }
     const cookie = await replaceStaffSession(request, { staffUserId: staff.id, stage: "active", merchantId: membership.merchantId, ip: clientAddress(context.clientIp), reauthenticated: true });
-    return redirect("/dashboard?notice=invite_accepted", { status: 303, headers: { ...TOKEN_HEADERS, "Set-Cookie": cookie } });
+    return redirect("/dashboard?notice=invite_accepted", { status: 303, headers: { ...LINK_PAGE_HEADERS, "Set-Cookie": cookie } });
   } catch (error) {
-    return linkFormFailure(error, form, TOKEN_HEADERS);
+    return linkFormFailure(error, form, LINK_PAGE_HEADERS);
   }
 }
 
@@ -74,14 +72,7 @@ function InviteBody({ data }: { data: ReturnType<typeof useLoaderData<typeof loa
   const { t } = useTranslation();
   const acted = useActionData<typeof action>();
   const errors: FieldErrors | undefined = acted?.errors;
-  if (!data.invite) {
-    return (
-      <>
-        <h1>{t("dash.invite.expiredTitle")}</h1>
-        <p className="muted">{t("dash.invite.expiredBody")}</p>
-      </>
-    );
-  }
+  if (!data.invite) return <LinkExpired title={t("dash.invite.expiredTitle")} body={t("dash.invite.expiredBody")} />;
   const invite = data.invite;
   return (
     <>
@@ -91,22 +82,7 @@ function InviteBody({ data }: { data: ReturnType<typeof useLoaderData<typeof loa
       </p>
       <ErrorSummary errors={errors} />
       {invite.mode === "new" ? (
-        <Form method="post" className="form" noValidate>
-          <input type="hidden" name="email" value={invite.email} autoComplete="username" />
-          <Field name="name" label={t("dash.setup.name")} defaultValue={acted?.name ?? ""} autoComplete="name" errors={errors} maxLength={200} />
-          <Field
-            name="password"
-            type="password"
-            label={t("dash.setup.password")}
-            hint={t("dash.password.rules", { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
-            autoComplete="new-password"
-            errors={errors}
-            required
-          />
-          <div>
-            <SubmitButton testId="invite-accept">{t("dash.invite.createAndJoin")}</SubmitButton>
-          </div>
-        </Form>
+        <NewPasswordForm email={invite.email} name={acted?.name ?? ""} errors={errors} submitLabel={t("dash.invite.createAndJoin")} submitTestId="invite-accept" />
       ) : invite.mode === "accept" ? (
         <Form method="post">
           <SubmitButton testId="invite-accept">{t("dash.invite.accept")}</SubmitButton>

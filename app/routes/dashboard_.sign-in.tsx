@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AuthCard } from "~/components/dashboard/auth-card";
-import { Notice, SubmitButton } from "~/components/dashboard/ui";
+import { AuthCard, SignInStepForm } from "~/components/dashboard/auth-card";
+import { Notice } from "~/components/dashboard/ui";
 import { clientAddress, getSignedInStaff, NO_STORE, staffLocale } from "~/dashboard/guards.server";
 import { formString } from "~/dashboard/forms.server";
 import { noticeOf } from "~/dashboard/notices.server";
@@ -67,13 +67,7 @@ function SignInForm({ redirectTo, notice }: { redirectTo: string; notice: string
     <>
       <h1>{t("dash.signIn.title")}</h1>
       <Notice notice={notice} />
-      {acted?.error ? (
-        <p className="alert" role="alert" data-testid="sign-in-error">
-          {acted.error === "rate_limited" ? t("dash.signIn.tooMany") : t("dash.signIn.invalid")}
-        </p>
-      ) : null}
-      <Form method="post" className="form">
-        <input type="hidden" name="redirect_to" value={redirectTo} />
+      <SignInStepForm step="sign-in" error={acted?.error} redirectTo={redirectTo}>
         <div className="field">
           <label htmlFor="sign-in-email">{t("dash.signIn.email")}</label>
           <input id="sign-in-email" name="email" type="email" autoComplete="username" required defaultValue={acted?.email ?? ""} data-testid="sign-in-email" />
@@ -82,10 +76,7 @@ function SignInForm({ redirectTo, notice }: { redirectTo: string; notice: string
           <label htmlFor="sign-in-password">{t("dash.signIn.password")}</label>
           <input id="sign-in-password" name="password" type="password" autoComplete="current-password" required data-testid="sign-in-password" />
         </div>
-        <div>
-          <SubmitButton testId="sign-in-submit">{t("dash.signIn.submit")}</SubmitButton>
-        </div>
-      </Form>
+      </SignInStepForm>
       <p className="muted small">{t("dash.signIn.help")}</p>
     </>
   );

@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { AuthCard } from "~/components/dashboard/auth-card";
-import { SubmitButton } from "~/components/dashboard/ui";
+import { AuthCard, SignInStepForm } from "~/components/dashboard/auth-card";
 import { clientAddress, NO_STORE, staffLocale } from "~/dashboard/guards.server";
 import { formString } from "~/dashboard/forms.server";
 import { safeRedirectPath } from "~/dashboard/redirects.server";
@@ -66,13 +65,7 @@ function VerifyForm({ redirectTo }: { redirectTo: string }) {
     <>
       <h1>{t("dash.verify.title")}</h1>
       <p className="muted">{t("dash.verify.body")}</p>
-      {acted?.error ? (
-        <p className="alert" role="alert" data-testid="verify-error">
-          {acted.error === "rate_limited" ? t("dash.signIn.tooMany") : t("dash.verify.invalid")}
-        </p>
-      ) : null}
-      <Form method="post" className="form">
-        <input type="hidden" name="redirect_to" value={redirectTo} />
+      <SignInStepForm step="verify" error={acted?.error} redirectTo={redirectTo}>
         <div className="field">
           <label htmlFor="verify-code">{t("dash.verify.code")}</label>
           <input
@@ -88,10 +81,7 @@ function VerifyForm({ redirectTo }: { redirectTo: string }) {
             {t("dash.verify.hint")}
           </p>
         </div>
-        <div>
-          <SubmitButton testId="verify-submit">{t("dash.verify.submit")}</SubmitButton>
-        </div>
-      </Form>
+      </SignInStepForm>
       <p className="small">
         <Link to="/dashboard/sign-in">{t("dash.verify.startOver")}</Link>
       </p>

@@ -33,25 +33,25 @@ const profileFields = {
   date_of_birth: CalendarDateSchema.nullish(),
 };
 
-// `email` is required unless `external_id` is given: the model says so (422 `param: email`).
-export const CreateCustomerSchema = z.strictObject({
+/** Who the customer is and how to reach and bill them: the same rules on create and update. */
+const contactFields = {
   email: EmailSchema.nullish(),
   name: NameSchema.nullish(),
   phone_number: PhoneSchema.nullish(),
   external_id: ExternalIdSchema.nullish(),
   billing_address: AddressSchema.nullish(),
   tax_id: TaxIdSchema.nullish(),
+};
+
+// `email` is required unless `external_id` is given: the model says so (422 `param: email`).
+export const CreateCustomerSchema = z.strictObject({
+  ...contactFields,
   metadata: MetadataSchema.optional(),
   ...profileFields,
 });
 
 export const UpdateCustomerSchema = z.strictObject({
-  email: EmailSchema.nullish(),
-  name: NameSchema.nullish(),
-  phone_number: PhoneSchema.nullish(),
-  external_id: ExternalIdSchema.nullish(),
-  billing_address: AddressSchema.nullish(),
-  tax_id: TaxIdSchema.nullish(),
+  ...contactFields,
   // Keys given are set, "" removes a key, null clears all.
   metadata: MetadataSchema.nullable().optional(),
   ...profileFields,

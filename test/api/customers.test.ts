@@ -1,16 +1,15 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
+import { createMerchant, type TestServer } from "../setup/server";
+import { startWithTwoMerchants } from "./merchant-helpers";
 
 let server: TestServer;
 let api: ApiClient;
 let other: ApiClient;
 
 beforeAll(async () => {
-  server = await startServer();
-  api = apiClient(server.url, createMerchant(server.dbFile, "Acme").apiKey);
-  other = apiClient(server.url, createMerchant(server.dbFile, "Globex").apiKey);
+  ({ server, api, otherApi: other } = await startWithTwoMerchants());
 });
 afterAll(async () => {
   await server?.stop();

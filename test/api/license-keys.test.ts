@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, startServer, type TestServer } from "../setup/server";
+import { startWithTwoMerchants } from "./merchant-helpers";
 
 let server: TestServer;
 let api: ApiClient;
@@ -29,9 +30,7 @@ async function newKey(body: Record<string, unknown> = {}) {
 beforeAll(async () => {
   // The public limits (120/min per IP) would otherwise cap this file's own request count;
   // the last describe block proves them on a server at the real scale.
-  server = await startServer({ env: { RATE_LIMIT_SCALE: "20" } });
-  api = apiClient(server.url, createMerchant(server.dbFile, "Acme").apiKey);
-  other = apiClient(server.url, createMerchant(server.dbFile, "Globex").apiKey);
+  ({ server, api, otherApi: other } = await startWithTwoMerchants({ env: { RATE_LIMIT_SCALE: "20" } }));
   customerId = (await api.post("/customers", { email: "jane@example.com" })).body.id;
   otherCustomerId = (await other.post("/customers", { email: "bob@example.com" })).body.id;
 });

@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
+import { createMerchant, type TestServer } from "../setup/server";
+import { startWithTwoMerchants } from "./merchant-helpers";
 
 let server: TestServer;
 let api: ApiClient;
@@ -15,6 +16,15 @@ let otherCustomerId: string;
 
 const item = (unit_amount: number, extra: Record<string, unknown> = {}) => ({ description: "Pro plan", quantity: 1, unit_amount, ...extra });
 
+/** Two lines with their own tax rates, paid by card: subtotal 4503, tax 491 (399.8 → 400, 90.9 → 91), amount 4994. */
+const twoLines = (descriptions: [string, string]) => ({
+  items: [
+    { description: descriptions[0], quantity: 2, unit_amount: 1999, tax_rate_bps: 1000 },
+    { description: descriptions[1], quantity: 1, unit_amount: 505, tax_rate_bps: 1800 },
+  ],
+  payment_method: { type: "card", brand: "visa", last4: "4242" },
+});
+
 async function pay(body: Record<string, unknown> = {}) {
   const res = await api.post("/payments", { customer_id: customerId, status: "succeeded", currency: "usd", items: [item(1000)], ...body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -22,11 +32,7 @@ async function pay(body: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  const merchant = createMerchant(server.dbFile, "Acme");
-  apiKey = merchant.apiKey;
-  api = apiClient(server.url, apiKey);
-  other = apiClient(server.url, createMerchant(server.dbFile, "Globex").apiKey);
+  ({ server, api, otherApi: other, merchant: { apiKey } } = await startWithTwoMerchants());
   customerId = (
     await api.post("/customers", {
       email: "jane@example.com",
@@ -42,13 +48,7 @@ afterAll(async () => {
 
 describe("POST /payments", () => {
   it("computes subtotal, per-line tax (half away from zero) and amount in minor units", async () => {
-    const body = await pay({
-      items: [
-        { description: "Seats", quantity: 2, unit_amount: 1999, tax_rate_bps: 1000 },
-        { description: "Add-on", quantity: 1, unit_amount: 505, tax_rate_bps: 1800 },
-      ],
-      payment_method: { type: "card", brand: "visa", last4: "4242" },
-    });
+    const body = await pay(twoLines(["Seats", "Add-on"]));
     expect(body).toMatchObject({
       object: "payment",
       customer_id: customerId,
@@ -262,13 +262,7 @@ describe("GET /payments/{id}/invoice", () => {
     fetch(`${server.url}/api/v1/payments/${id}/invoice${query}`, { headers: { Authorization: `Bearer ${key}` } });
 
   it("returns a PDF whose text has the invoice number, parties, lines, totals and refunds", async () => {
-    const payment = await pay({
-      items: [
-        { description: "Pro plan (monthly)", quantity: 2, unit_amount: 1999, tax_rate_bps: 1000 },
-        { description: "Priority support", quantity: 1, unit_amount: 505, tax_rate_bps: 1800 },
-      ],
-      payment_method: { type: "card", brand: "visa", last4: "4242" },
-    });
+    const payment = await pay(twoLines(["Pro plan (monthly)", "Priority support"]));
     await api.post(`/payments/${payment.id}/refunds`, { amount: 994, reason: "Duplicate seat" });
     const res = await fetchInvoice(payment.id);
     expect(res.status).toBe(200);

@@ -3,8 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
+import type { ApiClient } from "../setup/api";
+import type { TestServer } from "../setup/server";
+import { startWithTwoMerchants } from "./merchant-helpers";
 import { readDb, request, sessionCookie, writeDb } from "./portal-helpers";
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
@@ -66,11 +67,7 @@ async function pay(customerId: string, body: Record<string, unknown>, client = a
 }
 
 beforeAll(async () => {
-  server = await startServer({ env: { RATE_LIMIT_SCALE: "100" } });
-  const m = createMerchant(server.dbFile, "Acme", "acme");
-  apiKey = m.apiKey;
-  api = apiClient(server.url, m.apiKey);
-  otherApi = apiClient(server.url, createMerchant(server.dbFile, "Globex", "globex").apiKey);
+  ({ server, api, otherApi, merchant: { apiKey } } = await startWithTwoMerchants({ env: { RATE_LIMIT_SCALE: "100" } }));
   expect(
     (await api.patch("/portal-settings", { branding: { logo_url: `data:image/png;base64,${PNG}`, support_email: "billing@acme.example", brand_color: "#4f46e5" } })).status,
   ).toBe(200);

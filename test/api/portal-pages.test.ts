@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, startSmtpCapture, type SmtpCapture, type TestServer } from "../setup/server";
+import type { ApiClient } from "../setup/api";
+import { startSmtpCapture, type SmtpCapture, type TestServer } from "../setup/server";
+import { portalSettingsDefaults, startWithTwoMerchants } from "./merchant-helpers";
 import { h1, postForm, readDb, request, sessionCookie } from "./portal-helpers";
 
 let smtp: SmtpCapture;
@@ -49,21 +50,11 @@ const customerRow = (id: string) =>
     id,
   )[0];
 const setSettings = async (features: Record<string, unknown>) => expect((await api.patch("/portal-settings", { features })).status).toBe(200);
-const DEFAULTS = {
-  billing_history: { enabled: true },
-  subscription_cancel: { enabled: true, mode: "at_period_end", ask_reason: true },
-  customer_update: { enabled: true, allowed_fields: ["name", "email", "phone_number"] },
-  license_keys: { enabled: true, allow_deactivate: true },
-  wallet: { enabled: true },
-  usage: { enabled: true },
-};
+const DEFAULTS = portalSettingsDefaults("Acme").features;
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
-  server = await startServer({ env: { SMTP_URL: smtp.url, MAIL_FROM: "Acme Billing <billing@acme.example>", RATE_LIMIT_SCALE: "100" } });
-  const m = createMerchant(server.dbFile, "Acme", "acme");
-  api = apiClient(server.url, m.apiKey);
-  otherApi = apiClient(server.url, createMerchant(server.dbFile, "Globex", "globex").apiKey);
+  ({ server, api, otherApi } = await startWithTwoMerchants({ env: { SMTP_URL: smtp.url, MAIL_FROM: "Acme Billing <billing@acme.example>", RATE_LIMIT_SCALE: "100" } }));
   customerId = (await api.post("/customers", { email: "minji@example.com", name: "김민지" })).body.id;
   otherCustomerId = (await api.post("/customers", { email: "taro@example.com", name: "山田太郎" })).body.id;
   foreignCustomerId = (await otherApi.post("/customers", { email: "minji@example.com", name: "Globex Minji" })).body.id;

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
+import type { ApiClient } from "../setup/api";
+import { startServer, type TestServer } from "../setup/server";
+import { startWithTwoMerchants } from "./merchant-helpers";
 import { forgeToken, h1, postForm, readDb, request, sessionCookie, tokenOf, writeDb } from "./portal-helpers";
 
 const EXPIRED_TITLE = "This link has expired or was already used";
@@ -36,11 +37,7 @@ function expectRejected(res: Awaited<ReturnType<typeof request>>) {
 }
 
 beforeAll(async () => {
-  server = await startServer({ env: { RATE_LIMIT_SCALE: "100" } });
-  const m = createMerchant(server.dbFile, "Acme", "acme");
-  merchantId = m.id;
-  api = apiClient(server.url, m.apiKey);
-  otherApi = apiClient(server.url, createMerchant(server.dbFile, "Globex", "globex").apiKey);
+  ({ server, api, otherApi, merchant: { id: merchantId } } = await startWithTwoMerchants({ env: { RATE_LIMIT_SCALE: "100" } }));
   customerId = (await api.post("/customers", { email: "jane@example.com", name: "Jane Doe" })).body.id;
   otherCustomerId = (await otherApi.post("/customers", { email: "jane@example.com", name: "Other Jane" })).body.id;
 });

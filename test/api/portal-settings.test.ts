@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
+import type { ApiClient } from "../setup/api";
+import type { TestServer } from "../setup/server";
+import { portalSettingsDefaults, startWithTwoMerchants } from "./merchant-helpers";
 
 let server: TestServer;
 let api: ApiClient;
 let other: ApiClient;
 
 beforeAll(async () => {
-  server = await startServer();
-  api = apiClient(server.url, createMerchant(server.dbFile, "Settings Co").apiKey);
-  other = apiClient(server.url, createMerchant(server.dbFile, "Other Co").apiKey);
+  ({ server, api, otherApi: other } = await startWithTwoMerchants({ names: ["Settings Co", "Other Co"] }));
 });
 afterAll(async () => {
   await server?.stop();
@@ -19,26 +18,7 @@ describe("portal settings API", () => {
   it("returns the defaults in the API.md shape", async () => {
     const res = await api.get("/portal-settings");
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({
-      object: "portal_settings",
-      branding: {
-        display_name: "Settings Co",
-        logo_url: null,
-        brand_color: null,
-        support_email: null,
-        default_locale: "en",
-        default_return_url: null,
-        allowed_return_hosts: [],
-      },
-      features: {
-        billing_history: { enabled: true },
-        subscription_cancel: { enabled: true, mode: "at_period_end", ask_reason: true },
-        customer_update: { enabled: true, allowed_fields: ["name", "email", "phone_number"] },
-        license_keys: { enabled: true, allow_deactivate: true },
-        wallet: { enabled: true },
-        usage: { enabled: true },
-      },
-    });
+    expect(res.body).toEqual({ object: "portal_settings", ...portalSettingsDefaults("Settings Co") });
   });
 
   it("deep-merges a partial patch and keeps everything else", async () => {

@@ -1,7 +1,8 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
+import type { ApiClient } from "../setup/api";
+import type { TestServer } from "../setup/server";
+import { startWithTwoMerchants } from "./merchant-helpers";
 
 let server: TestServer;
 let api: ApiClient;
@@ -33,9 +34,7 @@ async function subscribe(body: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  api = apiClient(server.url, createMerchant(server.dbFile, "Acme").apiKey);
-  other = apiClient(server.url, createMerchant(server.dbFile, "Globex").apiKey);
+  ({ server, api, otherApi: other } = await startWithTwoMerchants());
   customerId = (await api.post("/customers", { email: "jane@example.com" })).body.id;
   otherCustomerId = (await other.post("/customers", { email: "bob@example.com" })).body.id;
   monthly = (await api.post("/products", { name: "Pro", type: "subscription", price: 1500, currency: "usd", interval: "month" })).body;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
+import type { ApiClient } from "../setup/api";
+import type { TestServer } from "../setup/server";
+import { startWithTwoMerchants } from "./merchant-helpers";
 
 let server: TestServer;
 let api: ApiClient;
@@ -13,9 +14,7 @@ const book = (customerId: string, body: Record<string, unknown>, headers?: Recor
   api.post(`/customers/${customerId}/wallets/ledger-entries`, body, headers);
 
 beforeAll(async () => {
-  server = await startServer();
-  api = apiClient(server.url, createMerchant(server.dbFile, "Acme").apiKey);
-  other = apiClient(server.url, createMerchant(server.dbFile, "Globex").apiKey);
+  ({ server, api, otherApi: other } = await startWithTwoMerchants());
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,56 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
-import { deliveriesSettled, startReceiver, verify, type Receiver } from "./webhooks-receiver";
+import { describe, expect, it } from "vitest";
+import { eventWorldPerFile } from "./webhooks-receiver";
 
 // Every event type of PRODUCT.md, fired through the API actions that cause it, reaching a
 // subscribed endpoint and verifying with the reference library.
 
-let server: TestServer;
-let receiver: Receiver;
-let api: ApiClient;
-let secret: string;
-let productId: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  receiver = await startReceiver();
-  api = apiClient(server.url, createMerchant(server.dbFile, "Events").apiKey);
-  const endpoint = await api.post("/webhook-endpoints", { url: receiver.url("/events") });
-  expect(endpoint.status).toBe(201);
-  secret = endpoint.body.secret;
-  const product = await api.post("/products", { name: "Pro", type: "subscription", price: 1500, currency: "usd", interval: "month" });
-  expect(product.status).toBe(201);
-  productId = product.body.id;
-});
-afterAll(async () => {
-  await server?.stop();
-  await receiver?.close();
-});
-
-/**
- * Verified events whose data.object.id is `objectId`, once the server's queue has settled: every
- * event the calls so far emitted (in their own transactions) has then been sent and answered.
- */
-async function eventsFor(objectId: string, atLeast = 1) {
-  const matching = () =>
-    receiver
-      .on("/events")
-      .map((r) => verify(secret, r))
-      .filter((e) => e.data.object.id === objectId);
-  await receiver.waitFor(() => matching().length >= atLeast, `events for ${objectId}`);
-  await deliveriesSettled(server.dbFile);
-  return matching();
-}
+const world = eventWorldPerFile("Events");
+const eventsFor = (objectId: string, atLeast = 1) => world.eventsFor(objectId, { atLeast });
 
 async function newCustomer() {
-  const res = await api.post("/customers", { email: `e${Math.random().toString(36).slice(2)}@example.com` });
+  const res = await world.api.post("/customers", { email: `e${Math.random().toString(36).slice(2)}@example.com` });
   expect(res.status).toBe(201);
   return res.body.id as string;
 }
 
 async function newSubscription() {
-  const res = await api.post("/subscriptions", { customer_id: await newCustomer(), product_id: productId });
+  const res = await world.api.post("/subscriptions", { customer_id: await newCustomer(), product_id: world.productId });
   expect(res.status).toBe(201);
   return res.body as { id: string; customer_id: string };
 }
@@ -58,7 +22,7 @@ async function newSubscription() {
 describe("every event type reaches the endpoint, once, signed", () => {
   it("customer.updated (PATCH /customers/{id})", async () => {
     const id = await newCustomer();
-    const res = await api.patch(`/customers/${id}`, { name: "Ada" });
+    const res = await world.api.patch(`/customers/${id}`, { name: "Ada" });
     const [event, ...more] = await eventsFor(id);
     expect(more).toEqual([]);
     expect(event).toMatchObject({ type: "customer.updated", data: { object: res.body } });
@@ -66,11 +30,11 @@ describe("every event type reaches the endpoint, once, signed", () => {
 
   it("subscription.cancellation_scheduled and subscription.resumed (cancel at period end, then resume)", async () => {
     const sub = await newSubscription();
-    const cancel = await api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: true, reason: "too_expensive" });
+    const cancel = await world.api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: true, reason: "too_expensive" });
     expect(cancel.status).toBe(200);
     const [scheduled] = await eventsFor(sub.id);
     expect(scheduled).toMatchObject({ type: "subscription.cancellation_scheduled", data: { object: cancel.body } });
-    const resume = await api.post(`/subscriptions/${sub.id}/resume`);
+    const resume = await world.api.post(`/subscriptions/${sub.id}/resume`);
     expect(resume.status).toBe(200);
     const events = await eventsFor(sub.id, 2);
     expect(events.map((e) => e.type)).toEqual(["subscription.cancellation_scheduled", "subscription.resumed"]);
@@ -79,7 +43,7 @@ describe("every event type reaches the endpoint, once, signed", () => {
 
   it("subscription.cancelled (cancel immediately)", async () => {
     const sub = await newSubscription();
-    const cancel = await api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: false });
+    const cancel = await world.api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: false });
     expect(cancel.status).toBe(200);
     const events = await eventsFor(sub.id);
     expect(events).toHaveLength(1);
@@ -88,7 +52,7 @@ describe("every event type reaches the endpoint, once, signed", () => {
 
   it("subscription.cancelled (DELETE /customers/{id} cancels the customer's subscriptions)", async () => {
     const sub = await newSubscription();
-    expect((await api.del(`/customers/${sub.customer_id}`)).status).toBe(200);
+    expect((await world.api.del(`/customers/${sub.customer_id}`)).status).toBe(200);
     const events = await eventsFor(sub.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "subscription.cancelled", data: { object: { id: sub.id, status: "cancelled" } } });
@@ -96,7 +60,7 @@ describe("every event type reaches the endpoint, once, signed", () => {
 
   it("portal_session.created (POST /customers/{id}/portal-sessions)", async () => {
     const customerId = await newCustomer();
-    const res = await api.post(`/customers/${customerId}/portal-sessions`, {});
+    const res = await world.api.post(`/customers/${customerId}/portal-sessions`, {});
     expect(res.status).toBe(201);
     const events = await eventsFor(res.body.id);
     expect(events).toHaveLength(1);
@@ -105,11 +69,11 @@ describe("every event type reaches the endpoint, once, signed", () => {
   });
 
   it("license_key.instance_deactivated (POST /licenses/deactivate)", async () => {
-    const key = await api.post("/license-keys", { customer_id: await newCustomer() });
+    const key = await world.api.post("/license-keys", { customer_id: await newCustomer() });
     expect(key.status).toBe(201);
-    const activated = await api.post("/licenses/activate", { license_key: key.body.key, name: "laptop" });
+    const activated = await world.api.post("/licenses/activate", { license_key: key.body.key, name: "laptop" });
     expect(activated.status).toBe(201);
-    const res = await api.post("/licenses/deactivate", { license_key: key.body.key, license_key_instance_id: activated.body.id });
+    const res = await world.api.post("/licenses/deactivate", { license_key: key.body.key, license_key_instance_id: activated.body.id });
     expect(res.status).toBe(200);
     const events = await eventsFor(activated.body.id);
     expect(events).toHaveLength(1);
@@ -124,8 +88,8 @@ describe("concurrency", () => {
   it("two concurrent immediate cancels of one subscription produce one event", async () => {
     const sub = await newSubscription();
     const results = await Promise.all([
-      api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: false }),
-      api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: false }),
+      world.api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: false }),
+      world.api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: false }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const events = await eventsFor(sub.id);
@@ -135,8 +99,8 @@ describe("concurrency", () => {
   it("two concurrent cancels at period end produce one event", async () => {
     const sub = await newSubscription();
     await Promise.all([
-      api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: true }),
-      api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: true }),
+      world.api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: true }),
+      world.api.post(`/subscriptions/${sub.id}/cancel`, { at_period_end: true }),
     ]);
     const events = await eventsFor(sub.id);
     expect(events.map((e) => e.type)).toEqual(["subscription.cancellation_scheduled"]);
@@ -144,7 +108,7 @@ describe("concurrency", () => {
 
   it("two concurrent PATCHes of one customer produce one event each, in commit order", async () => {
     const id = await newCustomer();
-    const results = await Promise.all([api.patch(`/customers/${id}`, { name: "One" }), api.patch(`/customers/${id}`, { name: "Two" })]);
+    const results = await Promise.all([world.api.patch(`/customers/${id}`, { name: "One" }), world.api.patch(`/customers/${id}`, { name: "Two" })]);
     expect(results.map((r) => r.status)).toEqual([200, 200]);
     const events = await eventsFor(id, 2);
     expect(events).toHaveLength(2);

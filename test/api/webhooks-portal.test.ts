@@ -1,65 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, type ApiClient } from "../setup/api";
-import { createMerchant, startServer, type TestServer } from "../setup/server";
+import { describe, expect, it } from "vitest";
 import { postForm, request, sessionCookie } from "./portal-helpers";
-import { deliveriesSettled, startReceiver, verify, type Receiver } from "./webhooks-receiver";
+import { eventWorldPerFile } from "./webhooks-receiver";
 
 // Customers acting in the portal: each action reaches the merchant's endpoint exactly once,
 // signed, carrying the object as the API returns it and the customer as the actor.
 
-let server: TestServer;
-let receiver: Receiver;
-let api: ApiClient;
-let secret: string;
-let productId: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  receiver = await startReceiver();
-  api = apiClient(server.url, createMerchant(server.dbFile, "Portal Events").apiKey);
-  secret = (await api.post("/webhook-endpoints", { url: receiver.url("/events") })).body.secret;
-  productId = (await api.post("/products", { name: "Pro", type: "subscription", price: 1500, currency: "usd", interval: "month" })).body.id;
-});
-afterAll(async () => {
-  await server?.stop();
-  await receiver?.close();
-});
+const world = eventWorldPerFile("Portal Events");
+const eventsFor = (objectId: string, type: string) => world.eventsFor(objectId, { type });
 
 async function customerWithSession() {
-  const customer = (await api.post("/customers", { email: `p${Math.random().toString(36).slice(2)}@example.com`, name: "Pat" })).body;
-  const ps = (await api.post(`/customers/${customer.id}/portal-sessions`, {})).body;
+  const customer = (await world.api.post("/customers", { email: `p${Math.random().toString(36).slice(2)}@example.com`, name: "Pat" })).body;
+  const ps = (await world.api.post(`/customers/${customer.id}/portal-sessions`, {})).body;
   const cookie = sessionCookie(await request(ps.url))!;
   expect(cookie).toBeTruthy();
   return { customerId: customer.id as string, portalSessionId: ps.id as string, cookie };
 }
 
-/**
- * Verified events of `type` about `objectId`, once the server's queue has settled: every event
- * the posts so far emitted (in their own transactions) has then been sent and answered.
- */
-async function eventsFor(objectId: string, type: string) {
-  const matching = () =>
-    receiver
-      .on("/events")
-      .map((r) => verify(secret, r))
-      .filter((e) => e.type === type && e.data.object.id === objectId);
-  await receiver.waitFor(() => matching().length >= 1, `${type} for ${objectId}`);
-  await deliveriesSettled(server.dbFile);
-  return matching();
-}
-
-const post = (path: string, fields: Record<string, string>, cookie: string) => postForm(`${server.url}${path}`, fields, { cookie });
+const post = (path: string, fields: Record<string, string>, cookie: string) => postForm(`${world.server.url}${path}`, fields, { cookie });
 
 describe("portal actions fire webhooks", () => {
   it("two concurrent cancel posts: one cancellation, one subscription.cancellation_scheduled with the customer as actor", async () => {
     const { customerId, portalSessionId, cookie } = await customerWithSession();
-    const sub = (await api.post("/subscriptions", { customer_id: customerId, product_id: productId })).body;
+    const sub = (await world.api.post("/subscriptions", { customer_id: customerId, product_id: world.productId })).body;
     const form = { when: "at_period_end", reason: "too_expensive", feedback: "Budget cuts" };
     const results = await Promise.all([post(`/portal/subscriptions/${sub.id}/cancel`, form, cookie), post(`/portal/subscriptions/${sub.id}/cancel`, form, cookie)]);
     for (const r of results) expect([200, 303]).toContain(r.status);
     const events = await eventsFor(sub.id, "subscription.cancellation_scheduled");
     expect(events).toHaveLength(1);
-    const apiView = (await api.get(`/subscriptions/${sub.id}`)).body;
+    const apiView = (await world.api.get(`/subscriptions/${sub.id}`)).body;
     expect(apiView).toMatchObject({ cancel_at_period_end: true, cancel_reason: "too_expensive", cancel_feedback: "Budget cuts" });
     expect(events[0].data.object).toEqual(apiView);
     expect(events[0].actor).toEqual({ type: "customer", customer_id: customerId, portal_session_id: portalSessionId });
@@ -83,8 +51,8 @@ describe("portal actions fire webhooks", () => {
 
   it("deactivating a license instance: one license_key.instance_deactivated", async () => {
     const { customerId, cookie } = await customerWithSession();
-    const key = (await api.post("/license-keys", { customer_id: customerId, activations_limit: 2 })).body;
-    const instance = (await request(`${server.url}/api/v1/licenses/activate`, {
+    const key = (await world.api.post("/license-keys", { customer_id: customerId, activations_limit: 2 })).body;
+    const instance = (await request(`${world.server.url}/api/v1/licenses/activate`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ license_key: key.key, name: "Laptop" }),

@@ -2,6 +2,9 @@ import Database from "better-sqlite3";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, expect } from "vitest";
+import { apiClient } from "../setup/api";
+import { createMerchant, startServer } from "../setup/server";
 import { waitUntil } from "../setup/wait";
 
 export type Received = {
@@ -82,6 +85,7 @@ export async function startReceiver() {
 
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
+
 /** Verifies one received request with the reference library; returns the parsed event. */
 export function verify(secret: string, r: Received): any {
   return new Webhook(secret).verify(r.body, r.headers);
@@ -109,4 +113,53 @@ export async function deliveriesSettled(dbFile: string, endpointIds?: string[]) 
   await waitUntil(`the webhook queue to settle${endpointIds ? ` for ${endpointIds.join(", ")}` : ""}`, () =>
     readDb(dbFile, (db) => (db.prepare(`select count(*) as n from webhook_deliveries where status = 'pending'${filter}`).get(...(endpointIds ?? [])) as { n: number }).n === 0),
   );
+}
+
+/**
+ * The event tests' world, one per test file (started before its first test, stopped after its
+ * last): a server and a receiver, a merchant whose one endpoint (every event, at the receiver's
+ * /events) signs with `secret`, and a monthly product to subscribe to.
+ */
+export function eventWorldPerFile(merchantName: string) {
+  const world = {} as Awaited<ReturnType<typeof startEventWorld>>;
+  beforeAll(async () => {
+    Object.assign(world, await startEventWorld(merchantName));
+  });
+  afterAll(async () => {
+    await world.server?.stop();
+    await world.receiver?.close();
+  });
+  return world;
+}
+
+async function startEventWorld(merchantName: string) {
+  const server = await startServer();
+  const receiver = await startReceiver();
+  const api = apiClient(server.url, createMerchant(server.dbFile, merchantName).apiKey);
+  const endpoint = await api.post("/webhook-endpoints", { url: receiver.url("/events") });
+  expect(endpoint.status).toBe(201);
+  const secret: string = endpoint.body.secret;
+  const product = await api.post("/products", { name: "Pro", type: "subscription", price: 1500, currency: "usd", interval: "month" });
+  expect(product.status).toBe(201);
+  return {
+    server,
+    receiver,
+    api,
+    productId: product.body.id as string,
+    /**
+     * Verified events about `objectId` (of `type`, when given), once `atLeast` have arrived and the
+     * server's queue has settled: every event the calls so far emitted (in their own
+     * transactions) has then been sent and answered.
+     */
+    async eventsFor(objectId: string, opts: { type?: string; atLeast?: number } = {}) {
+      const matching = () =>
+        receiver
+          .on("/events")
+          .map((r) => verify(secret, r))
+          .filter((e) => e.data.object.id === objectId && (!opts.type || e.type === opts.type));
+      await receiver.waitFor(() => matching().length >= (opts.atLeast ?? 1), `${opts.type ?? "events"} for ${objectId}`);
+      await deliveriesSettled(server.dbFile);
+      return matching();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type BrowserContext, type Page } from "@playwright/test";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -78,51 +78,23 @@ export async function startPortalWorld() {
 
   const pay = (body: Record<string, unknown>) => ok<Payment>(api.post("/payments", body));
   const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+  /** A payment of 김민지's, `daysAgo` days old, of one line: succeeded unless `extra` says otherwise. */
+  const minjiPaid = (daysAgo: number, currency: string, item: Record<string, unknown>, extra: Record<string, unknown>) =>
+    pay({ customer_id: minji.id, status: "succeeded", currency, items: [item], created_at: days(daysAgo), ...extra });
+  const visa = { type: "card", brand: "visa", last4: "4242" };
+  const proMonth = { description: "Pro plan (monthly)", quantity: 1, unit_amount: 1900 };
   const payments = {
-    krwRefunded: await pay({
-      customer_id: minji.id,
-      status: "succeeded",
-      currency: "krw",
-      items: [{ description: "팀 요금제 (연간)", quantity: 1, unit_amount: 99000, tax_rate_bps: 1000 }],
-      payment_method: { type: "card", brand: "visa", last4: "4242" },
-      created_at: days(40),
-    }),
-    usdFailed: await pay({
-      customer_id: minji.id,
+    krwRefunded: await minjiPaid(40, "krw", { description: "팀 요금제 (연간)", quantity: 1, unit_amount: 99000, tax_rate_bps: 1000 }, { payment_method: visa }),
+    usdFailed: await minjiPaid(31, "usd", proMonth, {
       status: "failed",
-      currency: "usd",
-      items: [{ description: "Pro plan (monthly)", quantity: 1, unit_amount: 1900 }],
       payment_method: { type: "card", brand: "mastercard", last4: "5454" },
       failure_reason: "card_declined",
-      created_at: days(31),
     }),
-    usdFullyRefunded: await pay({
-      customer_id: minji.id,
-      status: "succeeded",
-      currency: "usd",
-      items: [{ description: "Acme Desktop", quantity: 1, unit_amount: 4900 }],
-      payment_method: { type: "wallet" },
-      created_at: days(20),
-    }),
+    usdFullyRefunded: await minjiPaid(20, "usd", { description: "Acme Desktop", quantity: 1, unit_amount: 4900 }, { payment_method: { type: "wallet" } }),
     /** The invoice the download journey opens: 2 × ₩33,000 + 10% tax = ₩72,600. */
-    krwPaid: await pay({
-      customer_id: minji.id,
-      status: "succeeded",
-      currency: "krw",
-      items: [{ description: "추가 좌석", quantity: 2, unit_amount: 33000, tax_rate_bps: 1000 }],
-      payment_method: { type: "card", brand: "visa", last4: "4242" },
-      created_at: days(3),
-    }),
-    usdPaid: await pay({
-      customer_id: minji.id,
-      status: "succeeded",
-      currency: "usd",
-      subscription_id: subs.pro.id,
-      items: [{ description: "Pro plan (monthly)", quantity: 1, unit_amount: 1900 }],
-      payment_method: { type: "card", brand: "visa", last4: "4242" },
-      created_at: days(1),
-    }),
-    sam: await pay({ customer_id: sam.id, status: "succeeded", currency: "usd", items: [{ description: "Pro plan (monthly)", quantity: 1, unit_amount: 1900 }] }),
+    krwPaid: await minjiPaid(3, "krw", { description: "추가 좌석", quantity: 2, unit_amount: 33000, tax_rate_bps: 1000 }, { payment_method: visa }),
+    usdPaid: await minjiPaid(1, "usd", proMonth, { subscription_id: subs.pro.id, payment_method: visa }),
+    sam: await pay({ customer_id: sam.id, status: "succeeded", currency: "usd", items: [proMonth] }),
   };
   await ok(api.post(`/payments/${payments.krwRefunded.id}/refunds`, { amount: 20000, reason: "Unused seats" }));
   await ok(api.post(`/payments/${payments.usdFullyRefunded.id}/refunds`, {}));
@@ -195,6 +167,21 @@ export async function startPortalWorld() {
 }
 
 export type PortalWorld = Awaited<ReturnType<typeof startPortalWorld>>;
+
+/**
+ * The spec file's world: started before its first test and stopped after its last (one server per
+ * file). The object is filled in before the first test runs.
+ */
+export function portalWorldPerFile(): PortalWorld {
+  const world = {} as PortalWorld;
+  test.beforeAll(async () => {
+    Object.assign(world, await startPortalWorld());
+  });
+  test.afterAll(async () => {
+    await world.stop?.();
+  });
+  return world;
+}
 
 /** Contexts made by noJsContext: their pages never hydrate. */
 const withoutJs = new WeakSet<BrowserContext>();

@@ -1,17 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectNoSeriousAxeViolations, hydrated, noJsContext, pdfText, screenshot, startPortalWorld, WIDTHS, type PortalWorld } from "./fixtures";
+import { expectNoSeriousAxeViolations, hydrated, noJsContext, pdfText, portalWorldPerFile, screenshot, WIDTHS } from "./fixtures";
 
 // The customer's tasks in a phone-sized Chromium against the real built server: invoice download,
 // cancel and resume (JavaScript on and off), license deactivation, profile with phone validation,
 // email change through the mail a real SMTP server captured, and what the server refuses.
-let world: PortalWorld;
-
-test.beforeAll(async () => {
-  world = await startPortalWorld();
-});
-test.afterAll(async () => {
-  await world?.stop();
-});
+const world = portalWorldPerFile();
 test.use({ viewport: WIDTHS.phone });
 
 const subscription = async (id: string) => (await world.api.get(`/subscriptions/${id}`)).body as { status: string; cancel_at_period_end: boolean; cancel_reason: string | null; cancel_feedback: string | null };

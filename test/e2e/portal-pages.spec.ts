@@ -6,8 +6,8 @@ import {
   expectNoHorizontalOverflow,
   expectNoSeriousAxeViolations,
   hydrated,
+  portalWorldPerFile,
   screenshot,
-  startPortalWorld,
   WIDTHS,
   type PortalWorld,
   type WidthName,
@@ -16,14 +16,7 @@ import {
 // Every portal page at a phone and a desktop width, as the Korean customer in the English UI:
 // a full-page screenshot (test-results/screenshots/<page>-<width>.png), an axe-core scan and an
 // overflow check. The Korean UI, the language switcher and a flow deep link follow.
-let world: PortalWorld;
-
-test.beforeAll(async () => {
-  world = await startPortalWorld();
-});
-test.afterAll(async () => {
-  await world?.stop();
-});
+const world = portalWorldPerFile();
 
 const PAGES: { name: string; path: (w: PortalWorld) => string; testId: string; heading: string | RegExp }[] = [
   { name: "overview", path: () => "/portal", testId: "page-overview", heading: "Hello, 김민지" },

@@ -4,24 +4,16 @@ import {
   expectNoSeriousAxeViolations,
   hydrated,
   noJsContext,
+  portalWorldPerFile,
   screenshot,
-  startPortalWorld,
   WIDTHS,
-  type PortalWorld,
   type WidthName,
 } from "./fixtures";
 
 // The usage page (PRODUCT.md "Usage"): one meter per entitlement with ARIA meter values, the
 // limit marked in words, when it resets; English and Korean at a phone and a desktop width with
 // axe; the `usage` portal setting.
-let world: PortalWorld;
-
-test.beforeAll(async () => {
-  world = await startPortalWorld();
-});
-test.afterAll(async () => {
-  await world?.stop();
-});
+const world = portalWorldPerFile();
 
 const STRINGS = {
   en: {

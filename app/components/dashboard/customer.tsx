@@ -1,8 +1,8 @@
 import { Form, NavLink, useLocation } from "@remix-run/react";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { CopyButton } from "~/components/copy-button";
-import { ErrorSummary, ErrorText, Field, PageHeader, SubmitButton, Time, useHydrated, type FieldErrors } from "./ui";
+import { ActionButton, ErrorSummary, ErrorText, Field, FormDisclosure, PageHeader, SubmitButton, Time, TitledSection, useHydrated, type FieldErrors } from "./ui";
 
 export type CustomerView = {
   id: string;
@@ -28,10 +28,18 @@ export type CustomerView = {
 
 type Acted = { errors?: FieldErrors | null; values?: Record<string, string>; rows?: [string, string][]; form?: string } | undefined;
 
-/** The form posts back to the tab it is on, so the answer lands there. */
-function BackField() {
+/**
+ * A card's facts edited in place: the form opens again when its answer had errors, and posts back
+ * the tab it is on (`back`), so the answer lands there.
+ */
+function CardEditForm(props: { intent: string; label: string; testId: string; formTestId: string; errors: FieldErrors | undefined; submit?: { label: string; testId: string }; children: ReactNode }) {
   const location = useLocation();
-  return <input type="hidden" name="back" value={location.pathname} />;
+  const submit = props.submit && { ...props.submit, name: "intent", value: props.intent };
+  return (
+    <FormDisclosure kind="edit" label={props.label} testId={props.testId} open={Boolean(props.errors)} formTestId={props.formTestId} fields={{ intent: props.intent, back: location.pathname }} submit={submit}>
+      {props.children}
+    </FormDisclosure>
+  );
 }
 
 export function CustomerHeader({ customer }: { customer: CustomerView }) {
@@ -56,48 +64,40 @@ export function CustomerActions({ customer, can, acted }: { customer: CustomerVi
     <section className="customer-actions" aria-label={t("dash.customer.actions")}>
       {can.write ? (
         <>
-          <Form method="post" action={`/dashboard/customers/${customer.id}/invite`} className="inline-form">
-            <input type="hidden" name="redirect_to" value={location.pathname} />
-            <SubmitButton variant="secondary" small testId="invite-customer" pendingWhen={["redirect_to", location.pathname]}>
-              {t("dash.customer.invite")}
-            </SubmitButton>
-          </Form>
+          <ActionButton
+            action={`/dashboard/customers/${customer.id}/invite`}
+            fields={{ redirect_to: location.pathname }}
+            label={t("dash.customer.invite")}
+            testId="invite-customer"
+            pendingWhen={["redirect_to", location.pathname]}
+          />
           <Form method="post" action={`/dashboard/customers/${customer.id}/view-as`} className="inline-form" reloadDocument>
             <button type="submit" className="button secondary small" data-testid="view-as-customer">
               {t("dash.customer.viewAs")}
             </button>
           </Form>
-          <Form method="post" className="inline-form">
-            <input type="hidden" name="intent" value="portal_link" />
-            <SubmitButton variant="secondary" small testId="portal-link-create" name="intent" value="portal_link">
-              {t("dash.customer.portalLink")}
-            </SubmitButton>
-          </Form>
+          <ActionButton fields={{ intent: "portal_link" }} label={t("dash.customer.portalLink")} testId="portal-link-create" pendingWhen={["intent", "portal_link"]} />
         </>
       ) : null}
       {can.delete ? (
-        <details className="danger-zone" open={deleteErrors ? true : undefined}>
-          <summary className="button danger small" data-testid="delete-customer">
-            {t("dash.customer.delete")}
-          </summary>
-          <Form method="post" className="form card" noValidate>
-            <input type="hidden" name="intent" value="delete" />
-            <p>{t("dash.customer.deleteBody")}</p>
-            <ErrorSummary errors={deleteErrors} />
-            <Field
-              name="confirm_email"
-              label={t("dash.customer.deleteConfirm", { email: customer.email ?? customer.id })}
-              errors={deleteErrors}
-              idPrefix="delete"
-              autoComplete="off"
-            />
-            <div>
-              <SubmitButton variant="danger" testId="delete-customer-confirm" name="intent" value="delete">
-                {t("dash.customer.deleteSubmit")}
-              </SubmitButton>
-            </div>
-          </Form>
-        </details>
+        <FormDisclosure
+          kind="danger"
+          label={t("dash.customer.delete")}
+          testId="delete-customer"
+          open={Boolean(deleteErrors)}
+          fields={{ intent: "delete" }}
+          submit={{ label: t("dash.customer.deleteSubmit"), variant: "danger", testId: "delete-customer-confirm", name: "intent", value: "delete" }}
+        >
+          <p>{t("dash.customer.deleteBody")}</p>
+          <ErrorSummary errors={deleteErrors} />
+          <Field
+            name="confirm_email"
+            label={t("dash.customer.deleteConfirm", { email: customer.email ?? customer.id })}
+            errors={deleteErrors}
+            idPrefix="delete"
+            autoComplete="off"
+          />
+        </FormDisclosure>
       ) : null}
     </section>
   );
@@ -110,10 +110,7 @@ export function AboutCard({ customer: c, canEdit, acted }: { customer: CustomerV
   const a = c.billingAddress;
   const value = (name: string, current: string | null | undefined) => (v ? v[name] : (current ?? ""));
   return (
-    <section className="card" aria-labelledby="about-title" data-testid="customer-about">
-      <h2 id="about-title" className="section-title">
-        {t("dash.customer.about")}
-      </h2>
+    <TitledSection id="about" title={t("dash.customer.about")} className="card" testId="customer-about">
       <dl className="facts">
         <dt>{t("dash.customer.fields.name")}</dt>
         <dd data-testid="about-name">{c.name ?? "—"}</dd>
@@ -157,24 +154,12 @@ export function AboutCard({ customer: c, canEdit, acted }: { customer: CustomerV
         </dd>
       </dl>
       {canEdit ? (
-        <details className="edit" open={errors ? true : undefined}>
-          <summary className="button secondary small" data-testid="edit-customer">
-            {t("dash.customer.edit")}
-          </summary>
-          <Form method="post" className="form" noValidate data-testid="edit-form">
-            <input type="hidden" name="intent" value="update" />
-            <BackField />
-            <ErrorSummary errors={errors} />
-            <CustomerFields errors={errors} value={(n, cur) => value(n, cur)} current={c} />
-            <div>
-              <SubmitButton testId="save-customer" name="intent" value="update">
-                {t("dash.ui.save")}
-              </SubmitButton>
-            </div>
-          </Form>
-        </details>
+        <CardEditForm intent="update" label={t("dash.customer.edit")} testId="edit-customer" formTestId="edit-form" errors={errors} submit={{ label: t("dash.ui.save"), testId: "save-customer" }}>
+          <ErrorSummary errors={errors} />
+          <CustomerFields errors={errors} value={(n, cur) => value(n, cur)} current={c} />
+        </CardEditForm>
       ) : null}
-    </section>
+    </TitledSection>
   );
 }
 
@@ -253,11 +238,7 @@ export function MetadataCard({ metadata, canEdit, acted }: { metadata: Record<st
   const [extra, setExtra] = useState(2);
   const errors = acted?.errors ?? undefined;
   return (
-    <section className="card" aria-labelledby="metadata-title" data-testid="customer-metadata">
-      <h2 id="metadata-title" className="section-title">
-        {t("dash.customer.metadata")}
-      </h2>
-      {entries.length === 0 ? <p className="muted">{t("dash.customer.noMetadata")}</p> : null}
+    <TitledSection id="metadata" title={t("dash.customer.metadata")} empty={entries.length === 0 ? t("dash.customer.noMetadata") : null} className="card" testId="customer-metadata">
       <dl className="facts compact" data-testid="metadata-list">
         {entries.map(([k, val]) => (
           <div key={k} className="contents">
@@ -269,49 +250,42 @@ export function MetadataCard({ metadata, canEdit, acted }: { metadata: Record<st
         ))}
       </dl>
       {canEdit ? (
-        <details className="edit" open={errors ? true : undefined}>
-          <summary className="button secondary small" data-testid="edit-metadata">
-            {t("dash.customer.editMetadata")}
-          </summary>
-          <Form method="post" className="form" noValidate data-testid="metadata-form">
-            <input type="hidden" name="intent" value="metadata" />
-            <BackField />
-            <ErrorText id="metadata-error" error={errors?.metadata ?? errors?.form} testId="error-metadata" />
-            <p className="hint">{t("dash.customer.metadataHint")}</p>
-            <table className="meta-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("dash.customer.metaKey")}</th>
-                  <th scope="col">{t("dash.customer.metaValue")}</th>
+        <CardEditForm intent="metadata" label={t("dash.customer.editMetadata")} testId="edit-metadata" formTestId="metadata-form" errors={errors}>
+          <ErrorText id="metadata-error" error={errors?.metadata ?? errors?.form} testId="error-metadata" />
+          <p className="hint">{t("dash.customer.metadataHint")}</p>
+          <table className="meta-table">
+            <thead>
+              <tr>
+                <th scope="col">{t("dash.customer.metaKey")}</th>
+                <th scope="col">{t("dash.customer.metaValue")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...startRows, ...Array.from({ length: extra }, () => ["", ""] as [string, string])].map(([k, val], i) => (
+                <tr key={`${i}-${k}`}>
+                  <td>
+                    <input name="meta_key" defaultValue={k} aria-label={t("dash.customer.metaKeyRow", { n: i + 1 })} maxLength={40} data-testid={`meta-key-${i}`} />
+                  </td>
+                  <td>
+                    <input name="meta_value" defaultValue={val} aria-label={t("dash.customer.metaValueRow", { n: i + 1 })} maxLength={500} data-testid={`meta-value-${i}`} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {[...startRows, ...Array.from({ length: extra }, () => ["", ""] as [string, string])].map(([k, val], i) => (
-                  <tr key={`${i}-${k}`}>
-                    <td>
-                      <input name="meta_key" defaultValue={k} aria-label={t("dash.customer.metaKeyRow", { n: i + 1 })} maxLength={40} data-testid={`meta-key-${i}`} />
-                    </td>
-                    <td>
-                      <input name="meta_value" defaultValue={val} aria-label={t("dash.customer.metaValueRow", { n: i + 1 })} maxLength={500} data-testid={`meta-value-${i}`} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <div className="row-actions">
-              {hydrated ? (
-                <button type="button" className="button secondary small" onClick={() => setExtra((n) => n + 1)} data-testid="meta-add-row">
-                  {t("dash.customer.metaAdd")}
-                </button>
-              ) : null}
-              <SubmitButton testId="save-metadata" name="intent" value="metadata">
-                {t("dash.customer.saveMetadata")}
-              </SubmitButton>
-            </div>
-          </Form>
-        </details>
+              ))}
+            </tbody>
+          </table>
+          <div className="row-actions">
+            {hydrated ? (
+              <button type="button" className="button secondary small" onClick={() => setExtra((n) => n + 1)} data-testid="meta-add-row">
+                {t("dash.customer.metaAdd")}
+              </button>
+            ) : null}
+            <SubmitButton testId="save-metadata" name="intent" value="metadata">
+              {t("dash.customer.saveMetadata")}
+            </SubmitButton>
+          </div>
+        </CardEditForm>
       ) : null}
-    </section>
+    </TitledSection>
   );
 }
 
@@ -325,10 +299,7 @@ export function BillingOverview({ overview }: { overview: OverviewData }) {
   const { t } = useTranslation();
   if (!overview) return null;
   return (
-    <section className="card" aria-labelledby="billing-title" data-testid="billing-overview">
-      <h2 id="billing-title" className="section-title">
-        {t("dash.customer.billing")}
-      </h2>
+    <TitledSection id="billing" title={t("dash.customer.billing")} className="card" testId="billing-overview">
       <p className="muted small">
         {t("dash.customer.subscriptionCounts", { active: overview.activeSubscriptions, pastDue: overview.pastDueSubscriptions })}
       </p>
@@ -349,7 +320,7 @@ export function BillingOverview({ overview }: { overview: OverviewData }) {
           </dd>
         </dl>
       ))}
-    </section>
+    </TitledSection>
   );
 }
 
@@ -376,5 +347,17 @@ export function CustomerTabs({ id }: { id: string }) {
         })}
       </ul>
     </nav>
+  );
+}
+
+export type CustomerTab = (typeof CUSTOMER_TABS)[number];
+
+/** A tab's panel under the customer: headed by the tab's name, with what it says when it is empty. */
+export function CustomerTabPanel({ tab, empty, children }: { tab: CustomerTab; empty?: string | null; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <TitledSection id={tab} title={t(`dash.customer.tabs.${tab}`)} empty={empty} testId={`tab-panel-${tab}`}>
+      {children}
+    </TitledSection>
   );
 }

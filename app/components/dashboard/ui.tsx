@@ -3,6 +3,7 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { CopyButton } from "~/components/copy-button";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/utils/password-rules";
 
 export type FieldError = { key: string; values?: Record<string, string | number> };
 export type FieldErrors = Record<string, FieldError | undefined>;
@@ -72,6 +73,23 @@ export function Field(props: {
   );
 }
 
+/** A new password, with the length rule as its hint (the rule the server checks). */
+export function NewPasswordField({ name, label, errors, idPrefix, required }: { name: string; label: string; errors?: FieldErrors; idPrefix?: string; required?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Field
+      name={name}
+      type="password"
+      label={label}
+      hint={t("dash.password.rules", { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH })}
+      autoComplete="new-password"
+      errors={errors}
+      idPrefix={idPrefix}
+      required={required}
+    />
+  );
+}
+
 /** The form-level error (a rule that is not about one field), announced when it appears. */
 export function FormError({ errors }: { errors?: FieldErrors }) {
   const { t } = useTranslation();
@@ -127,6 +145,87 @@ export function SubmitButton(props: {
   );
 }
 
+type SubmitProps = Omit<Parameters<typeof SubmitButton>[0], "children">;
+
+/** Hidden inputs: what a form posts besides what the person types (intent, the row's id). */
+export function HiddenFields({ fields }: { fields: Record<string, string> }) {
+  return (
+    <>
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+    </>
+  );
+}
+
+/** The end of a form: its one submit button (a block of its own under the fields). */
+export function FormSubmit({ label, ...submit }: SubmitProps & { label: string }) {
+  return (
+    <div>
+      <SubmitButton {...submit}>{label}</SubmitButton>
+    </div>
+  );
+}
+
+/** One small button that posts a few hidden fields (resume, deactivate, resend, invite). */
+export function ActionButton(props: { fields: Record<string, string>; label: string; testId: string; variant?: SubmitProps["variant"]; pendingWhen?: [string, string]; action?: string }) {
+  return (
+    <Form method="post" action={props.action} className="inline-form">
+      <HiddenFields fields={props.fields} />
+      <SubmitButton variant={props.variant ?? "secondary"} small testId={props.testId} pendingWhen={props.pendingWhen}>
+        {props.label}
+      </SubmitButton>
+    </Form>
+  );
+}
+
+// Where a folded form stands, and so how it looks: beside a row, under a tab's list, in place
+// of a card's facts, as a danger zone, or as a table tool's popover (which keeps the browser's
+// own checks: its fields say `required`).
+const DISCLOSURE_KINDS = {
+  row: { details: "row-form", form: "form", variant: "secondary", noValidate: true },
+  section: { details: "card section", form: "form", variant: "secondary", noValidate: true },
+  edit: { details: "edit", form: "form", variant: "secondary", noValidate: true },
+  danger: { details: "danger-zone", form: "form card", variant: "danger", noValidate: true },
+  tool: { details: "column-chooser", form: "card form", variant: "secondary", noValidate: false },
+} as const;
+
+/**
+ * A form folded behind a small button (a native <details>: it works without JavaScript). It opens
+ * by itself when the last answer was about it, so its errors and what was typed are in view.
+ * `unavailable` says why there is no form (shown instead of it).
+ */
+export function FormDisclosure(props: {
+  kind?: keyof typeof DISCLOSURE_KINDS;
+  label: string;
+  testId: string;
+  fields: Record<string, string>;
+  open?: boolean;
+  variant?: "secondary" | "danger";
+  formTestId?: string;
+  submit?: SubmitProps & { label: string };
+  unavailable?: string;
+  children?: ReactNode;
+}) {
+  const kind = DISCLOSURE_KINDS[props.kind ?? "row"];
+  return (
+    <details className={kind.details} open={props.open ? true : undefined}>
+      <summary className={`button ${props.variant ?? kind.variant} small`} data-testid={props.testId}>
+        {props.label}
+      </summary>
+      {props.unavailable ? (
+        <p className="muted">{props.unavailable}</p>
+      ) : (
+        <Form method="post" className={kind.form} noValidate={kind.noValidate} data-testid={props.formTestId}>
+          <HiddenFields fields={props.fields} />
+          {props.children}
+          {props.submit ? <FormSubmit {...props.submit} /> : null}
+        </Form>
+      )}
+    </details>
+  );
+}
+
 /**
  * A destructive action. Without JavaScript it is a plain form whose button says exactly what it
  * does; with JavaScript the button opens a Radix dialog (focus trap, Esc, labelled) that asks
@@ -144,17 +243,7 @@ export function ConfirmAction(props: {
   const { t } = useTranslation();
   const hydrated = useHydrated();
   const [open, setOpen] = useState(false);
-  const hidden = Object.entries(props.fields).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />);
-  if (!hydrated) {
-    return (
-      <Form method="post" className="inline-form">
-        {hidden}
-        <SubmitButton variant={props.variant ?? "danger"} small testId={props.testId}>
-          {props.label}
-        </SubmitButton>
-      </Form>
-    );
-  }
+  if (!hydrated) return <ActionButton fields={props.fields} label={props.label} testId={props.testId} variant={props.variant ?? "danger"} />;
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
       <Dialog.Trigger asChild>
@@ -168,7 +257,7 @@ export function ConfirmAction(props: {
           <Dialog.Title className="dialog-title">{props.title}</Dialog.Title>
           <Dialog.Description className="muted">{props.body}</Dialog.Description>
           <Form method="post" className="dialog-actions" onSubmit={() => setOpen(false)}>
-            {hidden}
+            <HiddenFields fields={props.fields} />
             <Dialog.Close asChild>
               <button type="button" className="button secondary">
                 {t("dash.ui.cancel")}
@@ -230,6 +319,112 @@ export function SecretOnce(props: { testId: string; title: string; body: string;
       </p>
       {props.children}
     </section>
+  );
+}
+
+/** A filter form's end: apply the filters, or go back to the whole list. */
+export function FilterActions({ label, clearTo, variant = "primary" }: { label: string; clearTo: string; variant?: "primary" | "secondary" }) {
+  const { t } = useTranslation();
+  return (
+    <div className="filter-actions">
+      <button type="submit" className={variant === "primary" ? "button" : "button secondary"} data-testid="apply-filters">
+        {label}
+      </button>
+      <Link to={clearTo}>{t("dash.audit.clear")}</Link>
+    </div>
+  );
+}
+
+/** A section headed by its title (which names it for screen readers), with what it says when empty. */
+export function TitledSection(props: { id: string; title: string; empty?: string | null; className?: string; testId?: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={`${props.id}-title`} className={props.className} data-testid={props.testId}>
+      <h2 id={`${props.id}-title`} className="section-title">
+        {props.title}
+      </h2>
+      {props.empty ? <p className="muted">{props.empty}</p> : null}
+      {props.children}
+    </section>
+  );
+}
+
+/**
+ * Objects as rows (keys, endpoints, a customer's payments…): each row's facts (`main`) and beside
+ * them what the staff member may do with it (`actions`: nothing rendered when it gives nothing).
+ */
+export function Rows<Item extends { id: string }>(props: {
+  items: readonly Item[];
+  /** The list's test id is `${testId}-list`, each row's `${testId}-${item.id}`. */
+  testId: string;
+  main: (item: Item) => ReactNode;
+  actions?: (item: Item) => ReactNode;
+  rowData?: (item: Item) => Record<`data-${string}`, string | boolean | undefined>;
+}) {
+  return (
+    <ul className="rows" data-testid={`${props.testId}-list`}>
+      {props.items.map((item) => {
+        const actions = props.actions?.(item);
+        return (
+          <li key={item.id} data-testid={`${props.testId}-${item.id}`} {...props.rowData?.(item)}>
+            <div className="row-main">{props.main(item)}</div>
+            {actions ? <div className="row-actions">{actions}</div> : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** One column of a StackTable: its name, its header (when more than the name) and each row's cell. */
+export type StackColumn<Row> = {
+  key: string;
+  label: string;
+  header?: ReactNode;
+  ariaSort?: "ascending" | "descending";
+  className?: string;
+  cellData?: Record<`data-${string}`, string>;
+  cell: (row: Row) => ReactNode;
+};
+
+/**
+ * A table that stacks on phones: every cell carries its column's name (data-label, shown beside
+ * it there, where the header row is hidden). Wide tables scroll in their own focusable region.
+ * A column given as `false` is left out (one the staff member may not use).
+ */
+export function StackTable<Row extends { id: string }>(props: {
+  label: string;
+  testId: string;
+  className?: string;
+  columns: (StackColumn<Row> | false)[];
+  rows: readonly Row[];
+  rowData?: (row: Row) => Record<`data-${string}`, string | undefined>;
+}) {
+  const columns = props.columns.filter((c): c is StackColumn<Row> => c !== false);
+  return (
+    <div className="table-wrap" role="region" aria-label={props.label} tabIndex={0}>
+      <table className={`table stack${props.className ? ` ${props.className}` : ""}`} data-testid={props.testId}>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.key} scope="col" aria-sort={c.ariaSort}>
+                {c.header ?? c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr key={row.id} {...props.rowData?.(row)}>
+              {columns.map((c) => (
+                <td key={c.key} data-label={c.label} className={c.className} {...c.cellData}>
+                  {c.cell(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
