@@ -252,6 +252,10 @@ export const en = {
     resetsOn: "Resets on {{date}}",
     noReset: "Does not reset",
     reached: "Limit reached",
+    off: "Not included",
+    period: "Current period {{start}} – {{end}}",
+    interval: { day: "Resets daily", week: "Resets weekly", month: "Resets monthly", year: "Resets yearly" },
+    allTime: "Does not reset: all usage counts",
   },
   profile: {
     title: "Profile",

@@ -252,6 +252,10 @@ export const ko: Catalogue = {
     resetsOn: "{{date}}에 초기화",
     noReset: "초기화되지 않음",
     reached: "한도 도달",
+    off: "포함되지 않음",
+    period: "현재 기간 {{start}} – {{end}}",
+    interval: { day: "매일 초기화", week: "매주 초기화", month: "매월 초기화", year: "매년 초기화" },
+    allTime: "초기화되지 않음: 모든 사용량 집계",
   },
   profile: {
     title: "프로필",

@@ -8,7 +8,7 @@ import { getProductNames } from "~/models/products.server";
 import { listSubscriptions } from "~/models/subscriptions.server";
 import { listLedgerEntries, listWallets } from "~/models/wallets.server";
 import { listEntitlements } from "~/models/entitlements.server";
-import type { UsageMeterView } from "~/components/usage-meters";
+import { usageMeterView, type UsageMeterView } from "~/billing/usage-meters";
 import { orPortalError } from "./errors.server";
 import { ADDRESS_FIELDS } from "./forms.server";
 import type { CustomerSession } from "./guards.server";
@@ -28,16 +28,6 @@ function buildDisplayFormat(locale: string) {
     date: (d: Date | null | undefined) => (d ? date.format(d) : null),
     dateTime: (d: Date | null | undefined) => (d ? dateTime.format(d) : null),
   };
-}
-
-const numberFormats = new Map<string, Intl.NumberFormat>();
-function numberFormat(locale: string) {
-  let format = numberFormats.get(locale);
-  if (!format) {
-    format = new Intl.NumberFormat(locale);
-    if (numberFormats.size < 100) numberFormats.set(locale, format);
-  }
-  return format;
 }
 
 /** Money and dates shown as the session's locale writes them (stored UTC, shown UTC). */
@@ -167,20 +157,7 @@ export function walletData(s: CustomerSession, startingAfter: string | undefined
 /** The usage meters of app/components/usage-meters.tsx, in the session's locale. */
 export function usageData(s: CustomerSession): { meters: UsageMeterView[] } {
   const f = displayFormat(s.uiLocale);
-  const number = numberFormat(s.uiLocale);
-  return {
-    meters: listEntitlements(scope(s)).map(({ entitlement: e, used, resetsAt }) => ({
-      feature: e.feature,
-      name: e.name ?? e.feature,
-      unit: e.unit,
-      used,
-      limit: e.limit,
-      usedLabel: number.format(used),
-      limitLabel: e.limit === null ? null : number.format(e.limit),
-      resetsOn: f.dateTime(resetsAt),
-      reached: e.limit !== null && used >= e.limit,
-    })),
-  };
+  return { meters: listEntitlements(scope(s)).map((state) => usageMeterView(state, s.uiLocale, (d) => f.dateTime(d)!)) };
 }
 
 /** An address as the profile form's inputs: `line1`, … or, with the `ship_` prefix, `ship_line1`, …. */
