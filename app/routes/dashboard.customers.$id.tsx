@@ -49,7 +49,7 @@ const INTENTS: Record<string, Permission> = {
 function backTo(form: FormData, id: string) {
   const base = `/dashboard/customers/${id}`;
   const back = formString(form, "back");
-  return back === base || /^\/dashboard\/customers\/[^/?#]+\/(payments|subscriptions|license-keys|wallet|activity)$/.test(back) && back.startsWith(`${base}/`) ? back : base;
+  return back === base || /^\/dashboard\/customers\/[^/?#]+\/(payments|subscriptions|license-keys|wallet|usage|activity)$/.test(back) && back.startsWith(`${base}/`) ? back : base;
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {

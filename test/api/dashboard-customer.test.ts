@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMerchant, startServer, startSmtpCapture, type MerchantFixture, type SmtpCapture, type TestServer } from "../setup/server";
-import { api, createStaff, get, post, queryDb, setClock, signIn, snapshotDb, testIdText, type StaffFixture } from "./dashboard-helpers";
+import { api, createStaff, get, post, queryDb, send, setClock, signIn, snapshotDb, testIdText, type StaffFixture } from "./dashboard-helpers";
 
 // The customer page through HTTP against the built server: every action goes through the API's
 // domain functions (same rules, same webhook events with the staff member as actor, the audit
@@ -62,7 +62,7 @@ describe("the page", () => {
     expect(testIdText(res.text, "about-name")).toBe("김민지");
     expect(testIdText(res.text, "about-email")).toBe("minji@example.com");
     expect(res.text).toContain('data-testid="tab-panel-payments"');
-    for (const tab of ["payments", "subscriptions", "license-keys", "wallet", "activity"]) {
+    for (const tab of ["payments", "subscriptions", "license-keys", "wallet", "usage", "activity"]) {
       const t = await get(page(`/${tab}`), cookie);
       expect(t.status, tab).toBe(200);
       expect(t.text).toContain(`data-testid="tab-panel-${tab}"`);
@@ -331,6 +331,125 @@ describe("activity", () => {
     expect(kinds).toContain("audit:wallet.credit");
     expect(kinds).toContain("link:email:api");
     expect(kinds).toContain("webhook:subscription.resumed");
+  });
+});
+
+describe("usage", () => {
+  // Dates as the dashboard writes them (UTC, the staff member's language).
+  const shown = (d: Date, locale: string) => `${new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(d)} UTC`;
+  const putEntitlement = (feature: string, body: Record<string, unknown>, key = merchant.apiKey, id = customerId) =>
+    send(url(`/api/v1/customers/${id}/entitlements/${feature}`), { method: "PUT", headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const usage = (feature: string, quantity: number) => api(server, merchant.apiKey).post(`/customers/${customerId}/usage`, { feature, quantity });
+  let periodStart: Date;
+  let periodEnd: Date;
+
+  beforeAll(async () => {
+    // The clock stands still so the current period cannot roll over between the API's answers
+    // and the page: a monthly entitlement anchored on the 1st of this month, 00:00 UTC.
+    const at = await server.freezeClock();
+    const today = new Date(at);
+    periodStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1));
+    periodEnd = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1));
+  });
+  afterAll(async () => {
+    await setClock(server, 0);
+  });
+
+  it("a customer without entitlements sees an empty state, and the tab is in the customer's navigation", async () => {
+    const res = await get(page("/usage"), cookie);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data-testid="tab-panel-usage"');
+    expect(res.text).toContain('data-testid="tab-usage"');
+    expect(testIdText(res.text, "usage-empty")).toBe("No entitlements yet. They are set with PUT /api/v1/customers/{id}/entitlements/{feature}.");
+    expect(res.text).not.toContain('role="meter"');
+  });
+
+  it("shows the API's figures as meters after POST /customers/{id}/usage: used of limit, period start and end, interval; unlimited and switched-off features in words", async () => {
+    for (const [feature, body] of [
+      ["api.calls", { name: "API calls", limit: 10_000, unit: "calls", reset_interval: "month", reset_anchor: periodStart.toISOString() }],
+      ["seats", { name: "Team seats", limit: 5, unit: "seats" }],
+      ["storage", { name: "Storage", limit: null, unit: "GB", reset_interval: "month", reset_anchor: periodStart.toISOString() }],
+      ["sso", { name: "Single sign-on", limit: 0 }],
+    ] as const) {
+      expect((await putEntitlement(feature, body)).status, feature).toBe(200);
+    }
+    for (const [feature, quantity] of [["api.calls", 6000], ["api.calls", 420], ["seats", 5], ["storage", 12]] as const) {
+      expect((await usage(feature, quantity)).status).toBe(201);
+    }
+    const res = await get(page("/usage"), cookie);
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain('data-testid="usage-empty"');
+
+    // The figures the API reports, on the page.
+    const listed = (await api(server, merchant.apiKey).get(`/customers/${customerId}/entitlements`)).body.data as { feature: string; used: number; limit: number | null; resets_at: string | null }[];
+    expect(listed.map((e) => [e.feature, e.used, e.limit])).toEqual([["api.calls", 6420, 10000], ["seats", 5, 5], ["sso", 0, 0], ["storage", 12, null]]);
+    expect(listed[0].resets_at).toBe(periodEnd.toISOString());
+
+    expect(testIdText(res.text, "usage-amounts-api.calls")).toBe("6,420 of 10,000 calls used");
+    const meter = /<div[^>]*role="meter"[^>]*data-testid="meter-api.calls"[^>]*>/.exec(res.text)?.[0] ?? "";
+    expect(meter).toContain('aria-valuenow="6420"');
+    expect(meter).toContain('aria-valuemax="10000"');
+    expect(meter).toContain('aria-valuemin="0"');
+    expect(testIdText(res.text, "usage-period-api.calls")).toBe(`Resets monthly · Current period ${shown(periodStart, "en")} – ${shown(periodEnd, "en")}`);
+
+    // At the limit: said in words; no reset: one period that has always run.
+    expect(res.text).toMatch(/data-testid="usage-seats" data-reached="true"/);
+    expect(testIdText(res.text, "usage-amounts-seats")).toBe("5 of 5 seats used");
+    expect(res.text).toMatch(/data-testid="usage-seats"[\s\S]*?Limit reached/);
+    expect(testIdText(res.text, "usage-period-seats")).toBe("Does not reset: all usage counts");
+
+    // Unlimited: a count, not a meter. A limit of 0 with nothing used: a switched-off feature.
+    expect(testIdText(res.text, "usage-amounts-storage")).toBe("12 GB used (unlimited)");
+    expect(res.text).not.toContain('data-testid="meter-storage"');
+    expect(testIdText(res.text, "usage-amounts-sso")).toBe("Not included");
+    expect(res.text).toMatch(/data-testid="usage-sso"[^>]*data-off="true"/);
+    expect(res.text).not.toContain('data-testid="meter-sso"');
+    expect(res.text.match(/role="meter"/g)).toHaveLength(2);
+  });
+
+  it("in Korean", async () => {
+    const res = await get(page("/usage"), cookie, { "Accept-Language": "ko-KR,ko;q=0.9" });
+    expect(res.status).toBe(200);
+    expect(testIdText(res.text, "tab-usage")).toBe("사용량");
+    expect(testIdText(res.text, "usage-amounts-api.calls")).toBe("10,000 calls 중 6,420 calls 사용");
+    expect(testIdText(res.text, "usage-period-api.calls")).toBe(`매월 초기화 · 현재 기간 ${shown(periodStart, "ko")} – ${shown(periodEnd, "ko")}`);
+    expect(testIdText(res.text, "usage-period-seats")).toBe("초기화되지 않음: 모든 사용량 집계");
+    expect(testIdText(res.text, "usage-amounts-storage")).toBe("12 GB 사용 (무제한)");
+    expect(testIdText(res.text, "usage-amounts-sso")).toBe("포함되지 않음");
+    expect(res.text).toContain("한도 도달");
+  });
+
+  it("is shown to staff even when the portal's usage page is switched off, and says so", async () => {
+    expect(testIdText((await get(page("/usage"), cookie)).text, "usage-hidden-in-portal")).toBeNull();
+    expect((await api(server, merchant.apiKey).patch("/portal-settings", { features: { usage: { enabled: false } } })).status).toBe(200);
+    try {
+      const res = await get(page("/usage"), cookie);
+      expect(res.status).toBe(200);
+      expect(testIdText(res.text, "usage-hidden-in-portal")).toBe("The portal's usage page is switched off, so the customer does not see these figures.");
+      expect(testIdText(res.text, "usage-amounts-api.calls")).toBe("6,420 of 10,000 calls used");
+    } finally {
+      expect((await api(server, merchant.apiKey).patch("/portal-settings", { features: { usage: { enabled: true } } })).status).toBe(200);
+    }
+  });
+
+  it("another merchant's customer (with entitlements of its own) and a missing one are 404", async () => {
+    expect((await putEntitlement("api.calls", { limit: 10 }, other.apiKey, otherCustomerId)).status).toBe(200);
+    for (const id of [otherCustomerId, "cus_doesnotexist00000000"]) {
+      const res = await get(url(`/dashboard/customers/${id}/usage`), cookie);
+      expect(res.status, id).toBe(404);
+      expect(res.text).toContain('data-testid="dash-error" data-status="404"');
+      expect(res.text).not.toContain('data-testid="usage-api.calls"');
+    }
+  });
+
+  it("every role reads it (each has customers:read: no role to refuse); without a session it is the sign-in redirect", async () => {
+    const viewer = createStaff(server, { merchant: merchant.slug, email: "usage-viewer@customer-shop.example", role: "viewer" });
+    const res = await get(page("/usage"), (await signIn(server, viewer.email, viewer.password)).cookie);
+    expect(res.status).toBe(200);
+    expect(testIdText(res.text, "usage-amounts-api.calls")).toBe("6,420 of 10,000 calls used");
+    const anonymous = await get(page("/usage"));
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.location).toBe(`/dashboard/sign-in?redirect_to=${encodeURIComponent(`/dashboard/customers/${customerId}/usage`)}`);
   });
 });
 

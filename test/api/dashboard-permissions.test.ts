@@ -61,6 +61,7 @@ const loaders: { path: () => string; allowed: Role[]; ok: number; page?: string;
   { path: () => `/dashboard/customers/${customerId}/subscriptions`, allowed: ALL, ok: 200, page: "tab-panel-subscriptions" },
   { path: () => `/dashboard/customers/${customerId}/license-keys`, allowed: ALL, ok: 200, page: "tab-panel-license-keys" },
   { path: () => `/dashboard/customers/${customerId}/wallet`, allowed: ALL, ok: 200, page: "tab-panel-wallet" },
+  { path: () => `/dashboard/customers/${customerId}/usage`, allowed: ALL, ok: 200, page: "tab-panel-usage" },
   { path: () => `/dashboard/customers/${customerId}/activity`, allowed: ALL, ok: 200, page: "tab-panel-activity" },
 ];
 

@@ -324,7 +324,7 @@ export function BillingOverview({ overview }: { overview: OverviewData }) {
   );
 }
 
-export const CUSTOMER_TABS = ["payments", "subscriptions", "license-keys", "wallet", "activity"] as const;
+export const CUSTOMER_TABS = ["payments", "subscriptions", "license-keys", "wallet", "usage", "activity"] as const;
 
 export function CustomerTabs({ id }: { id: string }) {
   const { t } = useTranslation();
