@@ -4,6 +4,7 @@ import { defaultCustomerSort, type CustomerFilter, type CustomerQuery, type Cust
 import { customerSummaries, type CustomerSummary } from "~/models/customer-summary.server";
 import { formatMoney, toMajorUnitString } from "~/billing/currency";
 import { DateBoundSchema } from "~/utils/fields";
+import { DEFAULT_COLUMNS, PAGE_SIZES, SORTS, SUBSCRIPTION_FILTERS, type TableState } from "./customer-table";
 import type { FieldErrors } from "./forms.server";
 
 /**
@@ -12,21 +13,7 @@ import type { FieldErrors } from "./forms.server";
  * the CSV export and the API agree on what matches.
  */
 
-export const PAGE_SIZES = [25, 50, 100] as const;
-export const SUBSCRIPTION_FILTERS = ["active", "past_due", "cancelling", "none"] as const;
-export const SORTS = ["-created_at", "created_at", "name", "-name", "email", "-email"] as const;
-export const DEFAULT_COLUMNS = ["name", "id", "email", "phone", "created_at"] as const;
-
-export type TableState = {
-  q: string;
-  created_gte: string;
-  created_lte: string;
-  subscription: string;
-  country: string;
-  metadata: [string, string][];
-  sort: string;
-  limit: number;
-};
+export { DEFAULT_COLUMNS, PAGE_SIZES, SORTS, stateQuery, SUBSCRIPTION_FILTERS, type TableState } from "./customer-table";
 
 const parseSort = (value: string): CustomerSort | null => {
   if (!(SORTS as readonly string[]).includes(value)) return null;
@@ -83,27 +70,6 @@ export function parseTableQuery(url: URL): { state: TableState; query: Omit<Cust
     after: p.get("after") || null,
     errors: Object.keys(errors).length > 0 ? errors : null,
   };
-}
-
-/** The query string of a state (for links, saved views and the export), without the cursor. */
-export function stateQuery(state: TableState, overrides: Partial<Record<string, string | null>> = {}): string {
-  const out = new URLSearchParams();
-  const set = (k: string, v: string | null | undefined) => {
-    if (v) out.set(k, v);
-  };
-  set("q", state.q);
-  set("created_gte", state.created_gte);
-  set("created_lte", state.created_lte);
-  set("subscription", state.subscription);
-  set("country", state.country);
-  for (const [k, v] of state.metadata) out.append(`metadata[${k}]`, v);
-  if (state.sort !== "-created_at") set("sort", state.sort);
-  if (state.limit !== 25) set("limit", String(state.limit));
-  for (const [k, v] of Object.entries(overrides)) {
-    out.delete(k);
-    set(k, v ?? null);
-  }
-  return out.toString();
 }
 
 export type TableColumn = (typeof DEFAULT_COLUMNS)[number] | CustomerOptionalColumn;

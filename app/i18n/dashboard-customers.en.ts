@@ -70,7 +70,9 @@ export const dashboardCustomersEn = {
     pageSize: "Rows per page",
     none: "No customers match.",
     actions: "Actions",
-    sortHint: "Sorted by {{sort}}.",
+    sortHint: "Sorted: {{sort}}.",
+    sortBy: "Sort by",
+    sorts: { "-created_at": "Newest first", created_at: "Oldest first", name: "Name, A to Z", "-name": "Name, Z to A", email: "Email, A to Z", "-email": "Email, Z to A" },
     csv: {
       name: "Name",
       id: "ID",

@@ -71,7 +71,9 @@ export const dashboardCustomersKo: DashboardCustomersCatalogue = {
     pageSize: "페이지당 행",
     none: "일치하는 고객이 없습니다.",
     actions: "작업",
-    sortHint: "{{sort}} 순으로 정렬됨.",
+    sortHint: "정렬: {{sort}}.",
+    sortBy: "정렬",
+    sorts: { "-created_at": "최근 생성순", created_at: "오래된 생성순", name: "이름 오름차순", "-name": "이름 내림차순", email: "이메일 오름차순", "-email": "이메일 내림차순" },
     csv: {
       name: "이름",
       id: "ID",

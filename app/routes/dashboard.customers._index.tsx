@@ -7,7 +7,8 @@ import { customerOptionalColumns } from "#db/schema/index";
 import { DashboardErrorView } from "~/components/dashboard/error-view";
 import { NewCustomerDialog } from "~/components/dashboard/new-customer";
 import { ActionButton, ErrorText, FilterActions, FormDisclosure, Notice, PageHeader, StackTable, useHydrated, type FieldErrors, type StackColumn } from "~/components/dashboard/ui";
-import { parseTableQuery, PAGE_SIZES, SORTS, stateQuery, SUBSCRIPTION_FILTERS, tableCells, visibleColumns, type TableColumn } from "~/dashboard/customer-table.server";
+import { PAGE_SIZES, SORTS, stateQuery, SUBSCRIPTION_FILTERS } from "~/dashboard/customer-table";
+import { parseTableQuery, tableCells, visibleColumns, type TableColumn } from "~/dashboard/customer-table.server";
 import { failureErrors, runAction } from "~/dashboard/customers.server";
 import { formString } from "~/dashboard/forms.server";
 import { dashboardError, NO_STORE, requireStaff, requireStaffAction } from "~/dashboard/guards.server";
@@ -181,7 +182,8 @@ export default function CustomersPage() {
         </nav>
       ) : null}
 
-      <Form method="get" className="filters table-filters" role="search" data-testid="customer-filters">
+      {/* Remounted when the URL's state changes (a header sort link, a saved view), so its fields show that state. */}
+      <Form key={data.query} method="get" className="filters table-filters" role="search" data-testid="customer-filters">
         <div className="field search-field">
           <label htmlFor="q">{t("dash.customers.search")}</label>
           <input ref={search} id="q" name="q" type="search" defaultValue={data.state.q} placeholder={t("dash.customers.searchPlaceholder")} aria-keyshortcuts="/" data-testid="search" maxLength={200} />
@@ -216,7 +218,17 @@ export default function CustomersPage() {
         {data.state.metadata.map(([k, v]) => (
           <input key={k} type="hidden" name={`metadata[${k}]`} value={v} />
         ))}
-        <input type="hidden" name="sort" value={data.state.sort} />
+        {/* The column headers sort too, but a phone's stacked table hides them: the select is there at every width. */}
+        <div className="field">
+          <label htmlFor="sort">{t("dash.customers.sortBy")}</label>
+          <select id="sort" name="sort" defaultValue={data.state.sort} data-testid="filter-sort">
+            {SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(`dash.customers.sorts.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
         <input type="hidden" name="limit" value={data.state.limit} />
         <FilterActions label={t("dash.customers.apply")} clearTo="/dashboard/customers" />
       </Form>
@@ -323,7 +335,7 @@ export default function CustomersPage() {
           </Link>
         ) : null}
       </nav>
-      <p className="muted small">{t("dash.customers.sortHint", { sort: SORTS.includes(data.state.sort as (typeof SORTS)[number]) ? data.state.sort : "-created_at" })}</p>
+      <p className="muted small">{t("dash.customers.sortHint", { sort: t(`dash.customers.sorts.${SORTS.includes(data.state.sort as (typeof SORTS)[number]) ? data.state.sort : "-created_at"}`) })}</p>
     </div>
   );
 }
