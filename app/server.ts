@@ -12,6 +12,8 @@ import { logger, redactPath } from "~/utils/logger.server";
 import { closeDatabase, sqlite } from "~/utils/db.server";
 import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler } from "~/server/remix-adapter.server";
+import { leanApiRouter } from "~/api/router.server";
+import { apiRoutes } from "~/api/routes/index";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
 import { bootstrap } from "~/dev/demo.server";
 import { sealSecretsAtRest } from "~/server/secrets-at-rest.server";
@@ -121,8 +123,11 @@ app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, n
 
 app.use(crossSiteGuard);
 
-// Bodies are read here, once, under the limit; the Remix adapter hands them on.
+// Bodies are read here, once, under the limit; the API router and the Remix adapter hand them on.
 app.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
+
+// /api/v1 from its route table, before Remix and without it (docs/decisions/008-lean-api-router.md).
+app.use(leanApiRouter({ routes: apiRoutes, origin: env.PUBLIC_URL }));
 
 app.all(
   "*",
