@@ -29,6 +29,8 @@ const mayRenderPage = (path: string) => !(path.startsWith("/api/") || path.start
 const buildDir = path.dirname(fileURLToPath(import.meta.url));
 const app = express();
 app.disable("x-powered-by");
+// Nothing reads req.query (the API parses its own URL, Remix its Request): no qs parse per request.
+app.set("query parser", false);
 // A hop count or the proxies' addresses, never `true` (env.server.ts): req.ip is then the
 // X-Forwarded-For entry our own proxy wrote, not one the client chose.
 app.set("trust proxy", env.TRUST_PROXY);
@@ -89,9 +91,12 @@ app.use(
 );
 app.use((req, res, next) => (res.locals.cspNonce ? pagePolicy : dataPolicy)(req, res, next));
 
+// Prepared at the first check, not at every one (a statement that no longer runs still throws).
+let healthQuery: { get(): unknown } | undefined;
 app.get("/healthz", (_req, res) => {
   try {
-    sqlite.prepare("select count(*) from merchants").get();
+    healthQuery ??= sqlite.prepare("select count(*) from merchants");
+    healthQuery.get();
     res.set("Cache-Control", "no-store").json({ status: "ok", database: "ok" });
   } catch (error) {
     logger.error({ err: error }, "health check failed");
