@@ -185,6 +185,11 @@ function steps(): Step[] {
   get("/api/v1/customers");
   get("/api/v1/customers?limit=1");
   get("/api/v1/customers?limit=1&starting_after={c2}");
+  for (const sort of ["name", "-name", "email", "-email", "created_at", "-created_at"]) {
+    get(`/api/v1/customers?sort=${sort}&limit=1`);
+    get(`/api/v1/customers?sort=${sort}&limit=1&starting_after={c1}`);
+  }
+  get("/api/v1/customers?limit=1&starting_after=cus_nope");
   get("/api/v1/customers?limit=0");
   get("/api/v1/customers?limit=abc");
   get("/api/v1/customers?limit=1&limit=2");
