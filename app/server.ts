@@ -12,6 +12,8 @@ import { logger, redactPath } from "~/utils/logger.server";
 import { closeDatabase, sqlite } from "~/utils/db.server";
 import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler } from "~/server/remix-adapter.server";
+import { leanApiRouter } from "~/api/router.server";
+import { apiRoutes } from "~/api/routes/index";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
 import { bootstrap } from "~/dev/demo.server";
 import { sealSecretsAtRest } from "~/server/secrets-at-rest.server";
@@ -27,6 +29,8 @@ const mayRenderPage = (path: string) => !(path.startsWith("/api/") || path.start
 const buildDir = path.dirname(fileURLToPath(import.meta.url));
 const app = express();
 app.disable("x-powered-by");
+// Nothing reads req.query (the API parses its own URL, Remix its Request): no qs parse per request.
+app.set("query parser", false);
 // A hop count or the proxies' addresses, never `true` (env.server.ts): req.ip is then the
 // X-Forwarded-For entry our own proxy wrote, not one the client chose.
 app.set("trust proxy", env.TRUST_PROXY);
@@ -87,9 +91,12 @@ app.use(
 );
 app.use((req, res, next) => (res.locals.cspNonce ? pagePolicy : dataPolicy)(req, res, next));
 
+// Prepared at the first check, not at every one (a statement that no longer runs still throws).
+let healthQuery: { get(): unknown } | undefined;
 app.get("/healthz", (_req, res) => {
   try {
-    sqlite.prepare("select count(*) from merchants").get();
+    healthQuery ??= sqlite.prepare("select count(*) from merchants");
+    healthQuery.get();
     res.set("Cache-Control", "no-store").json({ status: "ok", database: "ok" });
   } catch (error) {
     logger.error({ err: error }, "health check failed");
@@ -121,8 +128,11 @@ app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, n
 
 app.use(crossSiteGuard);
 
-// Bodies are read here, once, under the limit; the Remix adapter hands them on.
+// Bodies are read here, once, under the limit; the API router and the Remix adapter hand them on.
 app.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
+
+// /api/v1 from its route table, before Remix and without it (docs/decisions/008-lean-api-router.md).
+app.use(leanApiRouter({ routes: apiRoutes, origin: env.PUBLIC_URL }));
 
 app.all(
   "*",

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { ApiKey, Merchant } from "#db/schema/index";
 import { getActiveApiKey, touchApiKey } from "~/models/api-keys.server";
 import type { Actor } from "~/models/audit.server";
@@ -7,12 +7,37 @@ import { rateLimiter } from "~/utils/rate-limit.server";
 import { writeTransaction } from "~/utils/db.server";
 import { ApiError, asApiError, badRequest, unauthenticated } from "./errors.server";
 import { requestFingerprint, runIdempotent } from "./idempotency.server";
-import { errorResponse, internalErrorResponse, jsonResponse, type ApiResult } from "./respond.server";
-import { queryObject, readJsonObject } from "./validation.server";
+import {
+  errorAnswer,
+  fileAnswer,
+  internalErrorAnswer,
+  jsonAnswer,
+  toResponse,
+  type ApiAnswer,
+  type ApiFile,
+  type ApiResult,
+} from "./respond.server";
+import { parseJsonObject, queryObject } from "./validation.server";
+
+/**
+ * One API request, whoever received it: the lean router (`app/api/router.server.ts`, from
+ * Express's request) or Remix (`app/routes/api.$.ts`, from a Fetch `Request`).
+ */
+export type ApiRequest = {
+  method: string;
+  url: URL;
+  /** A header by its lower-case name; several of one name joined by ", " (as Fetch's `Headers.get`). */
+  header: (name: string) => string | null;
+  /** The body as text (UTF-8, a byte order mark dropped); empty when there is none. */
+  text: () => string | Promise<string>;
+  requestId: string;
+  clientIp: string;
+};
 
 export type ApiContext = {
-  request: Request;
+  method: string;
   url: URL;
+  header: ApiRequest["header"];
   params: Record<string, string | undefined>;
   query: Record<string, string>;
   requestId: string;
@@ -37,32 +62,32 @@ export type WriteHandler<C, P = undefined> =
  */
 export type ReadOnlyPost<C> = { readOnly: (ctx: WriteContext<C>) => ApiResult };
 
-type Handlers<C> = {
-  GET?: (ctx: C) => ApiResult | Promise<ApiResult>;
+/** One path's handlers by method. HEAD is answered by GET (without the body). */
+export type Handlers<C> = {
+  GET?: (ctx: C) => ApiResult | ApiFile | Promise<ApiResult | ApiFile>;
   POST?: WriteHandler<C, any> | ReadOnlyPost<C>;
   PUT?: WriteHandler<C, any>;
   PATCH?: WriteHandler<C, any>;
   DELETE?: WriteHandler<C, any>;
 };
 
+/**
+ * One line of the route table (`app/api/routes/index.ts`): a path under `/api/v1` (`:name` for a
+ * parameter) and how it authenticates. `key`: a secret key, the per-key rate limit and the
+ * conventions below; `public`: the same conventions without a key (limits are the handler's
+ * own); `document`: answered as it is, no key and no conventions (the OpenAPI document).
+ */
+export type ApiRoute =
+  | { path: string; auth: "key"; methods: Handlers<MerchantContext> }
+  | { path: string; auth: "public"; methods: Handlers<ApiContext> }
+  | { path: string; auth: "document"; GET: () => ApiAnswer };
+
 const MAX_IDEMPOTENCY_KEY = 255;
 
-function baseContext(args: LoaderFunctionArgs | ActionFunctionArgs): ApiContext {
-  const url = new URL(args.request.url);
-  return {
-    request: args.request,
-    url,
-    params: args.params,
-    query: {},
-    requestId: args.context.requestId,
-    clientIp: args.context.clientIp,
-  };
-}
-
-export function authenticate(request: Request): { merchant: Merchant; apiKey: ApiKey } {
-  const header = request.headers.get("authorization");
-  if (!header) throw unauthenticated("No API key provided. Send 'Authorization: Bearer sk_…'.");
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
+export function authenticate(header: ApiRequest["header"]): { merchant: Merchant; apiKey: ApiKey } {
+  const value = header("authorization");
+  if (!value) throw unauthenticated("No API key provided. Send 'Authorization: Bearer sk_…'.");
+  const match = /^Bearer\s+(\S+)$/i.exec(value);
   if (!match) throw unauthenticated("Malformed Authorization header. Use 'Authorization: Bearer sk_…'.");
   const found = getActiveApiKey(match[1]);
   if (!found) throw unauthenticated("Invalid API key provided.");
@@ -74,89 +99,113 @@ async function runWrite<C extends ApiContext>(
   handler: WriteHandler<C, unknown> | ReadOnlyPost<C>,
   ctx: WriteContext<C>,
   idempotency: { merchantId: string } | null,
-): Promise<Response> {
-  const key = ctx.request.headers.get("idempotency-key");
-  if (key !== null && idempotency && ctx.request.method === "POST" && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
+): Promise<ApiAnswer> {
+  const key = ctx.header("idempotency-key");
+  if (key !== null && idempotency && ctx.method === "POST" && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY)) {
     throw badRequest("idempotency_key_invalid", "Idempotency-Key must be 1 to 255 characters.");
   }
   if ("readOnly" in handler) {
     const result = handler.readOnly(ctx);
-    return jsonResponse(result.status, result.body, result.headers);
+    return jsonAnswer(result.status, result.body, result.headers);
   }
   const prepared = typeof handler === "function" ? undefined : await handler.prepare(ctx);
   const execute = () => (typeof handler === "function" ? handler(ctx) : handler.run(ctx, prepared));
-  if (key !== null && idempotency && ctx.request.method === "POST") {
+  if (key !== null && idempotency && ctx.method === "POST") {
     const outcome = runIdempotent({
       merchantId: idempotency.merchantId,
       key,
-      requestHash: requestFingerprint(ctx.request.method, ctx.url.pathname, ctx.body),
+      requestHash: requestFingerprint(ctx.method, ctx.url.pathname, ctx.body),
       execute,
     });
-    return jsonResponse(outcome.status, outcome.body, outcome.replayed ? { "Idempotent-Replayed": "true" } : {});
+    return jsonAnswer(outcome.status, outcome.body, outcome.replayed ? { "Idempotent-Replayed": "true" } : {});
   }
   const result = writeTransaction(execute);
-  return jsonResponse(result.status, result.body, result.headers);
+  return jsonAnswer(result.status, result.body, result.headers);
+}
+
+function unrecognized(ctx: { method: string; url: URL }) {
+  return new ApiError({
+    status: 404,
+    type: "invalid_request_error",
+    code: "unrecognized_request_url",
+    message: `Unrecognized request URL (${ctx.method}: ${ctx.url.pathname}).`,
+  });
 }
 
 async function dispatch<C extends ApiContext>(
   handlers: Handlers<C>,
   ctx: C,
+  request: ApiRequest,
   idempotency: { merchantId: string } | null,
-): Promise<Response> {
-  const method = ctx.request.method === "HEAD" ? "GET" : ctx.request.method;
+): Promise<ApiAnswer> {
+  const method = ctx.method === "HEAD" ? "GET" : ctx.method;
   ctx.query = queryObject(ctx.url);
   if (method === "GET" && handlers.GET) {
     const result = await handlers.GET(ctx);
-    return jsonResponse(result.status, result.body, result.headers);
+    return "bytes" in result ? fileAnswer(result) : jsonAnswer(result.status, result.body, result.headers);
   }
   const write = handlers[method as "POST" | "PUT" | "PATCH" | "DELETE"];
   if (write && method !== "GET") {
-    const body = await readJsonObject(ctx.request);
+    const body = parseJsonObject(await request.text());
     return runWrite(write, { ...ctx, body }, idempotency);
   }
-  throw new ApiError({
-    status: 404,
-    type: "invalid_request_error",
-    code: "unrecognized_request_url",
-    message: `Unrecognized request URL (${ctx.request.method}: ${ctx.url.pathname}).`,
-  });
+  throw unrecognized(ctx);
 }
 
-function handleFailure(error: unknown, requestId: string): Response {
+function failureAnswer(error: unknown, requestId: string): ApiAnswer {
   const apiError = asApiError(error);
-  if (apiError) return errorResponse(apiError);
-  if (error instanceof Response) return error;
+  if (apiError) return errorAnswer(apiError);
   logger.error({ err: error, request_id: requestId }, "API handler failed");
-  return internalErrorResponse(requestId);
+  return internalErrorAnswer(requestId);
 }
 
 /**
- * One merchant API route: key authentication, the per-key rate limit, JSON and query parsing,
- * idempotency, one transaction per write, and every failure as the JSON error object.
- * Export the result as both `loader` and `action`.
+ * The answer to one API request for the route the path matched (null: none did): key
+ * authentication and the per-key rate limit, JSON and query parsing, idempotency, one
+ * transaction per write, and every failure as the JSON error object.
  */
-export function merchantApiRoute(handlers: Handlers<MerchantContext>) {
-  return async (args: LoaderFunctionArgs | ActionFunctionArgs) => {
-    const base = baseContext(args);
-    try {
-      const auth = authenticate(args.request);
+export async function answerApiRequest(
+  route: ApiRoute | null,
+  params: Record<string, string | undefined>,
+  request: ApiRequest,
+): Promise<ApiAnswer> {
+  // The document takes no part in the conventions (a query string is not even parsed); as a
+  // Remix loader it answered OPTIONS too.
+  if (route?.auth === "document" && (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS")) return route.GET();
+  const base: ApiContext = {
+    method: request.method,
+    url: request.url,
+    header: request.header,
+    params,
+    query: {},
+    requestId: request.requestId,
+    clientIp: request.clientIp,
+  };
+  try {
+    if (route?.auth === "key") {
+      const auth = authenticate(request.header);
       rateLimiter.enforce("api.key", auth.apiKey.id);
       const actor: Actor = { type: "api_key", id: auth.apiKey.id };
-      return await dispatch(handlers, { ...base, ...auth, actor }, { merchantId: auth.merchant.id });
-    } catch (error) {
-      return handleFailure(error, base.requestId);
+      return await dispatch(route.methods, { ...base, ...auth, actor }, request, { merchantId: auth.merchant.id });
     }
-  };
+    return await dispatch(route?.auth === "public" ? route.methods : {}, base, request, null);
+  } catch (error) {
+    return failureAnswer(error, base.requestId);
+  }
 }
 
-/** A route without an API key (the public license endpoints); limits are the handler's own. */
-export function publicApiRoute(handlers: Handlers<ApiContext>) {
-  return async (args: LoaderFunctionArgs | ActionFunctionArgs) => {
-    const base = baseContext(args);
-    try {
-      return await dispatch(handlers, base, null);
-    } catch (error) {
-      return handleFailure(error, base.requestId);
-    }
-  };
+/**
+ * Remix's loader and action for any `/api/*` path outside `/api/v1` (which the lean router
+ * answers before Remix sees it): the API's JSON 404, never the HTML page.
+ */
+export async function unclaimedApiPath({ request, context }: LoaderFunctionArgs) {
+  const answer = await answerApiRequest(null, {}, {
+    method: request.method,
+    url: new URL(request.url),
+    header: (name) => request.headers.get(name),
+    text: () => request.text(),
+    requestId: context.requestId,
+    clientIp: context.clientIp,
+  });
+  return toResponse(answer);
 }

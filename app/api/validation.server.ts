@@ -64,9 +64,8 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
-/** Reads a JSON object body. Malformed JSON, JSON nested too deep, or anything but an object, is a 400. */
-export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
+/** A JSON object body from its text. Malformed JSON, JSON nested too deep, or anything but an object, is a 400. */
+export function parseJsonObject(text: string): Record<string, unknown> {
   if (text.trim() === "") return {};
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
     throw badRequest("json_too_deep", `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`);

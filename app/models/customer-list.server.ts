@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import {
   customers,
@@ -149,44 +149,55 @@ function positionOf(sort: CustomerSort, c: Pick<Customer, "sortName" | "sortEmai
   return { key: key ?? null, createdAt: c.createdAt.getTime(), seq: c.seq };
 }
 
+// Prepared once: the cursor of every `starting_after` page.
+const cursorCustomer = db
+  .select({ sortName: customers.sortName, sortEmail: customers.sortEmail, createdAt: customers.createdAt, seq: customers.seq })
+  .from(customers)
+  .where(and(eq(customers.id, sql.placeholder("id")), eq(customers.merchantId, sql.placeholder("merchantId")), isNull(customers.deletedAt)))
+  .prepare();
+
 /** The cursor customer must be a live customer of this merchant (not necessarily a match). */
 function positionAfter(merchantId: string, sort: CustomerSort, after: NonNullable<CustomerQuery["after"]>): Position {
   if ("cursor" in after) return decodeCursor(sort, after.cursor);
-  const row = db
-    .select({ sortName: customers.sortName, sortEmail: customers.sortEmail, createdAt: customers.createdAt, seq: customers.seq })
-    .from(customers)
-    .where(and(eq(customers.id, after.id), eq(customers.merchantId, merchantId), isNull(customers.deletedAt)))
-    .get();
+  const row = cursorCustomer.get({ id: after.id, merchantId });
   if (!row) throw invalidField("starting_after", `No such object: '${after.id}'`, "resource_missing");
   return positionOf(sort, row);
 }
 
-/** The statement behind a page (exported for EXPLAIN QUERY PLAN in the tests and the bench). */
-export function customerListStatement({ merchantId, query }: { merchantId: string; query: CustomerQuery }) {
-  const sort = query.sort ?? defaultCustomerSort;
+type Bound<T> = T | Placeholder;
+
+/** The select behind a page, its values bound now or (placeholders) when a prepared statement runs. */
+function pageSelect(opts: {
+  merchantId: Bound<string>;
+  sort: CustomerSort;
+  filters: CustomerFilter[];
+  q?: string;
+  upToSeq?: number;
+  position: { key: Bound<string>; createdAt: Bound<number>; seq: Bound<number> } | null;
+  limit: Bound<number>;
+}) {
+  const { merchantId, sort, filters, q, position } = opts;
   const keyColumn = sortColumn[sort.key];
-  const filters = query.filters ?? [];
   // Rows pinned by a unique key, or a search's matches, are read by key and then sorted: the
   // unary `+` keeps SQLite from walking the merchant's sort index instead. A search's matches
   // are rowids, so even the merchant's own columns step aside for the primary key.
-  const searchDrives = !!query.q && searchUsesIndex(query.q);
+  const searchDrives = !!q && searchUsesIndex(q);
   const col: Col = searchDrives || filters.some(pinsRows) ? (c) => sql`+${c}` : (c) => sql`${c}`;
   const owner: Col = searchDrives ? col : (c) => sql`${c}`;
   const order = sort.direction === "desc" ? sql`desc` : sql`asc`;
   const cmp = sort.direction === "desc" ? sql`<` : sql`>`;
   let after: SQL | undefined;
-  if (query.after) {
-    const p = positionAfter(merchantId, sort, query.after);
+  if (position) {
     after = keyColumn
-      ? sql`(${col(keyColumn)}, ${col(customers.createdAt)}, ${col(customers.seq)}) ${cmp} (${p.key ?? ""}, ${p.createdAt}, ${p.seq})`
-      : sql`(${col(customers.createdAt)}, ${col(customers.seq)}) ${cmp} (${p.createdAt}, ${p.seq})`;
+      ? sql`(${col(keyColumn)}, ${col(customers.createdAt)}, ${col(customers.seq)}) ${cmp} (${position.key}, ${position.createdAt}, ${position.seq})`
+      : sql`(${col(customers.createdAt)}, ${col(customers.seq)}) ${cmp} (${position.createdAt}, ${position.seq})`;
   }
   const where = and(
     sql`${owner(customers.merchantId)} = ${merchantId}`,
     sql`${owner(customers.deletedAt)} is null`,
     ...filters.map((f) => filterPredicate(f, col)),
-    query.q ? customerSearch(query.q, merchantId) : undefined,
-    query.upToSeq !== undefined ? sql`${customers.seq} <= ${query.upToSeq}` : undefined,
+    q ? customerSearch(q, merchantId as string) : undefined,
+    opts.upToSeq !== undefined ? sql`${customers.seq} <= ${opts.upToSeq}` : undefined,
     after,
   );
   const orderBy = [...(keyColumn ? [keyColumn] : []), customers.createdAt, customers.seq].map((c) => sql`${col(c)} ${order}`);
@@ -195,7 +206,44 @@ export function customerListStatement({ merchantId, query }: { merchantId: strin
     .from(customers)
     .where(where)
     .orderBy(...orderBy)
-    .limit(query.limit + 1);
+    .limit(opts.limit);
+}
+
+/** The statement behind a page (exported for EXPLAIN QUERY PLAN in the tests and the bench). */
+export function customerListStatement({ merchantId, query }: { merchantId: string; query: CustomerQuery }) {
+  const sort = query.sort ?? defaultCustomerSort;
+  const p = query.after ? positionAfter(merchantId, sort, query.after) : null;
+  return pageSelect({
+    merchantId,
+    sort,
+    filters: query.filters ?? [],
+    q: query.q,
+    upToSeq: query.upToSeq,
+    position: p && { key: p.key ?? "", createdAt: p.createdAt, seq: p.seq },
+    limit: query.limit + 1,
+  });
+}
+
+// The plain list (no filter, no search: the API's own paging) is one of six sorts, with or
+// without a cursor: prepared once each, so such a page builds and prepares no SQL.
+const plainPages = new Map<string, ReturnType<ReturnType<typeof pageSelect>["prepare"]>>();
+
+function plainPage(sort: CustomerSort, withPosition: boolean) {
+  const key = `${sortParam(sort)}${withPosition ? " after" : ""}`;
+  let statement = plainPages.get(key);
+  if (!statement) {
+    const position = withPosition ? { key: sql.placeholder("key"), createdAt: sql.placeholder("createdAt"), seq: sql.placeholder("seq") } : null;
+    statement = pageSelect({ merchantId: sql.placeholder("merchantId"), sort, filters: [], position, limit: sql.placeholder("limit") }).prepare();
+    plainPages.set(key, statement);
+  }
+  return statement;
+}
+
+function pageRows(merchantId: string, query: CustomerQuery): Customer[] {
+  if (query.filters?.length || query.q || query.upToSeq !== undefined) return customerListStatement({ merchantId, query }).all();
+  const sort = query.sort ?? defaultCustomerSort;
+  const p = query.after ? positionAfter(merchantId, sort, query.after) : null;
+  return plainPage(sort, !!p).all({ merchantId, limit: query.limit + 1, ...(p ? { key: p.key ?? "", createdAt: p.createdAt, seq: p.seq } : {}) });
 }
 
 /**
@@ -205,7 +253,7 @@ export function customerListStatement({ merchantId, query }: { merchantId: strin
 export function listCustomers(opts: { merchantId: string; query: CustomerQuery }): CustomerPage {
   const { query } = opts;
   const sort = query.sort ?? defaultCustomerSort;
-  const rows = customerListStatement(opts).all();
+  const rows = pageRows(opts.merchantId, query);
   const page = rows.slice(0, query.limit);
   const hasMore = rows.length > query.limit;
   return { rows: page, hasMore, nextCursor: hasMore ? encodeCursor(sort, positionOf(sort, page[page.length - 1])) : null };

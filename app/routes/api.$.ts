@@ -1,7 +1,6 @@
-import { publicApiRoute } from "~/api/route.server";
+import { unclaimedApiPath } from "~/api/route.server";
 
-// Any /api/* path no route claims: the JSON 404 of the API, never the HTML page.
-const route = publicApiRoute({});
-
-export const loader = route;
-export const action = route;
+// Any /api/* path outside /api/v1 (the lean router, app/api/router.server.ts, answers those
+// before Remix): the JSON 404 of the API, never the HTML page.
+export const loader = unclaimedApiPath;
+export const action = unclaimedApiPath;

@@ -5,6 +5,7 @@ import { portalSessionOperations, portalSessionSchemas } from "./portal-sessions
 import { portalSettingsOperations, portalSettingsSchemas } from "./portal-settings";
 import { webhookOperations, webhookSchemas } from "./webhooks";
 import { apiErrorTypes } from "~/api/errors.server";
+import type { ApiRoute } from "~/api/route.server";
 import { jsonSchemaOf, queryParameters, s, type Operation } from "./registry";
 
 // Every API area adds its operations and response schemas here.
@@ -40,8 +41,7 @@ const schemas: Record<string, unknown> = {
  * The error answers that follow from an operation's shape, before its own: what the conventions
  * layer (app/api/route.server.ts) can answer for any request of that shape.
  */
-function conventionalErrors(op: Operation): Operation["responses"] {
-  const keyed = op.auth !== "none";
+function conventionalErrors(op: Operation, keyed: boolean): Operation["responses"] {
   const error = (description: string) => ({ description, schema: "Error" });
   const out: Operation["responses"] = {
     400: error("Malformed JSON, JSON nested deeper than 32 levels (json_too_deep), a body that is not an object, or an unknown or repeated parameter"),
@@ -56,9 +56,36 @@ function conventionalErrors(op: Operation): Operation["responses"] {
   return out;
 }
 
-function buildDocument() {
+/** `/customers/:id` → `/customers/{id}`. */
+export const openApiPath = (routePath: string) => routePath.replace(/:(\w+)/g, "{$1}");
+
+/**
+ * The route table's paths and methods against the operations: each operation must be served,
+ * and each route's method documented (the document itself apart). Whether an operation needs a
+ * key is the table's word, not the operation's.
+ */
+function keyedOperations(routes: readonly ApiRoute[]): Map<Operation, boolean> {
+  const served = new Map<string, ApiRoute & { auth: "key" | "public" }>();
+  for (const route of routes) if (route.auth !== "document") served.set(openApiPath(route.path), route);
+  const keyed = new Map<Operation, boolean>();
+  for (const op of operations) {
+    const route = served.get(op.path);
+    if (!route || !(op.method.toUpperCase() in route.methods)) throw new Error(`OpenAPI: ${op.method.toUpperCase()} ${op.path} is documented but has no route in app/api/routes/index.ts`);
+    keyed.set(op, route.auth === "key");
+  }
+  for (const [path, route] of served) {
+    for (const method of Object.keys(route.methods)) {
+      if (!operations.some((op) => op.path === path && op.method === method.toLowerCase())) throw new Error(`OpenAPI: ${method} ${path} is served but not documented in app/api/openapi/`);
+    }
+  }
+  return keyed;
+}
+
+function buildDocument(routes: readonly ApiRoute[]) {
+  const keyedOf = keyedOperations(routes);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
+    const keyed = keyedOf.get(op)!;
     const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
       name: m[1],
       in: "path",
@@ -66,7 +93,7 @@ function buildDocument() {
       schema: { type: "string" },
     }));
     const responses: Record<string, unknown> = {};
-    for (const [status, r] of Object.entries({ ...conventionalErrors(op), ...op.responses })) {
+    for (const [status, r] of Object.entries({ ...conventionalErrors(op, keyed), ...op.responses })) {
       const schema = typeof r.schema === "string" ? { $ref: `#/components/schemas/${r.schema}` } : r.schema;
       responses[status] = {
         description: r.description,
@@ -78,7 +105,7 @@ function buildDocument() {
       summary: op.summary,
       tags: [op.tag],
       operationId: `${op.method}${op.path.replace(/[{}]/g, "").replace(/[/.-](\w)/g, (_m, c: string) => c.toUpperCase())}`,
-      ...(op.auth === "none" ? { security: [] } : {}),
+      ...(keyed ? {} : { security: [] }),
       parameters: [...pathParams, ...(op.query ? queryParameters(op.query) : []), ...(op.parameters ?? [])],
       ...(op.body
         ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchemaOf(op.body) } } } }
@@ -111,8 +138,8 @@ function buildDocument() {
 
 let cached: string | undefined;
 
-/** The document is built once per process from the route schemas. */
-export function openApiDocument(): string {
-  cached ??= JSON.stringify(buildDocument());
+/** The document is built once per process from the operations and the route table. */
+export function openApiDocument(routes: readonly ApiRoute[]): string {
+  cached ??= JSON.stringify(buildDocument(routes));
   return cached;
 }

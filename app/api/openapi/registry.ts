@@ -9,7 +9,6 @@ export type Operation = {
   path: string; // OpenAPI style: /customers/{id}
   summary: string;
   tag: string;
-  auth?: "secret_key" | "none";
   body?: z.ZodType;
   query?: z.ZodType;
   /** Query parameters a zod object cannot name (patterned keys such as `metadata[<key>]`). */
@@ -36,11 +35,10 @@ export function operationsOf(tag: string) {
       body?: z.ZodType;
       query?: z.ZodType;
       parameters?: Operation["parameters"];
-      auth?: "none";
       [status: number]: Answer;
     },
   ): Operation => {
-    const { body, query, parameters, auth, ...answers } = spec;
+    const { body, query, parameters, ...answers } = spec;
     const responses: Operation["responses"] = {};
     for (const [status, answer] of Object.entries(answers as Record<string, Answer>)) {
       responses[Number(status)] =
@@ -48,7 +46,7 @@ export function operationsOf(tag: string) {
           ? { description: answer, schema: "Error" }
           : { schema: answer[0], description: answer[1], ...(answer[2] ? { contentType: answer[2] } : {}) };
     }
-    return { method, path, summary, tag, body, query, parameters, auth, responses };
+    return { method, path, summary, tag, body, query, parameters, responses };
   };
 }
 
