@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { parse } from "csv-parse/sync";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { en } from "../../app/i18n/en";
 import { ko } from "../../app/i18n/ko";
@@ -209,7 +210,7 @@ for (const width of Object.keys(WIDTHS) as WidthName[]) {
         await expect(page.getByTestId("next-page")).toHaveCount(0);
       });
 
-      test("3. choose a column (remembered after a reload); save a view and reopen it", async () => {
+      test("3. choose a column (remembered after a reload); save a view and reopen it; export it as CSV and open the file", async () => {
         await page.goto(world.url("/dashboard/customers"));
         await hydrated(page);
         await expect(page.locator('td[data-col="country"]')).toHaveCount(0);
@@ -238,9 +239,18 @@ for (const width of Object.keys(WIDTHS) as WidthName[]) {
         await expect(page).toHaveURL(query({ subscription: "active", sort: "name" }));
         await expect(page.getByTestId("customer-row")).toHaveCount(2);
         await expect(page.getByTestId("saved-views").getByRole("link", { name: viewName })).toHaveAttribute("aria-current", "true");
+
+        // Export the view as CSV through the page's link, and open what the browser saved.
+        const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
+        const bytes = fs.readFileSync((await download.path())!);
+        expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+        const records = parse(bytes.toString("utf8").slice(1), { record_delimiter: "\r\n" }) as string[][];
+        expect(records[0]).toEqual(["name", "id", "email", "phone", "created_at", "country"].map((c) => t.dash.customers.csv[c as keyof typeof t.dash.customers.csv]));
+        expect(records.slice(1).map((r) => r[1])).toEqual(await rowIds(page));
+        expect(records.find((r) => r[1] === data.minji.id)).toEqual(expect.arrayContaining(["김민지", `minji@${slug}.example`, "KR"]));
       });
 
-      test("4. `/` focuses search, `n` opens New customer; a bad email is inline, then the dialog creates the customer", async () => {
+      test("4. keyboard only: `/` focuses search, `n` opens New customer; a bad email is inline, then Ctrl+Enter creates the customer", async () => {
         await page.goto(world.url("/dashboard/customers"));
         await hydrated(page);
         await page.keyboard.press("/");
@@ -251,7 +261,8 @@ for (const width of Object.keys(WIDTHS) as WidthName[]) {
         await expect(dialog).toBeVisible();
         await dialog.getByTestId("field-name").fill("최지우");
         await dialog.getByTestId("field-email").fill("not-an-email");
-        await dialog.getByTestId("create-customer").click();
+        // Keyboard only, from `n` to the new customer's page: Ctrl+Enter submits the dialog.
+        await dialog.getByTestId("field-email").press("Control+Enter");
         await expect(dialog.getByTestId("error-email")).toBeVisible();
         await expect(dialog.getByTestId("field-email")).toHaveAttribute("aria-invalid", "true");
         await expect(dialog.getByTestId("field-name")).toHaveValue("최지우");
