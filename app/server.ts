@@ -12,6 +12,7 @@ import { logger, redactPath } from "~/utils/logger.server";
 import { closeDatabase, sqlite } from "~/utils/db.server";
 import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler } from "~/server/remix-adapter.server";
+import { fairQueue } from "~/server/fair-queue.server";
 import { leanApiRouter } from "~/api/router.server";
 import { apiRoutes } from "~/api/routes/index";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
@@ -171,7 +172,8 @@ app.use((error: unknown, req: express.Request, res: express.Response, _next: exp
 sealSecretsAtRest();
 bootstrap();
 
-const server = http.createServer(app);
+// Requests start in arrival order, one per event-loop turn (app/server/fair-queue.server.ts).
+const server = http.createServer(fairQueue(app));
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
