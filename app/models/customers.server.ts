@@ -67,13 +67,14 @@ export function serializeCustomer(c: Customer) {
   };
 }
 
-// An address as `address` writes it: these keys in this order, a missing one null.
+// An address as `address` writes it: these keys in this order, a missing one null. Parsed once
+// (jsonb), not once per key.
 const addressKeys = ["line1", "line2", "city", "state", "postal_code", "country"].map(sql.raw);
 const addressJson = (column: SQLiteColumn) =>
-  sql`case when json_type(${column}) = 'object' then json_object(${sql.join(
-    addressKeys.map((k) => sql`'${k}', ${column} ->> '${k}'`),
+  sql`case when json_type(${column}) = 'object' then (select json_object(${sql.join(
+    addressKeys.map((k) => sql`'${k}', a ->> '${k}'`),
     sql`, `,
-  )}) end`;
+  )}) from (select jsonb(${column}) as a)) end`;
 
 /**
  * `serializeCustomer`'s JSON written by SQLite, for the API's hot reads (a customer, a list page):
