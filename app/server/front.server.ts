@@ -7,7 +7,7 @@ import proxyaddr from "proxy-addr";
 import type { ApiRoute } from "~/api/route.server";
 import { createApiRouter, writeAnswer } from "~/api/router.server";
 import { refusedAsCrossSite } from "~/utils/csrf.server";
-import { logger, redactPath } from "~/utils/logger.server";
+import { logger, redactPath, requestLogger } from "~/utils/logger.server";
 
 /**
  * The server's front (docs/decisions/009-node-http-front.md): the `http.Server` callback. It
@@ -130,7 +130,7 @@ export function createFront(options: {
     const security = mayRenderPage(pathname) ? options.pageHeaders(randomBytes(16).toString("base64")) : securityHeaders;
     const head = ["X-Request-Id", requestId].concat(options.isShuttingDown() ? ["Connection", "close"] : [], security);
     res.on("finish", () => {
-      logger.info({
+      requestLogger.info({
         msg: "request",
         request_id: requestId,
         method,
