@@ -148,7 +148,7 @@ bootstrap();
 // Prepared at the first check, not at every one (a statement that no longer runs still throws).
 let healthQuery: { get(): unknown } | undefined;
 // /api/v1 and /healthz on plain node:http, everything else through Express
-// (docs/decisions/009-node-http-front.md).
+// (docs/decisions/011-node-http-front.md).
 const front = createFront({
   routes: apiRoutes,
   origin: env.PUBLIC_URL,

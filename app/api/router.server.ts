@@ -3,7 +3,7 @@ import { answerApiRequest, type ApiRequest, type ApiRoute } from "./route.server
 import type { ApiAnswer } from "./respond.server";
 
 /**
- * The lean router of `/api/v1` (docs/decisions/008-lean-api-router.md, 009-node-http-front.md):
+ * The lean router of `/api/v1` (docs/decisions/008-lean-api-router.md, 011-node-http-front.md):
  * the server's front asks it about every request before Express; it answers the API's from the
  * route table, without Express, a Fetch `Request`, Remix's route matching or a `Response`.
  *

@@ -10,7 +10,7 @@ import { refusedAsCrossSite } from "~/utils/csrf.server";
 import { logger, redactPath, requestLogger } from "~/utils/logger.server";
 
 /**
- * The server's front (docs/decisions/009-node-http-front.md): the `http.Server` callback. It
+ * The server's front (docs/decisions/011-node-http-front.md): the `http.Server` callback. It
  * answers `/api/v1` and `/healthz` itself, on plain node:http, and hands every other request to
  * the Express app unchanged. What Express's middlewares did for those paths is done here once
  * per request and no more: the request id, the request log line, the security headers (captured

@@ -2,7 +2,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, startServer, type TestServer } from "../setup/server";
 
-// The node:http front (docs/decisions/009-node-http-front.md) answers /api/v1 and /healthz
+// The node:http front (docs/decisions/011-node-http-front.md) answers /api/v1 and /healthz
 // without Express: what it writes must be what Express wrote around the same answers.
 
 type Raw = { status: number; head: [string, string][]; body: string };

@@ -355,7 +355,7 @@ function steps(): Step[] {
     post(p, {}, { changed: "Remix's 405 for a route file without an action → the API's JSON 404 unrecognized_request_url" });
   }
   add({ method: "PROPFIND", path: "/api/v1/customers" });
-  // The server's front (docs/decisions/009-node-http-front.md) against what Express did on the
+  // The server's front (docs/decisions/011-node-http-front.md) against what Express did on the
   // edges of the paths it takes: letter case and encodings (which Express gave a page's CSP
   // nonce), the cross-site guard, bodies it could not read, the health check's validators.
   get("/API/v1/customers/{c1}");
