@@ -5,6 +5,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "#db/schema/index";
 import { env } from "./env.server";
+import { createGroupCommit } from "./group-commit.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -83,6 +84,21 @@ export function writeTransaction<T>(fn: () => T): T {
     { behavior: "immediate" },
   );
 }
+
+const committer = createGroupCommit(sqlite);
+
+/**
+ * A write a request waits for (docs/decisions/009-group-commit.md): the synchronous unit of work
+ * shares one IMMEDIATE transaction and one fsync with the writes that arrive in the same turn of
+ * the event loop, in a savepoint of its own; the promise settles once its COMMIT returned.
+ * Inside a unit, `writeTransaction` nests as a savepoint.
+ */
+export function groupCommit<T>(fn: () => T): Promise<T> {
+  return committer.run(fn);
+}
+
+/** The group commit's counters (tests, the bench). */
+export const groupCommitStats = committer.stats;
 
 export function closeDatabase() {
   if (sqlite.open) sqlite.close();
