@@ -70,6 +70,26 @@ describe("concurrent writes", () => {
   });
 });
 
+describe("the audit entries a batch writes (one insert prepared once, app/models/audit.server.ts)", () => {
+  it("keeps SQL NULL and JSON apart, and the actor and time of each write", async () => {
+    const server = await start();
+    const { api } = await merchantApi(server, "Audit Batch Co");
+    const created = await Promise.all(Array.from({ length: 5 }, (_, i) => api.post("/customers", { email: `audit${i}-${run}@example.com` })));
+    const id = created[0].body.id as string;
+    expect((await api.patch(`/customers/${id}`, { name: "Renamed" })).status).toBe(200);
+    const rows = readDb<{ action: string; actor_type: string; data: string | null; before: string | null; ip: string | null; created_at: number }>(
+      server.dbFile,
+      "select action, actor_type, data, before, ip, created_at from audit_log where object_id = ? order by seq",
+      id,
+    );
+    expect(rows.map((r) => [r.action, r.actor_type, r.data, r.before, r.ip])).toEqual([
+      ["customer.created", "api_key", null, null, null],
+      ["customer.updated", "api_key", '{"fields":["name"]}', null, null],
+    ]);
+    expect(rows.every((r) => Number.isSafeInteger(r.created_at) && r.created_at > 1e12)).toBe(true); // milliseconds
+  });
+});
+
 describe("concurrent requests with one Idempotency-Key (API.md: never both execute)", () => {
   it("executes one of them; same body replays it, another body gets 409 idempotency_error", async () => {
     const server = await start();
