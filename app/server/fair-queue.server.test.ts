@@ -47,6 +47,18 @@ describe("fairQueue", () => {
     expect(started).toEqual([1, 2, 3]);
   });
 
+  it("keeps arrival order across a long backlog (the started part is dropped as it goes)", async () => {
+    const started: number[] = [];
+    const handle = fairQueue((req) => {
+      started.push(idOf(req));
+      // New arrivals while the backlog drains, as under steady load.
+      if (idOf(req) <= 1500) handle(...fake(idOf(req) + 1500));
+    });
+    for (let i = 1; i <= 1500; i++) handle(...fake(i));
+    while (started.length < 3000) await settle();
+    expect(started).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+  });
+
   it("answers every request of many concurrent connections over real HTTP", async () => {
     const server = http.createServer(
       fairQueue((req, res) => {

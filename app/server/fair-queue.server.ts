@@ -31,6 +31,11 @@ export function fairQueue(handle: Handler): Handler {
       queue.length = 0;
       head = 0;
     } else {
+      // Under steady load the queue may never run empty: drop the started part now and then.
+      if (head >= 1024) {
+        queue.splice(0, head);
+        head = 0;
+      }
       scheduled = true;
       setImmediate(startNext);
     }

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { percentile, requestLog, streamOnce, summarize } from "./measure";
-import { check, compareRuns, cpuRatiosOf, displayWidth, formatComparison, formatRatios, formatTable, ratiosOf, targetsSummary, type BenchResult, type ScenarioResult } from "./report";
+import { check, compareRuns, cpuRatiosOf, displayWidth, formatComparison, formatRatios, formatTable, ratiosOf, serverNodeFlags, targetsSummary, type BenchResult, type ScenarioResult } from "./report";
 
 const times = { n: 100, p50: 5, p95: 40, p99: 60, max: 80 };
 const scenario = (over: Partial<ScenarioResult>): ScenarioResult => ({
@@ -143,5 +143,14 @@ describe("instruments", () => {
       expect(r.rows).toBe(1 + 5000 + 1);
       expect(r.bytes).toBeGreaterThan(5000 * 20);
     });
+  });
+});
+
+describe("serverNodeFlags", () => {
+  it("reads node's flags from the start script, so the bench runs the server as npm start does", () => {
+    expect(serverNodeFlags("node --max-old-space-size=200 app/cli/start.mjs")).toEqual(["--max-old-space-size=200"]);
+    expect(serverNodeFlags("node --a --b=2 app/cli/start.mjs --rebuild")).toEqual(["--a", "--b=2"]);
+    expect(serverNodeFlags("node app/cli/start.mjs")).toEqual([]);
+    expect(serverNodeFlags("tsx app/cli/start.ts --x")).toEqual([]);
   });
 });

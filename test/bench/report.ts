@@ -236,3 +236,15 @@ export function formatComparison(base: BenchResult, scaled: BenchResult, rows: C
   );
   return `${table}\nflat: ${rows.map((c) => `${c.key}=${fixed(c.normalized, 2)}`).join(" ")}`;
 }
+
+/** Node's flags in an npm script that runs `node`: `node --a=1 --b app/cli/start.mjs` → ["--a=1", "--b"]. */
+export function serverNodeFlags(script: string): string[] {
+  const words = script.trim().split(/\s+/);
+  if (words[0] !== "node") return [];
+  const flags: string[] = [];
+  for (const word of words.slice(1)) {
+    if (!word.startsWith("--")) break;
+    flags.push(word);
+  }
+  return flags;
+}

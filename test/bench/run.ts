@@ -33,6 +33,7 @@ import {
   formatRatios,
   formatTable,
   ratiosOf,
+  serverNodeFlags,
   targetsSummary,
   type BenchResult,
   type FloorResult,
@@ -43,6 +44,8 @@ import { RSS_TARGET_MB, floors, scenarios, type BenchContext, type FloorKey, typ
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CACHE = path.join(ROOT, ".cache/bench");
 const MERCHANT = "bench";
+/** Node's flags as `npm start` runs the server (its memory ceiling): read from package.json, so the bench runs what production runs. */
+const SERVER_NODE_FLAGS = serverNodeFlags(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.start);
 const SIGNING_KEYS = "bench:bench-signing-secret-0123456789abcdef";
 const DATA_ENCRYPTION_KEY = "bench:bench-data-encryption-key-0123456789abcdef";
 
@@ -330,7 +333,7 @@ async function main() {
 
     const logFile = path.join(runDir, "server.log");
     const logFd = fs.openSync(logFile, "a");
-    const server = spawn(process.execPath, [path.join(BUILD, "index.js")], { cwd: ROOT, env, stdio: ["ignore", logFd, logFd] });
+    const server = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(BUILD, "index.js")], { cwd: ROOT, env, stdio: ["ignore", logFd, logFd] });
     children.add(server);
     fs.closeSync(logFd);
     await waitFor("the server", async () => (await fetch(`${url}/healthz`)).ok, server);
@@ -345,7 +348,7 @@ async function main() {
     const bodiesDropped = flags["decode-bodies"] ? false : dropResponseBodies();
     const rssStart = memory.nowMb();
     log(
-      `Portico bench: ${CUSTOMERS.toLocaleString("en")} customers, ${DURATION} s per scenario, ${CONNECTIONS} connections, node ${process.version}, ${os.cpus().length} cores, load average ${loadStart.map((l) => l.toFixed(1)).join(" ")}`,
+      `Portico bench: ${CUSTOMERS.toLocaleString("en")} customers, ${DURATION} s per scenario, ${CONNECTIONS} connections, node ${process.version} ${SERVER_NODE_FLAGS.join(" ")}, ${os.cpus().length} cores, load average ${loadStart.map((l) => l.toFixed(1)).join(" ")}`,
     );
 
     const floorResults: Partial<Record<FloorKey, FloorResult>> = {};
