@@ -1,4 +1,5 @@
 import { DomainError, type DomainErrorKind } from "~/models/errors.server";
+import { RendererBusyError } from "~/pdf/render-task";
 import { RateLimitedError } from "~/utils/rate-limit.server";
 
 export const apiErrorTypes = [
@@ -83,6 +84,15 @@ export function asApiError(error: unknown): ApiError | null {
       status: 429,
       type: "rate_limit_error",
       code: "rate_limited",
+      message: error.message,
+      headers: { "Retry-After": String(error.retryAfterS) },
+    });
+  }
+  if (error instanceof RendererBusyError) {
+    return new ApiError({
+      status: 503,
+      type: "api_error",
+      code: "renderer_busy",
       message: error.message,
       headers: { "Retry-After": String(error.retryAfterS) },
     });

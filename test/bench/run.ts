@@ -124,7 +124,7 @@ async function freePort() {
 
 function build() {
   log("building the production app into .cache/bench/build …");
-  execFileSync("npx", ["remix", "build"], {
+  execFileSync(process.execPath, [path.join(ROOT, "app/cli/build.mjs")], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, PORTICO_BUILD_DIR: BUILD, NODE_ENV: "production" },
