@@ -5,14 +5,13 @@ import type { BackgroundTask } from "~/utils/background.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 import { PDF_WORKER_FILE, RendererBusyError, type RenderRequest, type RenderResult } from "./render-task";
-import { warmupInvoice } from "./warmup-invoice";
 
 export type PdfRendererOptions = {
   /** The worker bundle (`<build>/pdf-worker.js`). */
   filename: string;
   /** Render threads (default 1: on 2 cores the other one stays the event loop's). */
   maxThreads?: number;
-  /** An idle thread exits after this long and gives its memory back (default 30 s). */
+  /** An idle thread exits after this long and gives its memory back (default 10 s). */
   idleTimeoutMs?: number;
   /** Renders that may wait for a thread; one more is refused with RendererBusyError (default 64). */
   maxQueue?: number;
@@ -23,8 +22,8 @@ export type PdfRendererOptions = {
 /**
  * Invoice PDFs rendered in worker threads (piscina), never on the main thread: a render is
  * 10–70 ms of synchronous layout work, and the first one in a thread loads react-pdf and parses
- * the fonts (≈ 0.4 s, ≈ 45 MB). The pool starts no thread until the first render and lets an
- * idle one exit, so a server that serves only cached invoices holds neither.
+ * the fonts (≈ 0.7 s; a live thread holds ≈ 95 MB). The pool starts no thread until the first
+ * render and lets an idle one exit, so a server that serves only cached invoices holds neither.
  */
 export function createPdfRenderer(opts: PdfRendererOptions) {
   const maxThreads = opts.maxThreads ?? 1;
@@ -39,13 +38,17 @@ export function createPdfRenderer(opts: PdfRendererOptions) {
       if (inFlight.size >= maxThreads + maxQueue) {
         return Promise.reject(new RendererBusyError("Too many invoices are being rendered; try again in a moment."));
       }
-      pool ??= new Piscina({
-        filename: opts.filename,
-        minThreads: 0,
-        maxThreads,
-        idleTimeout: opts.idleTimeoutMs ?? 30_000,
-        workerData: { testGate: opts.testGate ?? null },
-      });
+      if (!pool) {
+        pool = new Piscina({
+          filename: opts.filename,
+          minThreads: 0,
+          maxThreads,
+          idleTimeout: opts.idleTimeoutMs ?? 10_000,
+          workerData: { testGate: opts.testGate ?? null },
+        });
+        pool.on("workerCreate", () => logger.debug("invoice render thread started"));
+        pool.on("workerDestroy", () => logger.debug("invoice render thread exited"));
+      }
       const task = pool.run(request) as Promise<RenderResult>;
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task)).catch(() => {});
@@ -73,24 +76,13 @@ export const pdfRenderer = createPdfRenderer({
   testGate: env.PORTICO_TEST_PDF_GATE,
 });
 
-let warmup: Promise<unknown> | null = null;
-
 /**
- * The renderer as a background task: at start it warms one thread (loads react-pdf and the fonts
- * there) so the first customer does not pay for it; a graceful shutdown lets renders in flight
- * finish, then ends the threads.
+ * The renderer as a background task: nothing at start (the first render starts the thread: a warm
+ * thread holds ≈ 95 MB, so none is kept around for renders that may not come; see README "Invoice
+ * PDFs → Renders"); a graceful shutdown lets renders in flight finish, then ends the threads.
  */
 export const pdfRendererTask: BackgroundTask = {
   name: "invoice-pdf-renderer",
-  start() {
-    const started = performance.now();
-    warmup = pdfRenderer
-      .render(warmupInvoice)
-      .then(() => logger.debug({ ms: Math.round(performance.now() - started) }, "invoice renderer warmed up"))
-      .catch((error) => logger.warn({ err: error }, "invoice renderer warm-up failed"));
-  },
-  async stop() {
-    await warmup;
-    await pdfRenderer.close();
-  },
+  start() {},
+  stop: () => pdfRenderer.close(),
 };

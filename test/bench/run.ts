@@ -39,12 +39,11 @@ import {
   type ScenarioResult,
 } from "./report";
 import { RSS_TARGET_MB, floors, scenarios, type BenchContext, type FloorKey, type Scenario } from "./scenarios";
+import { BENCH_MERCHANT, benchServerEnv } from "./server-env";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CACHE = path.join(ROOT, ".cache/bench");
-const MERCHANT = "bench";
-const SIGNING_KEYS = "bench:bench-signing-secret-0123456789abcdef";
-const DATA_ENCRYPTION_KEY = "bench:bench-data-encryption-key-0123456789abcdef";
+const MERCHANT = BENCH_MERCHANT;
 
 const usage = `npm run bench -- [--duration 10] [--connections 50] [--customers 1000] [--payments-per-customer 5]
                   [--only key,key] [--out .cache/bench/last.json] [--no-build] [--build-dir <dir>] [--keep] [--decode-bodies]
@@ -312,20 +311,9 @@ async function main() {
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PUBLIC_URL: url,
-      DATABASE_PATH: db.file,
-      PORTAL_SIGNING_KEYS: SIGNING_KEYS,
-      DATA_ENCRYPTION_KEY,
-      RATE_LIMIT_SCALE: "0",
-      // The production default: one JSON line per request, which is also where server time is read.
-      LOG_LEVEL: "info",
-    };
+    // LOG_LEVEL info, the production default: one JSON line per request, which is also where
+    // server time is read. RATE_LIMIT_SCALE=0: limits off.
+    const env = benchServerEnv({ port, dbFile: db.file, logLevel: "info" });
     const apiKey = (JSON.parse(cli("key-create", ["--merchant", MERCHANT, "--json"], env)) as { api_key: string }).api_key;
 
     const logFile = path.join(runDir, "server.log");
