@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
@@ -5,6 +6,9 @@ import type { BackgroundTask } from "~/utils/background.server";
 import { env } from "~/utils/env.server";
 import { logger } from "~/utils/logger.server";
 import { PDF_WORKER_FILE, RendererBusyError, type RenderRequest, type RenderResult } from "./render-task";
+
+/** The render thread's old-generation heap cap (V8's default would let it reach ≈ 280 MB). */
+const RENDER_HEAP_MB = 96;
 
 export type PdfRendererOptions = {
   /** The worker bundle (`<build>/pdf-worker.js`). */
@@ -45,6 +49,10 @@ export function createPdfRenderer(opts: PdfRendererOptions) {
           maxThreads,
           idleTimeout: opts.idleTimeoutMs ?? 10_000,
           workerData: { testGate: opts.testGate ?? null },
+          // V8 grows a busy render thread's heap to ≈ 280 MB before it collects in earnest; the
+          // live set is far smaller (renders pass with 64 MB), so cap it: a burst of first
+          // renders then costs ≈ 130 MB of RSS at most, not 300 (README "Renders").
+          resourceLimits: { maxOldGenerationSizeMb: RENDER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
         });
         pool.on("workerCreate", () => logger.debug("invoice render thread started"));
         pool.on("workerDestroy", () => logger.debug("invoice render thread exited"));
@@ -71,10 +79,8 @@ export function createPdfRenderer(opts: PdfRendererOptions) {
 export type PdfRenderer = ReturnType<typeof createPdfRenderer>;
 
 // In a build, the worker bundle sits beside the server bundle this module is compiled into.
-export const pdfRenderer = createPdfRenderer({
-  filename: path.join(path.dirname(fileURLToPath(import.meta.url)), PDF_WORKER_FILE),
-  testGate: env.PORTICO_TEST_PDF_GATE,
-});
+const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), PDF_WORKER_FILE);
+export const pdfRenderer = createPdfRenderer({ filename: workerFile, testGate: env.PORTICO_TEST_PDF_GATE });
 
 /**
  * The renderer as a background task: nothing at start (the first render starts the thread: a warm
@@ -83,6 +89,9 @@ export const pdfRenderer = createPdfRenderer({
  */
 export const pdfRendererTask: BackgroundTask = {
   name: "invoice-pdf-renderer",
-  start() {},
+  start() {
+    // A build made by `npx remix build` alone lacks the worker: say so now, not at the first invoice.
+    if (!fs.existsSync(workerFile)) logger.error({ file: workerFile }, "invoice PDF worker missing: build with npm run build");
+  },
   stop: () => pdfRenderer.close(),
 };

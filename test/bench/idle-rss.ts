@@ -7,6 +7,8 @@
  * - `first_render_ms` / `rss_after_first_render_mb`: the first invoice download (a render with a
  *   cold renderer: react-pdf loaded, fonts parsed) through the API, and RSS right after;
  * - `second_render_ms`: another invoice's first download (a warm renderer);
+ * - `burst`: 300 more invoices' first downloads, 8 at a time: how long, and the peak RSS (sampled
+ *   every 50 ms), i.e. what the downloads after a billing run cost the server's memory;
  * - `rss_after_idle_mb`: RSS once the render thread has exited for idleness (builds with the
  *   worker pool; null for older builds, whose renderer stays in the main thread).
  *
@@ -40,7 +42,7 @@ if (key.status !== 0) throw new Error(`key:create failed: ${key.stderr}`);
 const apiKey = (JSON.parse(key.stdout) as { api_key: string }).api_key;
 const sqlite = new Database(db, { readonly: true });
 const invoiced = sqlite
-  .prepare("select id from payments where status = 'succeeded' and invoice_number is not null and merchant_id = (select id from merchants where slug = ?) order by id limit 2")
+  .prepare("select id from payments where status = 'succeeded' and invoice_number is not null and merchant_id = (select id from merchants where slug = ?) order by id limit 302")
   .all(BENCH_MERCHANT) as { id: string }[];
 sqlite.close();
 
@@ -71,6 +73,16 @@ try {
   const firstMs = await firstDownload(invoiced[0].id);
   const afterFirst = rssMb();
   const secondMs = await firstDownload(invoiced[1].id);
+  let burstPeak = rssMb();
+  const sampler = setInterval(() => (burstPeak = Math.max(burstPeak, rssMb())), 50);
+  const burstStarted = performance.now();
+  const queue = invoiced.slice(2).map((p) => p.id);
+  const downloader = async () => {
+    for (let id = queue.shift(); id; id = queue.shift()) await firstDownload(id);
+  };
+  await Promise.all(Array.from({ length: 8 }, downloader));
+  clearInterval(sampler);
+  const burst = { renders: invoiced.length - 2, seconds: Math.round((performance.now() - burstStarted) / 100) / 10, rss_peak_mb: burstPeak };
   let afterIdle: number | null = null;
   if (pooled) {
     await waitFor("the render thread's exit", () => log.includes("invoice render thread exited"));
@@ -85,6 +97,7 @@ try {
       first_render_ms: firstMs,
       rss_after_first_render_mb: afterFirst,
       second_render_ms: secondMs,
+      burst,
       rss_after_idle_mb: afterIdle,
     }),
   );

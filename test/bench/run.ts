@@ -74,8 +74,8 @@ if (flags.help) {
   console.log(usage);
   process.exit(0);
 }
-// --build-dir: a production build made beforehand (`PORTICO_BUILD_DIR=<dir> NODE_ENV=production
-// npx remix build`), used as it is: for comparing two commits in runs made back to back. The folder
+// --build-dir: a production build made beforehand (`PORTICO_BUILD_DIR=<dir> npm run build`; a
+// commit from before the PDF worker: `NODE_ENV=production npx remix build`), used as it is: for comparing two commits in runs made back to back. The folder
 // must be inside the project (e.g. .cache/bench/ab/<name>) so that the build's imports resolve.
 const BUILD = flags["build-dir"] ? path.resolve(flags["build-dir"]) : path.join(CACHE, "build");
 if (flags["build-dir"] && !fs.existsSync(path.join(BUILD, "index.js"))) {
