@@ -26,7 +26,7 @@ export type PdfRendererOptions = {
 /**
  * Invoice PDFs rendered in worker threads (piscina), never on the main thread: a render is
  * 10–70 ms of synchronous layout work, and the first one in a thread loads react-pdf and parses
- * the fonts (≈ 0.7 s; a live thread holds ≈ 95 MB). The pool starts no thread until the first
+ * the fonts (≈ 0.7 s; a live thread holds ≈ 70 MB). The pool starts no thread until the first
  * render and lets an idle one exit, so a server that serves only cached invoices holds neither.
  */
 export function createPdfRenderer(opts: PdfRendererOptions) {
@@ -51,7 +51,7 @@ export function createPdfRenderer(opts: PdfRendererOptions) {
           workerData: { testGate: opts.testGate ?? null },
           // V8 grows a busy render thread's heap to ≈ 280 MB before it collects in earnest; the
           // live set is far smaller (renders pass with 64 MB), so cap it: a burst of first
-          // renders then costs ≈ 130 MB of RSS at most, not 300 (README "Renders").
+          // renders stays near 130 MB of RSS instead of 300 (README "Invoice PDFs → Renders").
           resourceLimits: { maxOldGenerationSizeMb: RENDER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
         });
         pool.on("workerCreate", () => logger.debug("invoice render thread started"));
@@ -84,7 +84,7 @@ export const pdfRenderer = createPdfRenderer({ filename: workerFile, testGate: e
 
 /**
  * The renderer as a background task: nothing at start (the first render starts the thread: a warm
- * thread holds ≈ 95 MB, so none is kept around for renders that may not come; see README "Invoice
+ * thread holds ≈ 70 MB, so none is kept around for renders that may not come; see README "Invoice
  * PDFs → Renders"); a graceful shutdown lets renders in flight finish, then ends the threads.
  */
 export const pdfRendererTask: BackgroundTask = {
