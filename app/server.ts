@@ -12,7 +12,8 @@ import { logger, redactPath } from "~/utils/logger.server";
 import { closeDatabase, sqlite } from "~/utils/db.server";
 import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler } from "~/server/remix-adapter.server";
-import { leanApiRouter } from "~/api/router.server";
+import { fairQueue } from "~/server/fair-queue.server";
+import { captureHeaders, createFront, mayRenderPage, unhandledErrorBody } from "~/server/front.server";
 import { apiRoutes } from "~/api/routes/index";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
 import { bootstrap } from "~/dev/demo.server";
@@ -25,8 +26,6 @@ import { webhookWorker } from "~/workers/webhooks.server";
 
 const BODY_LIMIT = "1mb";
 
-/** Whether a request may be answered with an HTML page (and so needs a CSP nonce). */
-const mayRenderPage = (path: string) => !(path.startsWith("/api/") || path.startsWith("/build/") || path === "/healthz");
 const buildDir = path.dirname(fileURLToPath(import.meta.url));
 const app = express();
 app.disable("x-powered-by");
@@ -81,29 +80,15 @@ const pagePolicy = helmet.contentSecurityPolicy({
 // Precomputed once by helmet: no script at all.
 const dataPolicy = helmet.contentSecurityPolicy({ useDefaults: false, directives: { ...cspDirectives, scriptSrc: ["'none'"] } });
 
-app.use(
-  helmet({
-    contentSecurityPolicy: false,
-    strictTransportSecurity: env.https ? { maxAge: 31536000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: "strict-origin-when-cross-origin" },
-    crossOriginOpenerPolicy: { policy: "same-origin" },
-    crossOriginEmbedderPolicy: false,
-  }),
-);
-app.use((req, res, next) => (res.locals.cspNonce ? pagePolicy : dataPolicy)(req, res, next));
-
-// Prepared at the first check, not at every one (a statement that no longer runs still throws).
-let healthQuery: { get(): unknown } | undefined;
-app.get("/healthz", (_req, res) => {
-  try {
-    healthQuery ??= sqlite.prepare("select count(*) from merchants");
-    healthQuery.get();
-    res.set("Cache-Control", "no-store").json({ status: "ok", database: "ok" });
-  } catch (error) {
-    logger.error({ err: error }, "health check failed");
-    res.status(503).set("Cache-Control", "no-store").json({ status: "error", database: "unavailable" });
-  }
+const securityHeaders = helmet({
+  contentSecurityPolicy: false,
+  strictTransportSecurity: env.https ? { maxAge: 31536000, includeSubDomains: true } : false,
+  referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+  crossOriginOpenerPolicy: { policy: "same-origin" },
+  crossOriginEmbedderPolicy: false,
 });
+app.use(securityHeaders);
+app.use((req, res, next) => (res.locals.cspNonce ? pagePolicy : dataPolicy)(req, res, next));
 
 if (env.PORTICO_TEST_CLOCK) {
   // Test-only: moves the server's clock (see app/utils/clock.server.ts). Never on in production.
@@ -134,11 +119,10 @@ app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, n
 
 app.use(crossSiteGuard);
 
-// Bodies are read here, once, under the limit; the API router and the Remix adapter hand them on.
-app.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
-
-// /api/v1 from its route table, before Remix and without it (docs/decisions/008-lean-api-router.md).
-app.use(leanApiRouter({ routes: apiRoutes, origin: env.PUBLIC_URL }));
+// Bodies are read here, once, under the limit; the Remix adapter hands them on (the front reads
+// the API's with the same parser).
+const readBody = express.raw({ type: () => true, limit: BODY_LIMIT });
+app.use(readBody);
 
 app.all(
   "*",
@@ -160,24 +144,33 @@ app.use((error: unknown, req: express.Request, res: express.Response, _next: exp
   const requestId = res.locals.requestId as string;
   if (status >= 500) logger.error({ err: error, request_id: requestId }, "unhandled error");
   if (res.headersSent) return res.end();
-  const tooLarge = status === 413;
-  const message = tooLarge ? "Request body exceeds 1 MB." : "Something went wrong.";
-  if (req.path.startsWith("/api/")) {
-    return res.status(status).json({
-      error: {
-        type: tooLarge ? "invalid_request_error" : status < 500 ? "invalid_request_error" : "api_error",
-        code: tooLarge ? "body_too_large" : status < 500 ? "bad_request" : "internal_error",
-        message: status < 500 ? message : `${message} Request id: ${requestId}`,
-      },
-    });
-  }
-  res.status(status).type("text/plain").send(`${message} Request id: ${requestId}`);
+  const { json, body } = unhandledErrorBody(status, requestId, req.path);
+  res.status(status).type(json ? "application/json" : "text/plain").send(body);
 });
 
 sealSecretsAtRest();
 bootstrap();
 
-const server = http.createServer(app);
+// Prepared at the first check, not at every one (a statement that no longer runs still throws).
+let healthQuery: { get(): unknown } | undefined;
+// /api/v1 and /healthz on plain node:http, everything else through Express
+// (docs/decisions/011-node-http-front.md).
+const front = createFront({
+  routes: apiRoutes,
+  origin: env.PUBLIC_URL,
+  trust: app.get("trust proxy fn"),
+  securityHeaders: captureHeaders([securityHeaders, dataPolicy]),
+  pageHeaders: (cspNonce) => captureHeaders([securityHeaders, pagePolicy], { cspNonce }),
+  readBody,
+  checkHealth: () => {
+    healthQuery ??= sqlite.prepare("select count(*) from merchants");
+    healthQuery.get();
+  },
+  isShuttingDown: () => shuttingDown,
+  fallback: app,
+});
+// Requests start in arrival order, one per event-loop turn (docs/decisions/010-fair-queue.md).
+const server = http.createServer(fairQueue(front));
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;

@@ -42,22 +42,28 @@ function store(merchantId: string, key: string, requestHash: string, status: num
     .run();
 }
 
+export type IdempotentOutcome = Stored | { failed: ApiError };
+
 /**
- * Runs `execute` at most once per (merchant, key). The stored response is written in the same
- * IMMEDIATE transaction as the effect, so concurrent duplicates serialize on the write lock and
- * the later one replays, and a crash mid-request leaves the key free for a retry.
- * Business errors (404, 409, 422 other than parameter errors) are kept and replayed too;
- * parameter errors mean nothing started, so nothing is kept.
+ * Runs `execute` at most once per (merchant, key); call it as one unit of work inside a write
+ * transaction (the API runs it as a group-commit unit, route.server.ts). The stored response is
+ * written in the same transaction as the effect, so concurrent duplicates serialize on it: one in
+ * the same batch sees the first's record in its own savepoint, one in a later batch finds it
+ * committed, and either replays. A crash mid-request leaves the key free for a retry.
+ * Business errors (404, 409, 422 other than parameter errors) are kept and replayed too: the
+ * effect is rolled back in its savepoint and the error is returned (not thrown), so that its
+ * record commits. Parameter errors mean nothing started, so nothing is kept.
  */
 export function runIdempotent(opts: {
   merchantId: string;
   key: string;
   requestHash: string;
   execute: () => ApiResult;
-}): Stored {
+}): IdempotentOutcome {
   const { merchantId, key, requestHash } = opts;
-  const replay = (record: typeof idempotencyRecords.$inferSelect): Stored => {
-    if (record.requestHash !== requestHash) {
+  const existing = findLive(merchantId, key);
+  if (existing) {
+    if (existing.requestHash !== requestHash) {
       throw new ApiError({
         status: 409,
         type: "idempotency_error",
@@ -65,27 +71,21 @@ export function runIdempotent(opts: {
         message: "This Idempotency-Key was already used with a different request.",
       });
     }
-    const body = openSecret(record.responseBody, IDEMPOTENT_RESPONSE_PURPOSE);
+    const body = openSecret(existing.responseBody, IDEMPOTENT_RESPONSE_PURPOSE);
     // Only when DATA_ENCRYPTION_KEY lost the key this was sealed under (start-up re-seals otherwise).
     if (body === null) throw new Error("A stored idempotent response cannot be decrypted with DATA_ENCRYPTION_KEY");
-    return { status: record.responseStatus, body, replayed: true };
-  };
+    return { status: existing.responseStatus, body, replayed: true };
+  }
+  let result: ApiResult;
   try {
-    return writeTransaction(() => {
-      const existing = findLive(merchantId, key);
-      if (existing) return replay(existing);
-      const result = opts.execute();
-      const body = JSON.stringify(result.body);
-      store(merchantId, key, requestHash, result.status, body);
-      return { status: result.status, body, replayed: false };
-    });
+    result = writeTransaction(opts.execute);
   } catch (error) {
     const apiError = asApiError(error);
     if (!apiError || apiError.isValidation || apiError.type === "idempotency_error") throw error;
-    const body = JSON.stringify(apiError.toJSON());
-    writeTransaction(() => {
-      if (!findLive(merchantId, key)) store(merchantId, key, requestHash, apiError.status, body);
-    });
-    throw error;
+    store(merchantId, key, requestHash, apiError.status, JSON.stringify(apiError.toJSON()));
+    return { failed: apiError };
   }
+  const body = JSON.stringify(result.body);
+  store(merchantId, key, requestHash, result.status, body);
+  return { status: result.status, body, replayed: false };
 }

@@ -4,7 +4,7 @@ import { getActiveApiKey, touchApiKey } from "~/models/api-keys.server";
 import type { Actor } from "~/models/audit.server";
 import { logger } from "~/utils/logger.server";
 import { rateLimiter } from "~/utils/rate-limit.server";
-import { writeTransaction } from "~/utils/db.server";
+import { groupCommit } from "~/utils/db.server";
 import { ApiError, asApiError, badRequest, unauthenticated } from "./errors.server";
 import { requestFingerprint, runIdempotent } from "./idempotency.server";
 import {
@@ -48,9 +48,10 @@ export type MerchantContext = ApiContext & { merchant: Merchant; apiKey: ApiKey;
 export type WriteContext<C> = C & { body: Record<string, unknown> };
 
 /**
- * A write handler runs synchronously inside one IMMEDIATE transaction together with its
- * idempotency record. Work that must await (signing a token) goes in `prepare`, which runs
- * before the transaction and must not write.
+ * A write handler runs synchronously in a savepoint of its own, together with its idempotency
+ * record, inside an IMMEDIATE transaction it may share with other requests' writes (group
+ * commit). Work that must await (signing a token) goes in `prepare`, which runs before the
+ * transaction and must not write.
  */
 export type WriteHandler<C, P = undefined> =
   | ((ctx: WriteContext<C>) => ApiResult)
@@ -110,16 +111,15 @@ async function runWrite<C extends ApiContext>(
   }
   const prepared = typeof handler === "function" ? undefined : await handler.prepare(ctx);
   const execute = () => (typeof handler === "function" ? handler(ctx) : handler.run(ctx, prepared));
+  // Each write is one group-commit unit (its own savepoint in a shared transaction): awaited, it
+  // answers only once the COMMIT holding it returned.
   if (key !== null && idempotency && ctx.method === "POST") {
-    const outcome = runIdempotent({
-      merchantId: idempotency.merchantId,
-      key,
-      requestHash: requestFingerprint(ctx.method, ctx.url.pathname, ctx.body),
-      execute,
-    });
+    const requestHash = requestFingerprint(ctx.method, ctx.url.pathname, ctx.body);
+    const outcome = await groupCommit(() => runIdempotent({ merchantId: idempotency.merchantId, key, requestHash, execute }));
+    if ("failed" in outcome) throw outcome.failed;
     return jsonAnswer(outcome.status, outcome.body, outcome.replayed ? { "Idempotent-Replayed": "true" } : {});
   }
-  const result = writeTransaction(execute);
+  const result = await groupCommit(execute);
   return jsonAnswer(result.status, result.body, result.headers);
 }
 
@@ -162,7 +162,7 @@ function failureAnswer(error: unknown, requestId: string): ApiAnswer {
 /**
  * The answer to one API request for the route the path matched (null: none did): key
  * authentication and the per-key rate limit, JSON and query parsing, idempotency, one
- * transaction per write, and every failure as the JSON error object.
+ * group-committed unit per write, and every failure as the JSON error object.
  */
 export async function answerApiRequest(
   route: ApiRoute | null,

@@ -3,15 +3,15 @@ import { answerApiRequest, type ApiRequest, type ApiRoute } from "./route.server
 import type { ApiAnswer } from "./respond.server";
 
 /**
- * The lean router of `/api/v1` (docs/decisions/008-lean-api-router.md): Express hands it every
- * request before Remix; it answers the API's from the route table, without a Fetch `Request`,
- * Remix's route matching or a `Response`, and passes everything else on.
+ * The lean router of `/api/v1` (docs/decisions/008-lean-api-router.md, 011-node-http-front.md):
+ * the server's front asks it about every request before Express; it answers the API's from the
+ * route table, without Express, a Fetch `Request`, Remix's route matching or a `Response`.
  *
  * It claims exactly the requests Remix routed to the API before it: the path as URL parsing
  * normalises it (`..`, `.`, backslashes) and then percent-decoded segment by segment, matched
  * without regard to ASCII case, trailing slashes ignored (`matchRoutes` in @remix-run/router).
  * Its answers are Remix's to the byte: the headers of `ApiAnswer` lower-cased in sorted order
- * (a `Headers` object's order, set after the security headers Express already put), a JSON body
+ * (a `Headers` object's order, after the request id and security headers), a JSON body
  * as one chunk of a chunked response, and no body for HEAD.
  */
 
@@ -104,8 +104,6 @@ export function apiSegments(pathname: string): string[] | null {
 }
 
 const decoder = new TextDecoder();
-type Req = IncomingMessage & { originalUrl: string; path: string; body?: unknown; ip?: string };
-type Res = ServerResponse & { locals: Record<string, unknown> };
 
 /** A header as Fetch's `Headers.get` reads it from the raw list: every value of the name, joined by ", ". */
 function rawHeader(raw: string[], name: string): string | null {
@@ -124,17 +122,45 @@ function stripIndexParam(url: URL) {
   for (const value of kept) url.searchParams.append("index", value);
 }
 
-/** The answer on the wire, header for header as the Remix adapter wrote a `Response`. */
-export function writeAnswer(res: ServerResponse, method: string, answer: ApiAnswer) {
-  res.statusCode = answer.status;
+// The headers of a plain JSON answer (`jsonAnswer` without extras), as written: most answers.
+const JSON_HEADERS = ["cache-control", "no-store", "content-type", "application/json; charset=utf-8"];
+
+/** `answer.headers` lower-cased, same names joined by ", ", in sorted order (a `Headers` object's). */
+function answerHeaders(answer: ApiAnswer): string[] {
+  const given = answer.headers;
+  const names = Object.keys(given);
+  if (names.length === 2 && given["Content-Type"] === JSON_HEADERS[3] && given["Cache-Control"] === JSON_HEADERS[1]) return JSON_HEADERS;
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(answer.headers)) {
+  for (const name of names) {
     const lower = name.toLowerCase();
-    headers[lower] = lower in headers ? `${headers[lower]}, ${value}` : value;
+    headers[lower] = lower in headers ? `${headers[lower]}, ${given[name]}` : given[name];
   }
-  for (const name of Object.keys(headers).sort()) res.setHeader(name, headers[name]);
+  return Object.keys(headers)
+    .sort()
+    .flatMap((name) => [name, headers[name]]);
+}
+
+/**
+ * The answer on the wire, header for header as the Remix adapter wrote a `Response`: `head` (the
+ * request id and security headers, as `[name, value, …]`) first, then the answer's own; one of
+ * the answer's of a name `head` already has takes its place, under the answer's (lower-case)
+ * name, as `setHeader` over an earlier one did.
+ */
+export function writeAnswer(res: ServerResponse, method: string, answer: ApiAnswer, head: string[]) {
+  const own = answerHeaders(answer);
+  const headers = head.slice();
+  let contentLength = false;
+  for (let i = 0; i < own.length; i += 2) {
+    const name = own[i];
+    if (name === "content-length") contentLength = true;
+    let at = -1;
+    for (let j = 0; j < headers.length && at < 0; j += 2) if (headers[j].length === name.length && headers[j].toLowerCase() === name) at = j;
+    if (at < 0) headers.push(name, own[i + 1]);
+    else headers.splice(at, 2, name, own[i + 1]);
+  }
+  res.writeHead(answer.status, headers);
   if (method === "HEAD") res.end();
-  else if ("content-length" in headers) res.end(answer.body);
+  else if (contentLength) res.end(answer.body);
   else {
     // Chunked, as Remix streamed it: without a Content-Length of ours, Node would add one.
     res.write(answer.body);
@@ -142,42 +168,53 @@ export function writeAnswer(res: ServerResponse, method: string, answer: ApiAnsw
   }
 }
 
-/** Express middleware: the API's requests answered from the table, every other one passed on. */
-export function leanApiRouter(options: { routes: readonly ApiRoute[]; origin: string }) {
+/** A request the router answers: its URL (as the handlers see it) and the route it matched, if any. */
+export type ApiClaim = { url: URL; found: ApiMatch };
+
+/**
+ * The router of `/api/v1` for the server's front (app/server/front.server.ts): `claim` says
+ * whether a request is the API's, `answer` answers a claimed one from the table.
+ */
+export function createApiRouter(options: { routes: readonly ApiRoute[]; origin: string }) {
   const { match } = compileApiRoutes(options.routes);
-  return (req: Req, res: Res, next: (error?: unknown) => void) => {
-    if (!ROUTED_METHODS.has(req.method!)) return next();
+  /**
+   * `pathname` is the request's path as Express read it (parseurl): a request Express's
+   * catch-all route cannot decode is not claimed, so it is answered as before (a 400).
+   */
+  function claim(method: string, originalUrl: string, pathname: string): ApiClaim | null {
+    if (!ROUTED_METHODS.has(method)) return null;
     let url: URL;
     try {
-      url = new URL(req.originalUrl, options.origin);
+      url = new URL(originalUrl, options.origin);
     } catch {
-      return next();
+      return null;
     }
     const rest = apiSegments(url.pathname);
-    if (rest === null) return next();
+    if (rest === null) return null;
     try {
-      // Express's catch-all route decodes the whole path first and answers 400 when it cannot.
-      decodeURIComponent(req.path);
+      decodeURIComponent(pathname);
     } catch {
-      return next();
+      return null;
     }
     stripIndexParam(url);
-    const found = match(rest);
+    return { url, found: match(rest) };
+  }
+
+  /** `body`: what express.raw() read (a Buffer), or nothing. */
+  function answer(claimed: ApiClaim, req: IncomingMessage, body: unknown, requestId: string, clientIp: string): Promise<ApiAnswer> {
     const method = req.method!;
-    const body = req.body;
     const request: ApiRequest = {
       method,
-      url,
+      url: claimed.url,
       header: (name) => rawHeader(req.rawHeaders, name),
       text: () => {
         if (method === "GET" || method === "HEAD" || !Buffer.isBuffer(body)) return "";
         return decoder.decode(body);
       },
-      requestId: res.locals.requestId as string,
-      clientIp: req.ip ?? "unknown",
+      requestId,
+      clientIp,
     };
-    answerApiRequest(found?.route ?? null, found?.params ?? {}, request)
-      .then((answer) => writeAnswer(res, method, answer))
-      .catch(next);
-  };
+    return answerApiRequest(claimed.found?.route ?? null, claimed.found?.params ?? {}, request);
+  }
+  return { claim, answer };
 }

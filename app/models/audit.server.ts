@@ -23,24 +23,46 @@ export type AuditEntryInput = {
   after?: Record<string, unknown> | null;
 };
 
+const placeholder = (name: string) => sql.placeholder(name);
+// A JSON column's placeholder would encode null as the text "null": these take their JSON text
+// (or null) as it is.
+const jsonText = (name: string) => sql`${sql.placeholder(name)}`;
+const json = (value: Record<string, unknown> | null | undefined) => (value == null ? null : JSON.stringify(value));
+// Every write appends here: built and prepared once, not per call.
+const insertEntry = db
+  .insert(auditLog)
+  .values({
+    id: placeholder("id"),
+    merchantId: placeholder("merchantId"),
+    actorType: placeholder("actorType"),
+    actorId: placeholder("actorId"),
+    action: placeholder("action"),
+    objectType: placeholder("objectType"),
+    objectId: placeholder("objectId"),
+    data: jsonText("data"),
+    before: jsonText("before"),
+    after: jsonText("after"),
+    ip: placeholder("ip"),
+    createdAt: placeholder("createdAt"),
+  })
+  .prepare();
+
 /** Appends to the audit log; call it inside the transaction of the change it records. */
 export function audit(entry: AuditEntryInput) {
-  db.insert(auditLog)
-    .values({
-      id: newId("audit"),
-      merchantId: entry.merchantId,
-      actorType: entry.actor.type,
-      actorId: entry.actor.id ?? null,
-      action: entry.action,
-      objectType: entry.objectType ?? null,
-      objectId: entry.objectId ?? null,
-      data: entry.data ?? null,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-      ip: entry.actor.type === "staff" ? (entry.actor.ip ?? null) : null,
-      createdAt: now(),
-    })
-    .run();
+  insertEntry.run({
+    id: newId("audit"),
+    merchantId: entry.merchantId,
+    actorType: entry.actor.type,
+    actorId: entry.actor.id ?? null,
+    action: entry.action,
+    objectType: entry.objectType ?? null,
+    objectId: entry.objectId ?? null,
+    data: json(entry.data),
+    before: json(entry.before),
+    after: json(entry.after),
+    ip: entry.actor.type === "staff" ? (entry.actor.ip ?? null) : null,
+    createdAt: now(),
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from "#db/schema/index";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
+import { customerJson, customerJsonFields, type CustomerJsonRow } from "./customers.server";
 import { invalidField } from "./errors.server";
 import type { Page } from "./pagination.server";
 import { customerSearch, escapeLike, searchUsesIndex } from "./customer-search.server";
@@ -166,8 +167,8 @@ function positionAfter(merchantId: string, sort: CustomerSort, after: NonNullabl
 
 type Bound<T> = T | Placeholder;
 
-/** The select behind a page, its values bound now or (placeholders) when a prepared statement runs. */
-function pageSelect(opts: {
+/** The where, order and limit of a page, its values bound now or (placeholders) when a prepared statement runs. */
+function pageClauses(opts: {
   merchantId: Bound<string>;
   sort: CustomerSort;
   filters: CustomerFilter[];
@@ -201,19 +202,23 @@ function pageSelect(opts: {
     after,
   );
   const orderBy = [...(keyColumn ? [keyColumn] : []), customers.createdAt, customers.seq].map((c) => sql`${col(c)} ${order}`);
-  return db
-    .select()
-    .from(customers)
-    .where(where)
-    .orderBy(...orderBy)
-    .limit(opts.limit);
+  return { where, orderBy, limit: opts.limit };
 }
 
-/** The statement behind a page (exported for EXPLAIN QUERY PLAN in the tests and the bench). */
-export function customerListStatement({ merchantId, query }: { merchantId: string; query: CustomerQuery }) {
+type Clauses = ReturnType<typeof pageClauses>;
+
+// What a page of the API's list reads: each customer's JSON (customerJsonFields) and its position.
+const jsonPageFields = { ...customerJsonFields, sortName: customers.sortName, sortEmail: customers.sortEmail, seq: customers.seq };
+type JsonPageRow = CustomerJsonRow & { sortName: string | null; sortEmail: string | null; seq: number };
+
+const rowSelect = (c: Clauses) => db.select().from(customers).where(c.where).orderBy(...c.orderBy).limit(c.limit);
+const jsonSelect = (c: Clauses) => db.select(jsonPageFields).from(customers).where(c.where).orderBy(...c.orderBy).limit(c.limit);
+
+/** The clauses of one page of `query`, bound (the cursor customer read now). */
+function queryClauses(merchantId: string, query: CustomerQuery) {
   const sort = query.sort ?? defaultCustomerSort;
   const p = query.after ? positionAfter(merchantId, sort, query.after) : null;
-  return pageSelect({
+  return pageClauses({
     merchantId,
     sort,
     filters: query.filters ?? [],
@@ -224,26 +229,40 @@ export function customerListStatement({ merchantId, query }: { merchantId: strin
   });
 }
 
-// The plain list (no filter, no search: the API's own paging) is one of six sorts, with or
-// without a cursor: prepared once each, so such a page builds and prepares no SQL.
-const plainPages = new Map<string, ReturnType<ReturnType<typeof pageSelect>["prepare"]>>();
-
-function plainPage(sort: CustomerSort, withPosition: boolean) {
-  const key = `${sortParam(sort)}${withPosition ? " after" : ""}`;
-  let statement = plainPages.get(key);
-  if (!statement) {
-    const position = withPosition ? { key: sql.placeholder("key"), createdAt: sql.placeholder("createdAt"), seq: sql.placeholder("seq") } : null;
-    statement = pageSelect({ merchantId: sql.placeholder("merchantId"), sort, filters: [], position, limit: sql.placeholder("limit") }).prepare();
-    plainPages.set(key, statement);
-  }
-  return statement;
+/** The statement behind a page (exported for EXPLAIN QUERY PLAN in the tests and the bench). */
+export function customerListStatement({ merchantId, query }: { merchantId: string; query: CustomerQuery }) {
+  return rowSelect(queryClauses(merchantId, query));
 }
 
-function pageRows(merchantId: string, query: CustomerQuery): Customer[] {
-  if (query.filters?.length || query.q || query.upToSeq !== undefined) return customerListStatement({ merchantId, query }).all();
+// The plain list (no filter, no search: the API's own paging) is one of six sorts, with or
+// without a cursor: prepared once each, so such a page builds and prepares no SQL.
+function preparedPlainPages<T>(build: (c: Clauses) => { prepare(): T }) {
+  const statements = new Map<string, T>();
+  return (sort: CustomerSort, withPosition: boolean) => {
+    const key = `${sortParam(sort)}${withPosition ? " after" : ""}`;
+    let statement = statements.get(key);
+    if (!statement) {
+      const position = withPosition ? { key: sql.placeholder("key"), createdAt: sql.placeholder("createdAt"), seq: sql.placeholder("seq") } : null;
+      statement = build(pageClauses({ merchantId: sql.placeholder("merchantId"), sort, filters: [], position, limit: sql.placeholder("limit") })).prepare();
+      statements.set(key, statement);
+    }
+    return statement;
+  };
+}
+const plainRowPage = preparedPlainPages(rowSelect);
+const plainJsonPage = preparedPlainPages(jsonSelect);
+
+/** A page's rows (one more than asked for, which says whether there are more), prepared when plain. */
+function pageRows<R>(
+  merchantId: string,
+  query: CustomerQuery,
+  plain: (sort: CustomerSort, withPosition: boolean) => { all(values: Record<string, unknown>): R[] },
+  built: (c: Clauses) => { all(): R[] },
+): R[] {
+  if (query.filters?.length || query.q || query.upToSeq !== undefined) return built(queryClauses(merchantId, query)).all();
   const sort = query.sort ?? defaultCustomerSort;
   const p = query.after ? positionAfter(merchantId, sort, query.after) : null;
-  return plainPage(sort, !!p).all({ merchantId, limit: query.limit + 1, ...(p ? { key: p.key ?? "", createdAt: p.createdAt, seq: p.seq } : {}) });
+  return plain(sort, !!p).all({ merchantId, limit: query.limit + 1, ...(p ? { key: p.key ?? "", createdAt: p.createdAt, seq: p.seq } : {}) });
 }
 
 /**
@@ -253,10 +272,25 @@ function pageRows(merchantId: string, query: CustomerQuery): Customer[] {
 export function listCustomers(opts: { merchantId: string; query: CustomerQuery }): CustomerPage {
   const { query } = opts;
   const sort = query.sort ?? defaultCustomerSort;
-  const rows = pageRows(opts.merchantId, query);
+  const rows = pageRows(opts.merchantId, query, plainRowPage, rowSelect);
   const page = rows.slice(0, query.limit);
   const hasMore = rows.length > query.limit;
   return { rows: page, hasMore, nextCursor: hasMore ? encodeCursor(sort, positionOf(sort, page[page.length - 1])) : null };
+}
+
+/** `listCustomers` with each customer as its API JSON text (`customerJson`): the API's list. */
+export function listCustomersJson(opts: { merchantId: string; query: CustomerQuery }): Page<string> & { nextCursor: string | null } {
+  const { query } = opts;
+  const sort = query.sort ?? defaultCustomerSort;
+  const rows = pageRows<JsonPageRow>(opts.merchantId, query, plainJsonPage, jsonSelect);
+  const page = rows.slice(0, query.limit);
+  const hasMore = rows.length > query.limit;
+  const last = page[page.length - 1];
+  return {
+    rows: page.map(customerJson),
+    hasMore,
+    nextCursor: hasMore ? encodeCursor(sort, positionOf(sort, { ...last, createdAt: new Date(last.createdAtMs) })) : null,
+  };
 }
 
 /** Where a long read (the CSV export) stops: the newest customer now; later ones are left out. */

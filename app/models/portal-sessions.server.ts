@@ -131,7 +131,7 @@ export async function prepareLink(opts: {
   const id = newId("portalSession");
   const issuedAt = now();
   const expiresAt = new Date(issuedAt.getTime() + opts.lifetimeS * 1000);
-  const token = await signPortalToken({
+  const token = signPortalToken({
     keyring: await getKeyring(),
     issuer: env.PUBLIC_URL,
     customerId: opts.customer.id,

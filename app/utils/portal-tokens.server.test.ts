@@ -66,6 +66,20 @@ describe("signPortalToken", () => {
     expect(await verify(good)).toEqual({ ok: true, claims: { ...IDS, iat: T0S, nbf: T0S, exp: T0S + 3600 } });
   });
 
+  it("signs exactly as jose's SignJWT does (same header and claims order, same bytes)", async () => {
+    const byJose = await new SignJWT({ mid: IDS.mid })
+      .setProtectedHeader({ alg: "HS256", typ: PORTAL_TOKEN_TYPE, kid: "k1" })
+      .setIssuer(ISSUER)
+      .setAudience(PORTAL_AUDIENCE)
+      .setSubject(IDS.sub)
+      .setJti(IDS.jti)
+      .setIssuedAt(T0S)
+      .setNotBefore(T0S)
+      .setExpirationTime(T0S + 3600)
+      .sign(hs256(SECRET));
+    expect(good).toBe(byJose);
+  });
+
   it("signs with the first key and verifies with every listed key (rotation)", async () => {
     const fresh = await signPortalToken({ keyring: rotated, issuer: ISSUER, customerId: IDS.sub, merchantId: IDS.mid, portalSessionId: IDS.jti, issuedAt: T0, expiresAt: at(60) });
     expect(JSON.parse(new TextDecoder().decode(base64url.decode(fresh.split(".")[0]))).kid).toBe("k2");

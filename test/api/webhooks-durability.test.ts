@@ -32,14 +32,15 @@ async function setUp(server: TestServer, path: string, name = "Durable") {
   return { api, apiKey, endpoint: res.body as { id: string; secret: string } };
 }
 
+/** n customers created and renamed, all at once: their writes share group-commit batches. */
 async function patchCustomers(api: ApiClient, n: number) {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = await api.post("/customers", { email: `d${i}-${Date.now()}@example.com` });
-    expect((await api.patch(`/customers/${c.body.id}`, { name: `Name ${i}` })).status).toBe(200);
-    ids.push(c.body.id);
-  }
-  return ids;
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const c = await api.post("/customers", { email: `d${i}-${Date.now()}@example.com` });
+      expect((await api.patch(`/customers/${c.body.id}`, { name: `Name ${i}` })).status).toBe(200);
+      return c.body.id as string;
+    }),
+  );
 }
 
 describe("durability", () => {

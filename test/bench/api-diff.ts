@@ -1,7 +1,7 @@
 /**
  * Two builds, the same API requests, the raw HTTP answers compared byte for byte.
  *
- *   npx tsx test/bench/api-diff.ts <build dir A> <build dir B> [--production] [--verbose [--show]]
+ *   npx tsx test/bench/api-diff.ts <build dir A> <build dir B> [--production] [--trust-proxy=1] [--verbose [--show]]
  *
  * Each build runs on its own copy of one database (two merchants made with merchant:create), with
  * its clock stopped at the same instant (PORTICO_TEST_CLOCK; outside --production), and gets the
@@ -19,14 +19,17 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import etag from "etag";
 import { baseEnv, createMerchant, freePort, ROOT } from "../setup/server";
 
 const args = process.argv.slice(2);
 const production = args.includes("--production");
 const verbose = args.includes("--verbose");
+// --trust-proxy=1 (or a proxy list): both servers read the client IP from X-Forwarded-For.
+const trustProxy = args.find((a) => a.startsWith("--trust-proxy="))?.slice("--trust-proxy=".length);
 const [dirA, dirB] = args.filter((a) => !a.startsWith("--")).map((d) => path.resolve(d));
 if (!dirA || !dirB || !fs.existsSync(path.join(dirA, "index.js")) || !fs.existsSync(path.join(dirB, "index.js"))) {
-  console.error("usage: npx tsx test/bench/api-diff.ts <build dir A> <build dir B> [--production] [--verbose [--show]]");
+  console.error("usage: npx tsx test/bench/api-diff.ts <build dir A> <build dir B> [--production] [--trust-proxy=1] [--verbose [--show]]");
   process.exit(2);
 }
 
@@ -39,6 +42,7 @@ async function start(name: string, buildDir: string, dbFile: string): Promise<Se
     HOME: process.env.HOME ?? "",
     ...baseEnv(port, dbFile),
     ...(production ? { NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE_URLS: "true" } : {}),
+    ...(trustProxy ? { TRUST_PROXY: trustProxy } : {}),
   };
   const child = spawn(process.execPath, [path.join(buildDir, "index.js")], { cwd: ROOT, env: env as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
@@ -56,7 +60,7 @@ async function start(name: string, buildDir: string, dbFile: string): Promise<Se
     child.stderr!.on("data", (c: Buffer) => logs.push(c.toString()));
     child.on("exit", (code) => reject(new Error(`${name} exited (${code}):\n${logs.join("\n")}`)));
   });
-  return { name, port, child, logs, vars: {} };
+  return { name, port, child, logs, vars: { port: String(port) } };
 }
 
 /** One request over its own connection (`Connection: close`), read to the end, bytes as sent. */
@@ -351,8 +355,34 @@ function steps(): Step[] {
     post(p, {}, { changed: "Remix's 405 for a route file without an action → the API's JSON 404 unrecognized_request_url" });
   }
   add({ method: "PROPFIND", path: "/api/v1/customers" });
+  // The server's front (docs/decisions/011-node-http-front.md) against what Express did on the
+  // edges of the paths it takes: letter case and encodings (which Express gave a page's CSP
+  // nonce), the cross-site guard, bodies it could not read, the health check's validators.
+  get("/API/v1/customers/{c1}");
+  get("/Api/V1/customers?limit=1");
+  get("/%61pi/v1/customers?limit=1");
+  get("http://127.0.0.1:{port}/api/v1/customers?limit=1");
+  get("/api/v1/customers/%E0%A4%A");
+  get("/api/v1/customers?limit=1", { body: "ignored", headers: [["X-Forwarded-For", "10.1.1.1, 10.2.2.2"]] });
+  const crossSite: [string, string][] = [["Sec-Fetch-Site", "cross-site"]];
+  post("/api/v1/customers", { email: "cross@example.com" }, { headers: crossSite });
+  post("/API/v1/customers", { email: "cross@example.com" }, { headers: crossSite });
+  post("/API/v1/customers", { email: "evil@example.com" }, { headers: [["Origin", "http://evil.example"]] });
+  post("/API/v1/customers", { email: "null-origin@example.com" }, { headers: [["Sec-Fetch-Site", "same-origin"], ["Origin", "null"]] });
+  post("/API/v1/customers", `{"email":"big@example.com","name":"${"x".repeat(1024 * 1024)}"}`);
+  post("/api/v1/customers", "not gzip", { headers: [["Content-Encoding", "gzip"]] });
+  post("/api/v1/customers", "{}", { headers: [["Content-Encoding", "br"]] });
+  for (const p of ["/healthz", "/healthz/", "/HEALTHZ", "/healthz?probe=1"]) {
+    get(p);
+    add({ method: "HEAD", path: p });
+  }
+  get("/healthz", { headers: [["If-None-Match", etag(Buffer.from(j({ status: "ok", database: "ok" })), { weak: true })]] });
+  get("/healthz", { headers: [["If-None-Match", "*"], ["Cache-Control", "no-cache"]] });
+  post("/healthz", {});
+  add({ method: "OPTIONS", path: "/healthz" });
+  get("/healthz/x");
+
   // Not the API: Remix still answers these.
-  get("/healthz");
   get("/no/such/page");
   return s;
 }

@@ -1,0 +1,174 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import etag from "etag";
+import fresh from "fresh";
+import parseurl from "parseurl";
+import proxyaddr from "proxy-addr";
+import type { ApiRoute } from "~/api/route.server";
+import { createApiRouter, writeAnswer } from "~/api/router.server";
+import { refusedAsCrossSite } from "~/utils/csrf.server";
+import { logger, redactPath, requestLogger } from "~/utils/logger.server";
+
+/**
+ * The server's front (docs/decisions/011-node-http-front.md): the `http.Server` callback. It
+ * answers `/api/v1` and `/healthz` itself, on plain node:http, and hands every other request to
+ * the Express app unchanged. What Express's middlewares did for those paths is done here once
+ * per request and no more: the request id, the request log line, the security headers (captured
+ * from helmet and the script-less policy at start), the body under the 1 MB limit, the JSON
+ * errors, and `Connection: close` while shutting down. Requests Express answered in its own way
+ * before the API router saw them (a cross-site form post, a path its router cannot decode) are
+ * left to Express, which still answers them.
+ */
+
+// A connect-style middleware (helmet's, express.raw()).
+type Middleware = (req: any, res: any, next: (error?: unknown) => void) => void;
+type Trust = (address: string, hop: number) => boolean;
+
+/**
+ * The headers a chain of middlewares sets on a response that does not depend on the request
+ * (helmet's and a CSP without a nonce), as `[name, value, …]` in the order Node writes them: a
+ * header set again keeps its place and takes the new name and value.
+ */
+export function captureHeaders(middlewares: Middleware[], locals: Record<string, unknown> = {}): string[] {
+  const headers = new Map<string, [string, string]>();
+  const res = {
+    locals,
+    setHeader: (name: string, value: unknown) => headers.set(name.toLowerCase(), [name, String(value)]),
+    removeHeader: (name: string) => headers.delete(name.toLowerCase()),
+    getHeader: (name: string) => headers.get(name.toLowerCase())?.[1],
+  };
+  for (const middleware of middlewares) {
+    let done = false;
+    middleware({ method: "GET", url: "/", headers: {} }, res, (error) => {
+      if (error) throw error;
+      done = true;
+    });
+    if (!done) throw new Error("captureHeaders: a middleware did not pass the request on at once");
+  }
+  return [...headers.values()].flat();
+}
+
+/** The JSON error (API paths) or text of a request that failed outside the API's own conventions. */
+export function unhandledErrorBody(status: number, requestId: string, path: string): { json: boolean; body: string } {
+  const tooLarge = status === 413;
+  const message = tooLarge ? "Request body exceeds 1 MB." : "Something went wrong.";
+  if (!path.startsWith("/api/")) return { json: false, body: `${message} Request id: ${requestId}` };
+  const error = {
+    type: tooLarge ? "invalid_request_error" : status < 500 ? "invalid_request_error" : "api_error",
+    code: tooLarge ? "body_too_large" : status < 500 ? "bad_request" : "internal_error",
+    message: status < 500 ? message : `${message} Request id: ${requestId}`,
+  };
+  return { json: true, body: JSON.stringify({ error }) };
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+const TEXT_TYPE = "text/plain; charset=utf-8";
+
+/**
+ * What Express's `res.send` wrote for a string: its Content-Type, Content-Length and weak ETag
+ * after `head`, a 304 without them when the request's validators still match (2xx only), and
+ * no body for HEAD.
+ */
+function sendLikeExpress(req: IncomingMessage, res: ServerResponse, status: number, head: string[], type: string, body: Buffer, tag: string) {
+  const isFresh = status >= 200 && status < 300 && (req.method === "GET" || req.method === "HEAD") && fresh(req.headers, { etag: tag });
+  const headers = isFresh ? head.concat("ETag", tag) : head.concat("Content-Type", type, "Content-Length", String(body.length), "ETag", tag);
+  res.writeHead(isFresh ? 304 : status, headers);
+  if (req.method === "HEAD" || isFresh) res.end();
+  else res.end(body);
+}
+
+function sendString(req: IncomingMessage, res: ServerResponse, status: number, head: string[], type: string, text: string) {
+  const body = Buffer.from(text);
+  sendLikeExpress(req, res, status, head, type, body, etag(body, { weak: true }));
+}
+
+/** Whether a request may be answered with an HTML page (and so gets a CSP nonce). */
+export const mayRenderPage = (path: string) => !(path.startsWith("/api/") || path.startsWith("/build/") || path === "/healthz");
+
+/** Express's route `/healthz`: any letter case, one trailing slash allowed. */
+const HEALTH_PATH = /^\/healthz\/?$/i;
+
+export function createFront(options: {
+  routes: readonly ApiRoute[];
+  origin: string;
+  /** Express's compiled `trust proxy fn`, so the client IP is Express's `req.ip`. */
+  trust: Trust;
+  /** The headers of every response without a page (captureHeaders of helmet and the data policy). */
+  securityHeaders: string[];
+  /**
+   * The headers with a page's policy and this nonce: Express gave them to every path that might
+   * be a page, which includes `/API/v1/…` and `/Healthz` (rare: computed per request).
+   */
+  pageHeaders: (nonce: string) => string[];
+  /** express.raw() with the body limit: the body read as Express read it, with its errors. */
+  readBody: Middleware;
+  /** Throws when the database does not answer. */
+  checkHealth: () => void;
+  isShuttingDown: () => boolean;
+  /** The Express app: every request the front does not answer. */
+  fallback: RequestListener;
+}): RequestListener {
+  const router = createApiRouter({ routes: options.routes, origin: options.origin });
+  const { trust, securityHeaders, readBody } = options;
+  const healthHead = ["Cache-Control", "no-store"];
+  const healthy = Buffer.from(JSON.stringify({ status: "ok", database: "ok" }));
+  const unhealthy = Buffer.from(JSON.stringify({ status: "error", database: "unavailable" }));
+  const healthyTag = etag(healthy, { weak: true });
+  const unhealthyTag = etag(unhealthy, { weak: true });
+
+  return (req, res) => {
+    const method = req.method!;
+    const url = req.url!;
+    const pathname = parseurl(req)?.pathname ?? "";
+    const health = (method === "GET" || method === "HEAD") && HEALTH_PATH.test(pathname);
+    const claim = health ? null : router.claim(method, url, pathname);
+    if (!health && (claim === null || refusedAsCrossSite(method, pathname, req.headers))) return options.fallback(req, res);
+
+    const started = process.hrtime.bigint();
+    const requestId = randomUUID();
+    const ip = proxyaddr(req, trust);
+    const security = mayRenderPage(pathname) ? options.pageHeaders(randomBytes(16).toString("base64")) : securityHeaders;
+    const head = ["X-Request-Id", requestId].concat(options.isShuttingDown() ? ["Connection", "close"] : [], security);
+    res.on("finish", () => {
+      requestLogger.info({
+        msg: "request",
+        request_id: requestId,
+        method,
+        path: redactPath(url),
+        status: res.statusCode,
+        duration_ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+        ip,
+      });
+    });
+
+    const fail = (error: unknown) => {
+      const status = (error as { status?: number }).status ?? 500;
+      if (status >= 500) logger.error({ err: error, request_id: requestId }, "unhandled error");
+      if (res.headersSent) return void res.end();
+      const { json, body } = unhandledErrorBody(status, requestId, pathname);
+      sendString(req, res, status, head, json ? JSON_TYPE : TEXT_TYPE, body);
+    };
+
+    if (health) {
+      let ok = true;
+      try {
+        options.checkHealth();
+      } catch (error) {
+        logger.error({ err: error }, "health check failed");
+        ok = false;
+      }
+      return sendLikeExpress(req, res, ok ? 200 : 503, head.concat(healthHead), JSON_TYPE, ok ? healthy : unhealthy, ok ? healthyTag : unhealthyTag);
+    }
+    try {
+      readBody(req, res, (error) => {
+        if (error) return fail(error);
+        router
+          .answer(claim!, req, (req as IncomingMessage & { body?: unknown }).body, requestId, ip ?? "unknown")
+          .then((answer) => writeAnswer(res, method, answer, head))
+          .catch(fail);
+      });
+    } catch (error) {
+      fail(error);
+    }
+  };
+}

@@ -1,0 +1,103 @@
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMerchant, startServer, type TestServer } from "../setup/server";
+
+// The node:http front (docs/decisions/011-node-http-front.md) answers /api/v1 and /healthz
+// without Express: what it writes must be what Express wrote around the same answers.
+
+type Raw = { status: number; head: [string, string][]; body: string };
+
+/** One request over its own connection, the answer's header lines in the order they were written. */
+function raw(port: number, lines: string[], body = ""): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1");
+    const chunks: Buffer[] = [];
+    socket.on("data", (c) => chunks.push(c));
+    socket.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const [head, ...rest] = text.split("\r\n\r\n");
+      const [status, ...fields] = head.split("\r\n");
+      const fieldList = fields.map((f) => [f.slice(0, f.indexOf(":")), f.slice(f.indexOf(":") + 2)] as [string, string]);
+      let body = rest.join("\r\n\r\n");
+      // Chunked (the API's JSON): the chunks' data joined.
+      if (fieldList.some(([name, value]) => /^transfer-encoding$/i.test(name) && value === "chunked")) {
+        let data = "";
+        for (let at = 0; ; ) {
+          const eol = body.indexOf("\r\n", at);
+          const size = parseInt(body.slice(at, eol), 16);
+          if (!size) break;
+          data += body.slice(eol + 2, eol + 2 + size);
+          at = eol + 2 + size + 2;
+        }
+        body = data;
+      }
+      resolve({ status: Number(status.split(" ")[1]), head: fieldList, body });
+    });
+    socket.on("error", reject);
+    socket.write(`${[...lines, "Connection: close", `Content-Length: ${Buffer.byteLength(body)}`].join("\r\n")}\r\n\r\n${body}`);
+  });
+}
+
+/** The headers every non-page response starts with: the request id, helmet's, the script-less policy. */
+const securityHead = (r: Raw) => {
+  const end = r.head.findIndex(([name]) => name === "Content-Security-Policy");
+  return r.head.slice(1, end + 1);
+};
+
+describe("the node:http front", () => {
+  let server: TestServer;
+  let key: string;
+  let customerId: string;
+  const get = (path: string, headers: string[] = []) => raw(server.port, [`GET ${path} HTTP/1.1`, "Host: 127.0.0.1", `Authorization: Bearer ${key}`, ...headers]);
+
+  beforeAll(async () => {
+    server = await startServer({ env: { TRUST_PROXY: "1" } });
+    key = createMerchant(server.dbFile, "Front Co").apiKey;
+    const created = await raw(server.port, ["POST /api/v1/customers HTTP/1.1", "Host: 127.0.0.1", `Authorization: Bearer ${key}`, "Content-Type: application/json"], JSON.stringify({ email: "front@example.com" }));
+    customerId = JSON.parse(created.body).id;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("writes the security headers Express writes on its own non-page answers, in the same order", async () => {
+    // /api/v2 is not the front's: Express and Remix answer it (the API's JSON 404).
+    const express = await get("/api/v2/nope");
+    expect(express.head[0][0]).toBe("X-Request-Id");
+    const expected = securityHead(express);
+    expect(expected.map(([name]) => name)).toEqual(expect.arrayContaining(["X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy"]));
+    expect(expected.find(([name]) => name === "Content-Security-Policy")?.[1]).toContain("script-src 'none'");
+    for (const path of [`/api/v1/customers/${customerId}`, "/api/v1/customers?limit=1", "/api/v1/nope", "/healthz"]) {
+      const answer = await get(path);
+      expect(answer.head[0], path).toEqual(["X-Request-Id", expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+      expect(securityHead(answer), path).toEqual(expected);
+    }
+  });
+
+  it("logs the client IP as Express's trust proxy reads it (TRUST_PROXY=1: the last X-Forwarded-For entry)", async () => {
+    const forwarded = await get(`/api/v1/customers/${customerId}`, ["X-Forwarded-For: 198.51.100.1, 203.0.113.7"]);
+    const line = JSON.parse(await server.requestLogged(forwarded.head[0][1]));
+    expect(line).toMatchObject({ msg: "request", method: "GET", path: `/api/v1/customers/${customerId}`, status: 200, ip: "203.0.113.7" });
+    expect(line.duration_ms).toEqual(expect.any(Number));
+    const direct = await get("/healthz");
+    expect(JSON.parse(await server.requestLogged(direct.head[0][1]))).toMatchObject({ path: "/healthz", status: 200, ip: "127.0.0.1" });
+  });
+
+  it("refuses a body over 1 MB with the API's 413 JSON, and logs it", async () => {
+    const big = JSON.stringify({ email: "big@example.com", name: "x".repeat(1024 * 1024) });
+    const answer = await raw(server.port, ["POST /api/v1/customers HTTP/1.1", "Host: 127.0.0.1", `Authorization: Bearer ${key}`, "Content-Type: application/json"], big);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toEqual({ error: { type: "invalid_request_error", code: "body_too_large", message: "Request body exceeds 1 MB." } });
+    expect(Object.fromEntries(answer.head)).toMatchObject({ "Content-Type": "application/json; charset=utf-8" });
+    expect(JSON.parse(await server.requestLogged(answer.head[0][1]))).toMatchObject({ method: "POST", status: 413 });
+  });
+
+  it("answers HEAD with GET's headers and no body", async () => {
+    for (const path of [`/api/v1/customers/${customerId}`, "/healthz"]) {
+      const [head, got] = await Promise.all([raw(server.port, [`HEAD ${path} HTTP/1.1`, "Host: 127.0.0.1", `Authorization: Bearer ${key}`]), get(path)]);
+      expect([head.status, head.body]).toEqual([200, ""]);
+      const names = (r: Raw) => r.head.map(([name]) => name.toLowerCase()).filter((n) => !["date", "transfer-encoding", "content-length"].includes(n));
+      expect(names(head), path).toEqual(names(got));
+    }
+  });
+});
