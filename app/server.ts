@@ -19,7 +19,8 @@ import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.se
 import { bootstrap } from "~/dev/demo.server";
 import { sealSecretsAtRest } from "~/server/secrets-at-rest.server";
 import { crossSiteGuard } from "~/utils/csrf.server";
-import { pdfWarmup } from "~/pdf/warmup.server";
+import { pdfRendererTask } from "~/pdf/pool.server";
+import { invoiceRendersInFlight } from "~/models/invoices.server";
 import { mailWorker } from "~/workers/mail.server";
 import { webhookWorker } from "~/workers/webhooks.server";
 
@@ -99,6 +100,11 @@ if (env.PORTICO_TEST_CLOCK) {
   });
 }
 
+if (env.PORTICO_TEST_PDF_GATE) {
+  // Test-only: first renders in flight and the downloads waiting on them (single flight).
+  app.get("/__test/pdf-renders", (_req, res) => res.json(invoiceRendersInFlight()));
+}
+
 app.use("/build", express.static(path.join(buildDir, "public/build"), { immutable: true, maxAge: "1y" }));
 // public/ is served only for files that exist at start: a catch-all static handler would stat
 // the disk for every page and API request.
@@ -170,7 +176,7 @@ server.listen(env.PORT, env.HOST, () => {
   const port = typeof address === "object" && address ? address.port : env.PORT;
   const host = typeof address === "object" && address ? address.address : env.HOST;
   logger.info({ msg: "listening", host, port, public_url: env.PUBLIC_URL, database: env.DATABASE_PATH });
-  startBackgroundTasks([mailWorker, webhookWorker, pdfWarmup]);
+  startBackgroundTasks([mailWorker, webhookWorker, pdfRendererTask]);
 });
 
 async function shutdown(signal: string) {

@@ -1,4 +1,5 @@
 import { DomainError, type DomainErrorKind } from "~/models/errors.server";
+import { RendererBusyError } from "~/pdf/render-task";
 import { RateLimitedError } from "~/utils/rate-limit.server";
 
 export const apiErrorTypes = [
@@ -78,17 +79,14 @@ export function fromDomainError(error: DomainError): ApiError {
 export function asApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof DomainError) return fromDomainError(error);
-  if (error instanceof RateLimitedError) {
-    return new ApiError({
-      status: 429,
-      type: "rate_limit_error",
-      code: "rate_limited",
-      message: error.message,
-      headers: { "Retry-After": String(error.retryAfterS) },
-    });
-  }
+  if (error instanceof RateLimitedError) return retryLater(429, "rate_limit_error", "rate_limited", error);
+  // Too many first renders of invoice PDFs waiting (app/pdf/pool.server.ts), or shutting down.
+  if (error instanceof RendererBusyError) return retryLater(503, "api_error", "renderer_busy", error);
   return null;
 }
+
+const retryLater = (status: number, type: ApiErrorType, code: string, error: { message: string; retryAfterS: number }) =>
+  new ApiError({ status, type, code, message: error.message, headers: { "Retry-After": String(error.retryAfterS) } });
 
 export const badRequest = (code: string, message: string, param?: string) =>
   new ApiError({ status: 400, type: "invalid_request_error", code, message, param });

@@ -2,12 +2,14 @@
 // a `git pull`), then runs the server. `--rebuild` always builds; `--build-only` stops after the
 // build (used by `npm run bench`).
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { build, buildOutputs } from "./build.mjs";
 
 const args = new Set(process.argv.slice(2));
-const serverEntry = `${process.env.PORTICO_BUILD_DIR || "build"}/index.js`;
+// The server bundle and the PDF worker bundle beside it (app/cli/build.mjs).
+const outputs = buildOutputs();
+const serverEntry = outputs[0];
 const sources = ["app", "db", "emails", "remix.config.js", "package-lock.json"];
 
 function newestMtime(target) {
@@ -17,10 +19,10 @@ function newestMtime(target) {
   return readdirSync(target).reduce((newest, name) => Math.max(newest, newestMtime(path.join(target, name))), stat.mtimeMs);
 }
 
-const stale = !existsSync(serverEntry) || Math.max(...sources.map(newestMtime)) > statSync(serverEntry).mtimeMs;
+const newestSource = Math.max(...sources.map(newestMtime));
+const stale = outputs.some((output) => !existsSync(output) || newestSource > statSync(output).mtimeMs);
 if (args.has("--rebuild") || args.has("--build-only") || stale) {
-  const built = spawnSync("npx", ["remix", "build"], { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
-  if (built.status !== 0) process.exit(built.status ?? 1);
+  await build();
 }
 if (!args.has("--build-only")) {
   await import(pathToFileURL(path.resolve(serverEntry)).href);

@@ -4,10 +4,11 @@ import { matchLocale, fallbackLocale, type Locale } from "~/i18n/index";
 import type { InvoiceData } from "~/pdf/invoice-data";
 import { invoiceDocumentVersion } from "~/pdf/labels";
 import { logoFromUrl } from "~/pdf/logo";
-import { renderInvoicePdf } from "~/pdf/render.server";
+import { pdfRenderer } from "~/pdf/pool.server";
 import { ByteCache } from "~/utils/byte-cache.server";
 import { now } from "~/utils/clock.server";
 import { db, writeTransaction } from "~/utils/db.server";
+import { logger } from "~/utils/logger.server";
 import { getCustomerOfRecord } from "./customers.server";
 import { notFound } from "./errors.server";
 import { getMerchantById, merchantDisplayName } from "./merchants.server";
@@ -118,12 +119,26 @@ const cachedDocument = db.select({ pdf: invoiceDocuments.pdf }).from(invoiceDocu
 // another key; only the 30 KB read of the bytes is saved. Bounded by size, not count.
 const recentDocuments = new ByteCache<Uint8Array<ArrayBuffer>>(16 * 1024 * 1024);
 
-// Concurrent first downloads of one invoice share one render.
-const rendering = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+// Concurrent first downloads of one invoice share one render (single flight): key → the render
+// and how many downloads wait on it.
+const rendering = new Map<string, { pdf: Promise<Uint8Array<ArrayBuffer>>; waiters: number }>();
+
+/** Renders in flight and the downloads waiting on them (the test suite's view of single flight). */
+export function invoiceRendersInFlight() {
+  let waiters = 0;
+  for (const entry of rendering.values()) waiters += entry.waiters;
+  return { renders: rendering.size, waiters };
+}
 
 async function renderAndStore(opts: { merchantId: string; paymentId: string; locale: Locale; version: string; brandColor: string | null }) {
   const invoice = requireInvoiceData({ merchantId: opts.merchantId, paymentId: opts.paymentId });
-  const pdf = await renderInvoicePdf({ invoice, locale: opts.locale, brandColor: opts.brandColor });
+  // In a worker thread: the event loop keeps serving while the PDF is laid out.
+  const rendered = await pdfRenderer.render({ invoice, locale: opts.locale, brandColor: opts.brandColor });
+  const pdf = rendered.pdf;
+  if (rendered.logoError) {
+    logger.warn({ payment_id: opts.paymentId, error: rendered.logoError }, "invoice logo could not be rendered; rendered without it");
+  }
+  logger.info({ msg: "invoice rendered", payment_id: opts.paymentId, locale: opts.locale, thread_id: rendered.threadId, render_ms: rendered.renderMs });
   const row = {
     paymentId: opts.paymentId,
     locale: opts.locale,
@@ -190,9 +205,15 @@ export async function requireInvoicePdf(opts: {
 
   let pending = rendering.get(key);
   if (!pending) {
-    pending = renderAndStore({ merchantId: opts.merchantId, paymentId: payment.id, locale, version, brandColor: payment.brandColor });
+    const pdf = renderAndStore({ merchantId: opts.merchantId, paymentId: payment.id, locale, version, brandColor: payment.brandColor });
+    pending = { pdf, waiters: 0 };
     rendering.set(key, pending);
-    void pending.finally(() => rendering.delete(key)).catch(() => {});
+    void pdf.finally(() => rendering.delete(key)).catch(() => {});
   }
-  return { ...result, pdf: await pending };
+  pending.waiters++;
+  try {
+    return { ...result, pdf: await pending.pdf };
+  } finally {
+    pending.waiters--;
+  }
 }

@@ -1,46 +1,9 @@
 import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { InvoiceData } from "./invoice-data";
 import { renderInvoicePdf } from "./render.server";
+import { PNG_1PX as PNG, pdfOutDir as dir, pdfTextOf as textOf, sampleInvoice as sample } from "./test-fixtures";
 
-// A 1×1 PNG.
-const PNG =
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-
-const sample = (over: Partial<InvoiceData> = {}): InvoiceData => ({
-  invoiceNumber: "INV-000042",
-  issuedAt: new Date("2025-03-04T10:00:00Z"),
-  status: "partially_refunded",
-  currency: "KRW",
-  merchant: {
-    name: "Acme Łódź",
-    address: { line1: "1 Main St", city: "Seoul", postal_code: "04524", country: "KR" },
-    supportEmail: "help@acme.example",
-    logo: null,
-  },
-  customer: { name: "김민지", email: "minji@example.com", address: { line1: "山田太郎 ビル 3F", city: "東京", country: "JP" }, taxId: "123-45-67890" },
-  lines: [
-    { description: "Pro plan for Łukasz Żółtowski", quantity: 1, unitAmount: 12000, taxRateBps: 1000, amount: 12000, tax: 1200 },
-    { description: "추가 좌석 (山田太郎)", quantity: 2, unitAmount: 5000, taxRateBps: 0, amount: 10000, tax: 0 },
-  ],
-  subtotal: 22000,
-  tax: 1200,
-  total: 23200,
-  amountRefunded: 1000,
-  refunds: [{ createdAt: new Date("2025-03-05T00:00:00Z"), amount: 1000, reason: "중복 결제" }],
-  paymentMethod: { type: "card", brand: "visa", last4: "4242" },
-  ...over,
-});
-
-const dir = process.env.INVOICE_PDF_OUT ?? fs.mkdtempSync(path.join(os.tmpdir(), "invoice-render-"));
-function textOf(pdf: Uint8Array, name: string) {
-  const file = path.join(dir, `${name}.pdf`);
-  fs.writeFileSync(file, pdf);
-  return execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
-}
 const fontsOf = (name: string) => execFileSync("pdffonts", [path.join(dir, `${name}.pdf`)], { encoding: "utf8" });
 
 describe("renderInvoicePdf", () => {

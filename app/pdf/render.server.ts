@@ -1,6 +1,5 @@
 import { createElement, type ReactElement } from "react";
 import { renderToBuffer, type DocumentProps } from "@react-pdf/renderer";
-import { logger } from "~/utils/logger.server";
 import type { Locale } from "~/i18n/index";
 import type { InvoiceData } from "./invoice-data";
 import { InvoiceDocument, type InvoiceDocumentProps } from "./invoice-document";
@@ -13,14 +12,14 @@ const toPdf = async (props: InvoiceDocumentProps) => {
 };
 
 /**
- * Renders one invoice to PDF bytes with the embedded Noto fonts. Blocks the event loop for
- * ~10 ms (the first render, which loads the fonts, far longer): callers cache the result.
+ * Renders one invoice to PDF bytes with the embedded Noto fonts. Blocks its thread for ~10 ms
+ * (the first render, which loads the fonts, far longer): the server runs it only in the PDF
+ * worker (`worker.server.ts`), never on the main thread, and caches the result.
  */
-export async function renderInvoicePdf(opts: {
-  invoice: InvoiceData;
-  locale: Locale;
-  brandColor?: string | null;
-}): Promise<Uint8Array<ArrayBuffer>> {
+export async function renderInvoicePdf(
+  opts: { invoice: InvoiceData; locale: Locale; brandColor?: string | null },
+  hooks: { onLogoDropped?: (error: unknown) => void } = {},
+): Promise<Uint8Array<ArrayBuffer>> {
   registerInvoiceFonts();
   const props: InvoiceDocumentProps = { ...opts, labels: invoiceLabels(opts.locale), fontFamily: INVOICE_FONT_STACK };
   let buffer: Buffer;
@@ -30,7 +29,7 @@ export async function renderInvoicePdf(opts: {
     // A logo that passed the signature check can still be one the PDF library cannot decode:
     // the invoice is issued without it rather than not at all.
     if (!opts.invoice.merchant.logo) throw error;
-    logger.warn({ err: error, invoice: opts.invoice.invoiceNumber }, "invoice logo could not be rendered; rendering without it");
+    hooks.onLogoDropped?.(error);
     buffer = await toPdf({ ...props, showLogo: false });
   }
   // A copy with its own ArrayBuffer: a web Response body cannot take a pooled Node Buffer view.

@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { DomainError } from "~/models/errors.server";
 import { requireInvoicePdf } from "~/models/invoices.server";
 import { invoiceFilename, invoiceHeaders } from "~/pdf/filename";
+import { RendererBusyError } from "~/pdf/render-task";
 import { requireCustomerSession, type SignedOutData } from "~/portal/guards.server";
 
 const notFound = () =>
@@ -40,6 +41,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     return new Response(pdf, { status: 200, headers: invoiceHeaders({ filename, byteLength: pdf.byteLength }) });
   } catch (error) {
     if (error instanceof DomainError && error.kind === "not_found") throw notFound();
+    if (error instanceof RendererBusyError) {
+      throw new Response(error.message, {
+        status: 503,
+        headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", "Retry-After": String(error.retryAfterS) },
+      });
+    }
     throw error;
   }
 }

@@ -36,6 +36,8 @@ export function parseEnv(raw: NodeJS.ProcessEnv) {
       LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
       // Lets the test suite move the server's clock (never honoured in production).
       PORTICO_TEST_CLOCK: bool(false),
+      // Lets the test suite hold invoice renders in their worker thread (never honoured in production).
+      PORTICO_TEST_PDF_GATE: z.string().min(1).optional(),
     })
     .parse(source);
 
@@ -64,6 +66,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv) {
     DEV_MAILBOX: !production && loopback,
     TRUST_PROXY: parseTrustProxy(source.TRUST_PROXY),
     PORTICO_TEST_CLOCK: base.PORTICO_TEST_CLOCK && !production,
+    PORTICO_TEST_PDF_GATE: production ? null : (base.PORTICO_TEST_PDF_GATE ?? null),
     // Parsed here, so a bad value stops start-up with a message naming the variable.
     WEBHOOK_RETRY_DELAYS: parseRetryDelays(source.WEBHOOK_RETRY_DELAYS),
     WEBHOOK_TIMEOUT_MS: parseTimeoutMs(source.WEBHOOK_TIMEOUT_MS),

@@ -33,21 +33,18 @@ import {
   formatRatios,
   formatTable,
   ratiosOf,
-  serverNodeFlags,
   targetsSummary,
   type BenchResult,
   type FloorResult,
   type ScenarioResult,
 } from "./report";
 import { RSS_TARGET_MB, floors, scenarios, type BenchContext, type FloorKey, type Scenario } from "./scenarios";
+import { BENCH_MERCHANT, benchServerEnv, benchServerNodeFlags } from "./server-env";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CACHE = path.join(ROOT, ".cache/bench");
-const MERCHANT = "bench";
-/** Node's flags as `npm start` runs the server (its memory ceiling): read from package.json, so the bench runs what production runs. */
-const SERVER_NODE_FLAGS = serverNodeFlags(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.start);
-const SIGNING_KEYS = "bench:bench-signing-secret-0123456789abcdef";
-const DATA_ENCRYPTION_KEY = "bench:bench-data-encryption-key-0123456789abcdef";
+const MERCHANT = BENCH_MERCHANT;
+const SERVER_NODE_FLAGS = benchServerNodeFlags(ROOT);
 
 const usage = `npm run bench -- [--duration 10] [--connections 50] [--customers 1000] [--payments-per-customer 5]
                   [--only key,key] [--out .cache/bench/last.json] [--no-build] [--build-dir <dir>] [--keep] [--decode-bodies]
@@ -78,8 +75,8 @@ if (flags.help) {
   console.log(usage);
   process.exit(0);
 }
-// --build-dir: a production build made beforehand (`PORTICO_BUILD_DIR=<dir> NODE_ENV=production
-// npx remix build`), used as it is: for comparing two commits in runs made back to back. The folder
+// --build-dir: a production build made beforehand (`PORTICO_BUILD_DIR=<dir> npm run build`; a
+// commit from before the PDF worker: `NODE_ENV=production npx remix build`), used as it is: for comparing two commits in runs made back to back. The folder
 // must be inside the project (e.g. .cache/bench/ab/<name>) so that the build's imports resolve.
 const BUILD = flags["build-dir"] ? path.resolve(flags["build-dir"]) : path.join(CACHE, "build");
 if (flags["build-dir"] && !fs.existsSync(path.join(BUILD, "index.js"))) {
@@ -127,7 +124,7 @@ async function freePort() {
 
 function build() {
   log("building the production app into .cache/bench/build …");
-  execFileSync("npx", ["remix", "build"], {
+  execFileSync(process.execPath, [path.join(ROOT, "app/cli/build.mjs")], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, PORTICO_BUILD_DIR: BUILD, NODE_ENV: "production" },
@@ -315,20 +312,9 @@ async function main() {
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      PUBLIC_URL: url,
-      DATABASE_PATH: db.file,
-      PORTAL_SIGNING_KEYS: SIGNING_KEYS,
-      DATA_ENCRYPTION_KEY,
-      RATE_LIMIT_SCALE: "0",
-      // The production default: one JSON line per request, which is also where server time is read.
-      LOG_LEVEL: "info",
-    };
+    // LOG_LEVEL info, the production default: one JSON line per request, which is also where
+    // server time is read. RATE_LIMIT_SCALE=0: limits off.
+    const env = benchServerEnv({ port, dbFile: db.file, logLevel: "info" });
     const apiKey = (JSON.parse(cli("key-create", ["--merchant", MERCHANT, "--json"], env)) as { api_key: string }).api_key;
 
     const logFile = path.join(runDir, "server.log");

@@ -29,7 +29,7 @@ export default function globalSetup() {
   // A build given from outside (PORTICO_TEST_BUILD_DIR) is used as it is.
   if (process.env.PORTICO_TEST_BUILD_DIR) return undefined;
   const buildDir = fs.mkdtempSync(path.join(cache, "e2e-build-"));
-  execFileSync("npx", ["remix", "build"], {
+  execFileSync(process.execPath, [path.resolve(import.meta.dirname, "../../app/cli/build.mjs")], {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, PORTICO_BUILD_DIR: buildDir, NODE_ENV: "production" },
   });

@@ -18,7 +18,7 @@ export default function setup(project: TestProject) {
   const cache = path.resolve(__dirname, "../../.cache");
   fs.mkdirSync(cache, { recursive: true });
   const buildDir = fs.mkdtempSync(path.join(cache, "test-build-"));
-  execFileSync("npx", ["remix", "build"], {
+  execFileSync(process.execPath, [path.resolve(__dirname, "../../app/cli/build.mjs")], {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, PORTICO_BUILD_DIR: buildDir, NODE_ENV: "production" },
   });

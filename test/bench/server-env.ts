@@ -1,0 +1,31 @@
+import fs from "node:fs";
+import path from "node:path";
+import { serverNodeFlags } from "./report";
+
+/** The seeded merchant the bench (and test/bench/idle-rss.ts) works with. */
+export const BENCH_MERCHANT = "bench";
+
+/**
+ * The environment the bench runs the production server with. The keys are fixed: the seeded
+ * database (made once, reused by every run) has its secrets sealed with them.
+ */
+export function benchServerEnv(opts: { port: number; dbFile: string; logLevel: string }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production",
+    PORT: String(opts.port),
+    HOST: "127.0.0.1",
+    PUBLIC_URL: `http://127.0.0.1:${opts.port}`,
+    DATABASE_PATH: opts.dbFile,
+    PORTAL_SIGNING_KEYS: "bench:bench-signing-secret-0123456789abcdef",
+    DATA_ENCRYPTION_KEY: "bench:bench-data-encryption-key-0123456789abcdef",
+    RATE_LIMIT_SCALE: "0",
+    LOG_LEVEL: opts.logLevel,
+  };
+}
+
+/** Node's flags as `npm start` runs the server (its memory ceiling), read from package.json: the bench runs what production runs. */
+export function benchServerNodeFlags(root: string): string[] {
+  return serverNodeFlags(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start);
+}
