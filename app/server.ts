@@ -167,10 +167,11 @@ const front = createFront({
     healthQuery.get();
   },
   isShuttingDown: () => shuttingDown,
-  fallback: app,
+  // Pages and everything else Express serves start in arrival order, one per event-loop turn
+  // (docs/decisions/010-fair-queue.md); the API's requests are short enough to start at once.
+  fallback: fairQueue(app),
 });
-// Requests start in arrival order, one per event-loop turn (docs/decisions/010-fair-queue.md).
-const server = http.createServer(fairQueue(front));
+const server = http.createServer(front);
 server.listen(env.PORT, env.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;

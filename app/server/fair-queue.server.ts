@@ -4,6 +4,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * Starts requests in arrival order, one per turn of the event loop (docs/decisions/010-fair-queue.md).
+ * It wraps what Express serves (pages); the node:http front answers the API at once.
  *
  * Node accepts one queued connection per turn of the event loop, and a turn serves every request
  * that is ready: at 50 connections on a busy page a turn lasted 250–550 ms, so the k-th new
