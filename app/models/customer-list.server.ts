@@ -13,7 +13,7 @@ import { db } from "~/utils/db.server";
 import { customerJson, customerJsonFields, type CustomerJsonRow } from "./customers.server";
 import { invalidField } from "./errors.server";
 import type { Page } from "./pagination.server";
-import { customerSearch, escapeLike, searchUsesIndex } from "./customer-search.server";
+import { customerSearch, escapeLike, phrase, searchUsesIndex } from "./customer-search.server";
 
 /**
  * The customer list as a typed query: filters with operators, metadata, search, a sort and a
@@ -176,13 +176,15 @@ function pageClauses(opts: {
   upToSeq?: number;
   position: { key: Bound<string>; createdAt: Bound<number>; seq: Bound<number> } | null;
   limit: Bound<number>;
+  /** The page's rows, already chosen (a search's, by `searchPageSeqs`): read by primary key. */
+  seqs?: number[];
 }) {
   const { merchantId, sort, filters, q, position } = opts;
   const keyColumn = sortColumn[sort.key];
   // Rows pinned by a unique key, or a search's matches, are read by key and then sorted: the
   // unary `+` keeps SQLite from walking the merchant's sort index instead. A search's matches
   // are rowids, so even the merchant's own columns step aside for the primary key.
-  const searchDrives = !!q && searchUsesIndex(q);
+  const searchDrives = (!!q && searchUsesIndex(q)) || !!opts.seqs;
   const col: Col = searchDrives || filters.some(pinsRows) ? (c) => sql`+${c}` : (c) => sql`${c}`;
   const owner: Col = searchDrives ? col : (c) => sql`${c}`;
   const order = sort.direction === "desc" ? sql`desc` : sql`asc`;
@@ -199,6 +201,7 @@ function pageClauses(opts: {
     ...filters.map((f) => filterPredicate(f, col)),
     q ? customerSearch(q, merchantId as string) : undefined,
     opts.upToSeq !== undefined ? sql`${customers.seq} <= ${opts.upToSeq}` : undefined,
+    opts.seqs ? sql`${customers.seq} in (${sql.join(opts.seqs.map((seq) => sql`${seq}`), sql`, `)})` : undefined,
     after,
   );
   const orderBy = [...(keyColumn ? [keyColumn] : []), customers.createdAt, customers.seq].map((c) => sql`${col(c)} ${order}`);
@@ -252,6 +255,93 @@ function preparedPlainPages<T>(build: (c: Clauses) => { prepare(): T }) {
 const plainRowPage = preparedPlainPages(rowSelect);
 const plainJsonPage = preparedPlainPages(jsonSelect);
 
+/** The first look at a search's matches: a term with fewer is read whole, by key. */
+const SEARCH_FIRST_BATCH = 64;
+/** The most matches a search walks in rowid order before it reads them all and sorts instead. */
+const SEARCH_WALK_CAP = 4096;
+
+type Candidate = { seq: number; createdAt: number };
+type CandidateRow = [seq: number, createdAt: number, ok: number | null];
+
+/**
+ * Which rows make a search's page, found without reading every match when a term has many.
+ *
+ * The usual plan (`customerSearch` as a `seq in (…)`) reads every match by key and sorts them:
+ * right for a rare term, but "müller" matches 22,000 of 1,000,000 customers, and reading and
+ * sorting them all costs 30 ms and more. FTS5 hands out matches in rowid order cheaply and
+ * lazily, and a customer's rowid (seq) is given in creation order, so in the created_at order the
+ * page is almost always among the first matches walked from the right end. "Almost" is proven,
+ * not assumed: once `limit + 1` candidates are held, the page is complete when no customer of the
+ * merchant that ranks between the cursor and the last candidate has a rowid the walk has not
+ * reached — one step into `customers_merchant_created_idx`, which covers (created_at, seq).
+ * Customers imported with an older created_at, or a clock that stepped back, only make the walk
+ * go on; past SEARCH_WALK_CAP matches the usual plan takes over.
+ *
+ * Returns the seqs the page is read from (unordered: the page's own query sorts and limits them)
+ * and how many matches were walked, or null where the usual plan is the one to run. A term whose matches all fit in the first batch
+ * is answered from that batch, in any sort.
+ */
+export function searchPageSeqs(merchantId: string, query: CustomerQuery, q: string): { seqs: number[]; walked: number } | null {
+  const sort = query.sort ?? defaultCustomerSort;
+  const p = query.after ? positionAfter(merchantId, sort, query.after) : null;
+  const want = query.limit + 1;
+  // One of this page's rows: the merchant's, live, through the filters, after the cursor.
+  const ok = pageClauses({
+    merchantId,
+    sort,
+    filters: query.filters ?? [],
+    upToSeq: query.upToSeq,
+    position: p && { key: p.key ?? "", createdAt: p.createdAt, seq: p.seq },
+    limit: want,
+  }).where;
+  const match = phrase(q);
+  const walk = (direction: "asc" | "desc", bound: number | null, n: number) =>
+    db.values<CandidateRow>(
+      sql`select customers_fts.rowid, ${customers.createdAt}, (${ok}) from customers_fts left join ${customers} on ${customers.seq} = customers_fts.rowid where customers_fts match ${match}${
+        bound === null ? sql`` : direction === "desc" ? sql` and customers_fts.rowid < ${bound}` : sql` and customers_fts.rowid > ${bound}`
+      } order by customers_fts.rowid ${direction === "desc" ? sql`desc` : sql`asc`} limit ${n}`,
+    );
+  // The exact external id, the search's other half (customerSearch), read through its unique index.
+  const exact = db.values<CandidateRow>(
+    sql`select ${customers.seq}, ${customers.createdAt}, (${ok}) from ${customers} where ${customers.merchantId} = ${merchantId} and ${customers.externalId} = ${q} and ${customers.deletedAt} is null and ${customers.externalId} is not null`,
+  );
+  const desc = sort.direction === "desc";
+  const rank = desc ? (a: Candidate, b: Candidate) => b.createdAt - a.createdAt || b.seq - a.seq : (a: Candidate, b: Candidate) => a.createdAt - b.createdAt || a.seq - b.seq;
+  let held = new Map<number, Candidate>();
+  const hold = (rows: CandidateRow[]) => {
+    for (const [seq, createdAt, isOk] of rows) if (isOk) held.set(seq, { seq, createdAt });
+  };
+  const page = () => [...held.values()].sort(rank).slice(0, want);
+  hold(exact);
+
+  const first = walk("asc", null, SEARCH_FIRST_BATCH);
+  hold(first);
+  if (first.length < SEARCH_FIRST_BATCH) return { seqs: [...held.keys()], walked: first.length };
+  if (sort.key !== "created_at") return null;
+
+  // Many matches: walk them from the end the order starts at.
+  let bound: number | null = desc ? null : first[first.length - 1][0];
+  if (desc) held = new Map(exact.filter((r) => r[2]).map(([seq, createdAt]) => [seq, { seq, createdAt }]));
+  let walked = desc ? 0 : first.length;
+  for (let n = SEARCH_FIRST_BATCH * 4; walked < SEARCH_WALK_CAP; n = Math.min(n * 4, 1024)) {
+    const rows = walk(desc ? "desc" : "asc", bound, n);
+    hold(rows);
+    walked += rows.length;
+    if (rows.length < n) return { seqs: page().map((c) => c.seq), walked };
+    bound = rows[rows.length - 1][0];
+    const kept = page();
+    held = new Map(kept.map((c) => [c.seq, c]));
+    if (kept.length < want) continue;
+    const last = kept[want - 1];
+    const between = desc
+      ? sql`(${customers.createdAt}, ${customers.seq}) > (${last.createdAt}, ${last.seq})${p ? sql` and (${customers.createdAt}, ${customers.seq}) < (${p.createdAt}, ${p.seq})` : sql``} and ${customers.seq} < ${bound}`
+      : sql`(${customers.createdAt}, ${customers.seq}) < (${last.createdAt}, ${last.seq})${p ? sql` and (${customers.createdAt}, ${customers.seq}) > (${p.createdAt}, ${p.seq})` : sql``} and ${customers.seq} > ${bound}`;
+    const unseen = db.values(sql`select 1 from ${customers} where ${customers.merchantId} = ${merchantId} and ${between} limit 1`);
+    if (unseen.length === 0) return { seqs: kept.map((c) => c.seq), walked };
+  }
+  return null;
+}
+
 /** A page's rows (one more than asked for, which says whether there are more), prepared when plain. */
 function pageRows<R>(
   merchantId: string,
@@ -259,6 +349,14 @@ function pageRows<R>(
   plain: (sort: CustomerSort, withPosition: boolean) => { all(values: Record<string, unknown>): R[] },
   built: (c: Clauses) => { all(): R[] },
 ): R[] {
+  if (query.q && searchUsesIndex(query.q)) {
+    const seqs = searchPageSeqs(merchantId, query, query.q)?.seqs;
+    if (seqs) {
+      if (seqs.length === 0) return [];
+      const sort = query.sort ?? defaultCustomerSort;
+      return built(pageClauses({ merchantId, sort, filters: [], position: null, limit: query.limit + 1, seqs })).all();
+    }
+  }
   if (query.filters?.length || query.q || query.upToSeq !== undefined) return built(queryClauses(merchantId, query)).all();
   const sort = query.sort ?? defaultCustomerSort;
   const p = query.after ? positionAfter(merchantId, sort, query.after) : null;

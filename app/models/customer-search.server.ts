@@ -7,7 +7,7 @@ export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const TRIGRAM = 3;
 
 /** A phrase for FTS5 MATCH: the text as one quoted string (quotes doubled), never query syntax. */
-const phrase = (q: string) => `"${q.replace(/"/g, '""')}"`;
+export const phrase = (q: string) => `"${q.replace(/"/g, '""')}"`;
 
 /** Whether a search is answered by the trigram index (and so can drive the list's query). */
 export const searchUsesIndex = (q: string) => [...q].length >= TRIGRAM;

@@ -1,0 +1,139 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { CustomerQuery, CustomerSort } from "./customer-list.server";
+
+// A search's page found by walking a frequent term's matches in rowid order (`searchPageSeqs`),
+// held against the usual plan — every match read by key and sorted by SQLite
+// (`customerListStatement`) — on a real SQLite file: every sort, page size, cursor and filter,
+// with created_at in creation order, out of order, and reversed past the walk's cap.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-search-plan-"));
+process.env.DATABASE_PATH = path.join(dir, "portico.db");
+process.env.NODE_ENV = "test";
+process.env.LOG_LEVEL = "silent";
+
+let m: {
+  db: typeof import("~/utils/db.server");
+  list: typeof import("./customer-list.server");
+};
+let merchantId: string;
+let otherId: string;
+const BASE = Date.parse("2025-01-01T00:00:00Z");
+let n = 0;
+
+/** Customers written straight into the table (the FTS triggers fire as for any insert). */
+function insert(merchant: string, rows: { name: string; createdAt: number; country?: string; externalId?: string; deleted?: boolean }[]) {
+  const statement = m.db.sqlite.prepare(
+    "insert into customers (id, merchant_id, email, email_normalized, name, external_id, billing_address, metadata, created_at, updated_at, deleted_at) values (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?)",
+  );
+  m.db.sqlite.transaction(() => {
+    for (const r of rows) {
+      n++;
+      const email = `p${n}@plan.example`;
+      statement.run(`cus_t${n}`, merchant, email, email, r.name, r.externalId ?? null, JSON.stringify({ line1: "1 Road", city: "City", country: r.country ?? "US" }), r.createdAt, r.createdAt, r.deleted ? r.createdAt + 1 : null);
+    }
+  })();
+}
+
+beforeAll(async () => {
+  m = { db: await import("~/utils/db.server"), list: await import("./customer-list.server") };
+  const { createMerchant } = await import("./merchants.server");
+  merchantId = createMerchant({ name: "Search plans" }).merchant.id;
+  otherId = createMerchant({ name: "Other" }).merchant.id;
+  // Another merchant's 300 "Müller"s; then 600 customers, one in three a "Jörg Müller" (one in ten
+  // of those deleted), created one second apart; one customer found only by its exact external id.
+  insert(otherId, Array.from({ length: 300 }, (_, i) => ({ name: `Müller ${i}`, createdAt: BASE + i * 1000 + 500 })));
+  insert(
+    merchantId,
+    Array.from({ length: 600 }, (_, i) => ({
+      name: i % 3 === 0 ? `Jörg Müller ${i}` : `Other Person ${i}`,
+      createdAt: BASE + i * 1000,
+      country: i % 2 === 0 ? "KR" : "US",
+      deleted: i % 30 === 0,
+    })),
+  );
+  insert(merchantId, [{ name: "Plain", createdAt: BASE + 250_000, externalId: "müller" }]);
+});
+
+const reference = (query: Omit<CustomerQuery, "limit">) =>
+  (m.list.customerListStatement({ merchantId, query: { ...query, limit: 100_000 } }).all() as { id: string }[]).map((c) => c.id);
+
+/** Every page of a query through listCustomers, following its cursors (or, with byId, the last id). */
+function paged(query: CustomerQuery, byId = false): string[] {
+  const ids: string[] = [];
+  let after: CustomerQuery["after"];
+  for (let pages = 0; pages < 2000; pages++) {
+    const page = m.list.listCustomers({ merchantId, query: { ...query, after } });
+    ids.push(...page.rows.map((r) => r.id));
+    if (!page.hasMore) return ids;
+    after = byId ? { id: page.rows[page.rows.length - 1].id } : { cursor: page.nextCursor! };
+  }
+  throw new Error("too many pages");
+}
+
+const sorts: CustomerSort[] = (["created_at", "name", "email"] as const).flatMap((key) => (["desc", "asc"] as const).map((direction) => ({ key, direction })));
+
+function holdsEverySort(filters: CustomerQuery["filters"] = []) {
+  for (const sort of sorts) {
+    const expected = reference({ q: "müller", sort, filters });
+    expect(expected.length).toBeGreaterThan(0);
+    for (const limit of [1, 7, 20, 100]) {
+      expect(paged({ q: "müller", sort, filters, limit }), `${sort.key} ${sort.direction} limit ${limit}`).toEqual(expected);
+    }
+  }
+}
+
+describe("a frequent term's page, walked in rowid order", () => {
+  it("equals the usual plan in every sort, page size and cursor, with and without filters", () => {
+    holdsEverySort();
+    holdsEverySort([{ field: "country", op: "eq", value: "KR" }]);
+    expect(paged({ q: "müller", limit: 20 }, true)).toEqual(reference({ q: "müller" }));
+    // The exact external id is part of the result; the other merchant's customers and deleted ones are not.
+    const all = reference({ q: "müller" });
+    expect(all).toContain(m.db.sqlite.prepare("select id from customers where external_id = 'müller'").pluck().get());
+    expect(all).toHaveLength(1 + 200 - 20);
+  });
+
+  it("reads a few hundred matches, not all of them, when created_at follows creation", () => {
+    const plan = m.list.searchPageSeqs(merchantId, { q: "müller", limit: 20 }, "müller");
+    expect(plan).not.toBeNull();
+    // 181 + 300 matches: one walk of 256 from the newest end proves the page.
+    expect(plan!.walked).toBeLessThanOrEqual(256);
+    expect(plan!.seqs).toHaveLength(21);
+    // A rare term is read whole in the first batch.
+    expect(m.list.searchPageSeqs(merchantId, { q: "Müller 51", limit: 20 }, "Müller 51")).toEqual({ seqs: expect.any(Array), walked: expect.any(Number) });
+    expect(paged({ q: "Müller 51", limit: 2 })).toEqual(reference({ q: "Müller 51" }));
+  });
+
+  it("a row the walk has not reached that ranks on the page (an import, a clock step) is found", () => {
+    // Old customers given the newest and the oldest dates: the proof sees them and walks on.
+    m.db.sqlite.prepare("update customers set created_at = ? where id in ('cus_t304', 'cus_t310')").run(BASE + 10_000_000);
+    m.db.sqlite.prepare("update customers set created_at = ? where id = 'cus_t898'").run(BASE - 10_000_000);
+    const first = m.list.listCustomers({ merchantId, query: { q: "müller", limit: 3 } }).rows.map((r) => r.id);
+    expect(first.slice(0, 2)).toEqual(["cus_t310", "cus_t304"]);
+    holdsEverySort();
+    holdsEverySort([{ field: "country", op: "eq", value: "KR" }]);
+    // The export's fixed set (upToSeq) is honoured too.
+    const upTo = { q: "müller", upToSeq: m.db.sqlite.prepare("select seq from customers where id = 'cus_t600'").pluck().get() as number };
+    expect(paged({ ...upTo, limit: 9 })).toEqual(reference(upTo));
+  });
+
+  it("past the walk's cap (created_at against creation order) the usual plan answers", () => {
+    // 5,000 more matches, each created before the one inserted ahead of it.
+    insert(merchantId, Array.from({ length: 5000 }, (_, i) => ({ name: `Hans Müller ${i}`, createdAt: BASE - 20_000_000 - i * 1000 })));
+    expect(m.list.searchPageSeqs(merchantId, { q: "müller", limit: 20 }, "müller")).toBeNull();
+    for (const sort of sorts.filter((s) => s.key === "created_at")) {
+      expect(paged({ q: "müller", sort, limit: 500 })).toEqual(reference({ q: "müller", sort }));
+    }
+    // Ascending, the oldest are the newest rows: the walk from the low end goes on until it has seen them.
+    const asc = m.list.listCustomers({ merchantId, query: { q: "müller", sort: { key: "created_at", direction: "asc" }, limit: 5 } });
+    expect(asc.rows.map((r) => r.id)).toEqual(reference({ q: "müller", sort: { key: "created_at", direction: "asc" } }).slice(0, 5));
+  });
+
+  it("the API's JSON page holds the same rows", () => {
+    const json = m.list.listCustomersJson({ merchantId, query: { q: "müller", limit: 20 } });
+    expect(json.rows.map((r) => (JSON.parse(r) as { id: string }).id)).toEqual(reference({ q: "müller" }).slice(0, 20));
+    expect(json.hasMore).toBe(true);
+  });
+});
