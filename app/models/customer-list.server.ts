@@ -1,5 +1,6 @@
-import { and, eq, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type Database from "better-sqlite3";
+import { and, eq, fillPlaceholders, isNull, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { SQLiteSyncDialect, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import {
   customers,
   type Customer,
@@ -9,7 +10,7 @@ import {
   type customerStringOperators,
 } from "#db/schema/index";
 import { now } from "~/utils/clock.server";
-import { db } from "~/utils/db.server";
+import { db, sqlite } from "~/utils/db.server";
 import { customerJson, customerJsonFields, type CustomerJsonRow } from "./customers.server";
 import { invalidField } from "./errors.server";
 import type { Page } from "./pagination.server";
@@ -176,8 +177,8 @@ function pageClauses(opts: {
   upToSeq?: number;
   position: { key: Bound<string>; createdAt: Bound<number>; seq: Bound<number> } | null;
   limit: Bound<number>;
-  /** The page's rows, already chosen (a search's, by `searchPageSeqs`): read by primary key. */
-  seqs?: number[];
+  /** The page's rows, already chosen (a search's, by `searchPageSeqs`), as a JSON array of seqs: read by primary key. */
+  seqs?: Bound<string>;
 }) {
   const { merchantId, sort, filters, q, position } = opts;
   const keyColumn = sortColumn[sort.key];
@@ -201,7 +202,7 @@ function pageClauses(opts: {
     ...filters.map((f) => filterPredicate(f, col)),
     q ? customerSearch(q, merchantId as string) : undefined,
     opts.upToSeq !== undefined ? sql`${customers.seq} <= ${opts.upToSeq}` : undefined,
-    opts.seqs ? sql`${customers.seq} in (${sql.join(opts.seqs.map((seq) => sql`${seq}`), sql`, `)})` : undefined,
+    opts.seqs !== undefined ? sql`${customers.seq} in (select value from json_each(${opts.seqs}))` : undefined,
     after,
   );
   const orderBy = [...(keyColumn ? [keyColumn] : []), customers.createdAt, customers.seq].map((c) => sql`${col(c)} ${order}`);
@@ -237,16 +238,19 @@ export function customerListStatement({ merchantId, query }: { merchantId: strin
   return rowSelect(queryClauses(merchantId, query));
 }
 
-// The plain list (no filter, no search: the API's own paging) is one of six sorts, with or
-// without a cursor: prepared once each, so such a page builds and prepares no SQL.
+// The plain list (no filter, no search: the API's own paging) is one of six sorts, from the start
+// or after a cursor, and a search's page is one of six sorts over chosen rows: prepared once each,
+// so such a page builds and prepares no SQL.
+type PlainKind = "first" | "after" | "seqs";
 function preparedPlainPages<T>(build: (c: Clauses) => { prepare(): T }) {
   const statements = new Map<string, T>();
-  return (sort: CustomerSort, withPosition: boolean) => {
-    const key = `${sortParam(sort)}${withPosition ? " after" : ""}`;
+  return (sort: CustomerSort, kind: PlainKind) => {
+    const key = `${sortParam(sort)} ${kind}`;
     let statement = statements.get(key);
     if (!statement) {
-      const position = withPosition ? { key: sql.placeholder("key"), createdAt: sql.placeholder("createdAt"), seq: sql.placeholder("seq") } : null;
-      statement = build(pageClauses({ merchantId: sql.placeholder("merchantId"), sort, filters: [], position, limit: sql.placeholder("limit") })).prepare();
+      const position = kind === "after" ? { key: sql.placeholder("key"), createdAt: sql.placeholder("createdAt"), seq: sql.placeholder("seq") } : null;
+      const seqs = kind === "seqs" ? sql.placeholder("seqs") : undefined;
+      statement = build(pageClauses({ merchantId: sql.placeholder("merchantId"), sort, filters: [], position, limit: sql.placeholder("limit"), seqs })).prepare();
       statements.set(key, statement);
     }
     return statement;
@@ -263,6 +267,74 @@ const SEARCH_WALK_CAP = 4096;
 type Candidate = { seq: number; createdAt: number };
 type CandidateRow = [seq: number, createdAt: number, ok: number | null];
 
+// A search's statements are Drizzle SQL compiled once into a prepared statement whose
+// placeholders are filled on each run: for a search without filters they are kept per sort, so a
+// search builds no SQL (building it cost a third of a frequent term's page).
+const dialect = new SQLiteSyncDialect({ casing: "snake_case" });
+const ph = (name: string) => sql.placeholder(name);
+type Compiled = { statement: Database.Statement; params: unknown[] };
+function compile(query: SQL): Compiled {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return { statement: sqlite.prepare(text).raw(true), params };
+}
+const run = <T>(c: Compiled, values: Record<string, unknown>) => c.statement.all(...fillPlaceholders(c.params, values)) as T[];
+const once = <T>(make: () => T) => {
+  let made: T | undefined;
+  return () => (made ??= make());
+};
+
+/**
+ * A search's statements for one `ok` predicate (the page's merchant, live rows, filters and
+ * cursor): the exact external id, the walk over FTS5 matches in rowid order (each with its
+ * created_at and whether it is `ok`), and the proof that no unwalked customer ranks on the page.
+ */
+function searchStatements(ok: SQL, desc: boolean, withPosition: boolean) {
+  const walk = (direction: "asc" | "desc", from: boolean) =>
+    once(() =>
+      compile(
+        sql`select customers_fts.rowid, ${customers.createdAt}, (${ok}) from customers_fts left join ${customers} on ${customers.seq} = customers_fts.rowid where customers_fts match ${ph("match")}${
+          from ? (direction === "desc" ? sql` and customers_fts.rowid < ${ph("bound")}` : sql` and customers_fts.rowid > ${ph("bound")}`) : sql``
+        } order by customers_fts.rowid ${direction === "desc" ? sql`desc` : sql`asc`} limit ${ph("n")}`,
+      ),
+    );
+  const [beyond, before] = desc ? [sql`>`, sql`<`] : [sql`<`, sql`>`];
+  const pair = sql`(${customers.createdAt}, ${customers.seq})`;
+  return {
+    exact: once(() =>
+      compile(
+        sql`select ${customers.seq}, ${customers.createdAt}, (${ok}) from ${customers} where ${customers.merchantId} = ${ph("merchantId")} and ${customers.externalId} = ${ph("q")} and ${customers.deletedAt} is null and ${customers.externalId} is not null`,
+      ),
+    ),
+    probe: walk("asc", false),
+    walkFirst: walk(desc ? "desc" : "asc", false),
+    walkFrom: walk(desc ? "desc" : "asc", true),
+    // A customer of the merchant between the cursor and the page's last candidate, with a rowid
+    // the walk has not reached (deleted ones too: the proof may only be too cautious).
+    unseen: once(() =>
+      compile(
+        sql`select 1 from ${customers} where ${customers.merchantId} = ${ph("merchantId")} and ${pair} ${beyond} (${ph("lastCreatedAt")}, ${ph("lastSeq")})${
+          withPosition ? sql` and ${pair} ${before} (${ph("createdAt")}, ${ph("seq")})` : sql``
+        } and ${customers.seq} ${before} ${ph("bound")} limit 1`,
+      ),
+    ),
+  };
+}
+type SearchStatements = ReturnType<typeof searchStatements>;
+
+const plainSearches = new Map<string, SearchStatements>();
+/** The statements of a search with no filter (the API's `q`, the dashboard's search box), kept per sort. */
+function plainSearchStatements(sort: CustomerSort, withPosition: boolean): SearchStatements {
+  const key = `${sortParam(sort)}${withPosition ? " after" : ""}`;
+  let statements = plainSearches.get(key);
+  if (!statements) {
+    const position = withPosition ? { key: ph("key"), createdAt: ph("createdAt"), seq: ph("seq") } : null;
+    const ok = pageClauses({ merchantId: ph("merchantId"), sort, filters: [], position, limit: 0 }).where!;
+    statements = searchStatements(ok, sort.direction === "desc", withPosition);
+    plainSearches.set(key, statements);
+  }
+  return statements;
+}
+
 /**
  * Which rows make a search's page, found without reading every match when a term has many.
  *
@@ -278,35 +350,34 @@ type CandidateRow = [seq: number, createdAt: number, ok: number | null];
  * go on; past SEARCH_WALK_CAP matches the usual plan takes over.
  *
  * Returns the seqs the page is read from (unordered: the page's own query sorts and limits them)
- * and how many matches were walked, or null where the usual plan is the one to run. A term whose matches all fit in the first batch
- * is answered from that batch, in any sort.
+ * and how many matches were walked, or null where the usual plan is the one to run. A term whose
+ * matches all fit in the first batch is answered from that batch, in any sort.
  */
 export function searchPageSeqs(merchantId: string, query: CustomerQuery, q: string): { seqs: number[]; walked: number } | null {
   const sort = query.sort ?? defaultCustomerSort;
   const p = query.after ? positionAfter(merchantId, sort, query.after) : null;
   const want = query.limit + 1;
-  // One of this page's rows: the merchant's, live, through the filters, after the cursor.
-  const ok = pageClauses({
-    merchantId,
-    sort,
-    filters: query.filters ?? [],
-    upToSeq: query.upToSeq,
-    position: p && { key: p.key ?? "", createdAt: p.createdAt, seq: p.seq },
-    limit: want,
-  }).where;
-  const match = phrase(q);
-  const walk = (direction: "asc" | "desc", bound: number | null, n: number) =>
-    db.values<CandidateRow>(
-      sql`select customers_fts.rowid, ${customers.createdAt}, (${ok}) from customers_fts left join ${customers} on ${customers.seq} = customers_fts.rowid where customers_fts match ${match}${
-        bound === null ? sql`` : direction === "desc" ? sql` and customers_fts.rowid < ${bound}` : sql` and customers_fts.rowid > ${bound}`
-      } order by customers_fts.rowid ${direction === "desc" ? sql`desc` : sql`asc`} limit ${n}`,
-    );
-  // The exact external id, the search's other half (customerSearch), read through its unique index.
-  const exact = db.values<CandidateRow>(
-    sql`select ${customers.seq}, ${customers.createdAt}, (${ok}) from ${customers} where ${customers.merchantId} = ${merchantId} and ${customers.externalId} = ${q} and ${customers.deletedAt} is null and ${customers.externalId} is not null`,
-  );
   const desc = sort.direction === "desc";
+  const statements =
+    !query.filters?.length && query.upToSeq === undefined
+      ? plainSearchStatements(sort, !!p)
+      : searchStatements(
+          // One of this page's rows: the merchant's, live, through the filters, after the cursor.
+          pageClauses({
+            merchantId,
+            sort,
+            filters: query.filters ?? [],
+            upToSeq: query.upToSeq,
+            position: p && { key: p.key ?? "", createdAt: p.createdAt, seq: p.seq },
+            limit: want,
+          }).where!,
+          desc,
+          !!p,
+        );
+  const values: Record<string, unknown> = { merchantId, q, match: phrase(q), key: p?.key ?? "", createdAt: p?.createdAt, seq: p?.seq };
   const rank = desc ? (a: Candidate, b: Candidate) => b.createdAt - a.createdAt || b.seq - a.seq : (a: Candidate, b: Candidate) => a.createdAt - b.createdAt || a.seq - b.seq;
+  // The exact external id, the search's other half (customerSearch), read through its unique index.
+  const exact = run<CandidateRow>(statements.exact(), values);
   let held = new Map<number, Candidate>();
   const hold = (rows: CandidateRow[]) => {
     for (const [seq, createdAt, isOk] of rows) if (isOk) held.set(seq, { seq, createdAt });
@@ -314,17 +385,20 @@ export function searchPageSeqs(merchantId: string, query: CustomerQuery, q: stri
   const page = () => [...held.values()].sort(rank).slice(0, want);
   hold(exact);
 
-  const first = walk("asc", null, SEARCH_FIRST_BATCH);
+  const first = run<CandidateRow>(statements.probe(), { ...values, n: SEARCH_FIRST_BATCH });
   hold(first);
   if (first.length < SEARCH_FIRST_BATCH) return { seqs: [...held.keys()], walked: first.length };
   if (sort.key !== "created_at") return null;
 
-  // Many matches: walk them from the end the order starts at.
+  // Many matches: walk them from the end the order starts at (ascending, on from the first batch).
   let bound: number | null = desc ? null : first[first.length - 1][0];
-  if (desc) held = new Map(exact.filter((r) => r[2]).map(([seq, createdAt]) => [seq, { seq, createdAt }]));
   let walked = desc ? 0 : first.length;
-  for (let n = SEARCH_FIRST_BATCH * 4; walked < SEARCH_WALK_CAP; n = Math.min(n * 4, 1024)) {
-    const rows = walk(desc ? "desc" : "asc", bound, n);
+  if (desc) {
+    held = new Map();
+    hold(exact);
+  }
+  for (let n = SEARCH_FIRST_BATCH; walked < SEARCH_WALK_CAP; n = Math.min(n * 4, 1024)) {
+    const rows = bound === null ? run<CandidateRow>(statements.walkFirst(), { ...values, n }) : run<CandidateRow>(statements.walkFrom(), { ...values, n, bound });
     hold(rows);
     walked += rows.length;
     if (rows.length < n) return { seqs: page().map((c) => c.seq), walked };
@@ -333,11 +407,9 @@ export function searchPageSeqs(merchantId: string, query: CustomerQuery, q: stri
     held = new Map(kept.map((c) => [c.seq, c]));
     if (kept.length < want) continue;
     const last = kept[want - 1];
-    const between = desc
-      ? sql`(${customers.createdAt}, ${customers.seq}) > (${last.createdAt}, ${last.seq})${p ? sql` and (${customers.createdAt}, ${customers.seq}) < (${p.createdAt}, ${p.seq})` : sql``} and ${customers.seq} < ${bound}`
-      : sql`(${customers.createdAt}, ${customers.seq}) < (${last.createdAt}, ${last.seq})${p ? sql` and (${customers.createdAt}, ${customers.seq}) > (${p.createdAt}, ${p.seq})` : sql``} and ${customers.seq} > ${bound}`;
-    const unseen = db.values(sql`select 1 from ${customers} where ${customers.merchantId} = ${merchantId} and ${between} limit 1`);
-    if (unseen.length === 0) return { seqs: kept.map((c) => c.seq), walked };
+    if (run(statements.unseen(), { ...values, bound, lastCreatedAt: last.createdAt, lastSeq: last.seq }).length === 0) {
+      return { seqs: kept.map((c) => c.seq), walked };
+    }
   }
   return null;
 }
@@ -346,21 +418,17 @@ export function searchPageSeqs(merchantId: string, query: CustomerQuery, q: stri
 function pageRows<R>(
   merchantId: string,
   query: CustomerQuery,
-  plain: (sort: CustomerSort, withPosition: boolean) => { all(values: Record<string, unknown>): R[] },
+  plain: (sort: CustomerSort, kind: PlainKind) => { all(values: Record<string, unknown>): R[] },
   built: (c: Clauses) => { all(): R[] },
 ): R[] {
+  const sort = query.sort ?? defaultCustomerSort;
   if (query.q && searchUsesIndex(query.q)) {
     const seqs = searchPageSeqs(merchantId, query, query.q)?.seqs;
-    if (seqs) {
-      if (seqs.length === 0) return [];
-      const sort = query.sort ?? defaultCustomerSort;
-      return built(pageClauses({ merchantId, sort, filters: [], position: null, limit: query.limit + 1, seqs })).all();
-    }
+    if (seqs) return seqs.length === 0 ? [] : plain(sort, "seqs").all({ merchantId, limit: query.limit + 1, seqs: JSON.stringify(seqs) });
   }
   if (query.filters?.length || query.q || query.upToSeq !== undefined) return built(queryClauses(merchantId, query)).all();
-  const sort = query.sort ?? defaultCustomerSort;
   const p = query.after ? positionAfter(merchantId, sort, query.after) : null;
-  return plain(sort, !!p).all({ merchantId, limit: query.limit + 1, ...(p ? { key: p.key ?? "", createdAt: p.createdAt, seq: p.seq } : {}) });
+  return plain(sort, p ? "after" : "first").all({ merchantId, limit: query.limit + 1, ...(p ? { key: p.key ?? "", createdAt: p.createdAt, seq: p.seq } : {}) });
 }
 
 /**
