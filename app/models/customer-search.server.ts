@@ -23,6 +23,10 @@ export const searchUsesIndex = (q: string) => [...q].length >= TRIGRAM;
  * of the two would make SQLite walk the merchant's customers and test each one (36 ms at 100,000
  * customers against 1.5 ms). Shorter text cannot be answered by trigrams: it falls back to a
  * case-folded LIKE, which scans the merchant's customers in the list's order and stops at a page.
+ *
+ * For a term with many matches the list does not run this predicate as is: `searchPageSeqs`
+ * (customer-list.server.ts, ADR 013) walks the matches in rowid order and reads only the page.
+ * This is the usual plan it falls back to, and the reference its tests are held against.
  */
 export function customerSearch(q: string, merchantId: string): SQL {
   if (searchUsesIndex(q)) {
