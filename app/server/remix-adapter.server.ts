@@ -1,6 +1,7 @@
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
-import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
+import { createRequestHandler } from "@remix-run/node";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
+import { writeBody } from "./write-body.server";
 
 /**
  * A small Remix adapter for Express. Unlike @remix-run/express it hands Remix the body that
@@ -50,7 +51,8 @@ export function createRemixHandler(options: {
       const cookies = response.headers.getSetCookie();
       if (cookies.length > 0) res.setHeader("set-cookie", cookies);
       if (response.body && req.method !== "HEAD") {
-        await writeReadableStreamToWritable(response.body, res);
+        // At the client's pace (write-body.server.ts): a long stream is never buffered whole.
+        await writeBody(response.body, res);
       } else {
         res.end();
       }
