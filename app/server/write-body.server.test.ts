@@ -63,6 +63,43 @@ describe("writeBody", () => {
     expect(state.pulls).toBe(CHUNKS);
   });
 
+  it("ends, and cancels the body, when the client leaves while a chunk is being produced", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let cancelled = false;
+    let writing!: Promise<void>;
+    let closed!: Promise<void>;
+    server = http.createServer((_req, res) => {
+      closed = new Promise((resolve) => res.on("close", () => resolve()));
+      let pulls = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          // The second chunk is held until the client has gone; the write of it is refused.
+          if (pulls++ === 1) await gate;
+          controller.enqueue(new Uint8Array(CHUNK));
+        },
+        cancel() {
+          cancelled = true;
+        },
+      });
+      writing = writeBody(body, res);
+    });
+    const port = await new Promise<number>((resolve) => server!.listen(0, "127.0.0.1", () => resolve((server!.address() as AddressInfo).port)));
+    await new Promise<void>((resolve) => {
+      const req = http.get({ port, host: "127.0.0.1", path: "/" }, (res) => {
+        res.once("data", () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on("error", () => {});
+    });
+    await closed;
+    open();
+    await expect(writing).resolves.toBeUndefined();
+    expect(cancelled).toBe(true);
+  });
+
   it("cancels the body when the client goes away", async () => {
     const { state, make } = counted();
     const port = await serve(make);

@@ -2,6 +2,8 @@ import type { ServerResponse } from "node:http";
 
 /** Resolves when the response can take more, or is gone. */
 function writable(res: ServerResponse): Promise<void> {
+  // A write to a response already gone answers false, and its close has been and gone.
+  if (res.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off("drain", done);
