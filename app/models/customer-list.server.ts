@@ -345,7 +345,8 @@ function plainSearchStatements(sort: CustomerSort, withPosition: boolean): Searc
  * page is almost always among the first matches walked from the right end. "Almost" is proven,
  * not assumed: once `limit + 1` candidates are held, the page is complete when no customer of the
  * merchant that ranks between the cursor and the last candidate has a rowid the walk has not
- * reached — one step into `customers_merchant_created_idx`, which covers (created_at, seq).
+ * reached — read from `customers_merchant_created_idx`, which covers (created_at, seq): about
+ * limit ÷ (the term's share of customers) index entries when created_at follows creation.
  * Customers imported with an older created_at, or a clock that stepped back, only make the walk
  * go on; past SEARCH_WALK_CAP matches the usual plan takes over.
  *
