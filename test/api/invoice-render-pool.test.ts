@@ -94,6 +94,8 @@ describe("invoice renders in the worker pool", () => {
       expect(r.status).toBe(200);
       expect(pdfText(r.bytes, `batch-${i}`)).toContain(batch[i].invoice_number);
     });
+    // The log lines reach the test through the server's stdout, which may trail the responses.
+    await waitUntil("three render log lines", () => rendered(w).length >= 3);
     const lines = rendered(w);
     expect(lines.map((l) => l.payment_id).sort()).toEqual(batch.map((p) => p.id).sort());
     // Worker threads: the main thread's id is 0.
@@ -118,6 +120,7 @@ describe("invoice renders in the worker pool", () => {
       expect(r.bytes.equals(results[0].bytes)).toBe(true);
     }
     expect(pdfText(results[0].bytes, "single-flight")).toContain(payment.invoice_number);
+    await waitUntil("the render's log line", () => rendered(w).some((l) => l.payment_id === payment.id));
     expect(rendered(w).filter((l) => l.payment_id === payment.id)).toHaveLength(1);
     // Later downloads are served from the cache: still one render.
     const again = await download(w, payment.id).result;
