@@ -1,7 +1,8 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { apiKeys, merchants, type ApiKey, type Merchant } from "#db/schema/index";
 import { now } from "~/utils/clock.server";
-import { db, writeTransaction } from "~/utils/db.server";
+import { createCommitCache } from "~/utils/commit-cache.server";
+import { db, sqlite, writeTransaction } from "~/utils/db.server";
 import { newId, randomBase62, sha256Hex } from "~/utils/ids.server";
 import { audit, type Actor } from "./audit.server";
 
@@ -76,10 +77,20 @@ const findByHash = db
   .where(and(eq(apiKeys.keyHash, sql.placeholder("hash")), isNull(apiKeys.revokedAt)))
   .prepare();
 
-/** The live key and its merchant for a presented secret, or null (unknown or revoked). */
-export function getActiveApiKey(secret: string): { apiKey: ApiKey; merchant: Merchant } | null {
+// Every API request looks its key up: kept until the next write to the database (a revocation,
+// a merchant's settings, anything), so a revoked key is refused from the request after the
+// revocation's commit, as without the cache (ADR 014). Unknown secrets are not kept: a flood of
+// guesses does not push the real keys out.
+const activeKeys = createCommitCache<{ apiKey: ApiKey; merchant: Merchant } | null>(sqlite, {
+  maxEntries: 256,
+  worthKeeping: (found) => found !== null,
+});
+
+/** The live key and its merchant for a presented secret, or null (unknown or revoked). Frozen: shared by requests. */
+export function getActiveApiKey(secret: string): Readonly<{ apiKey: ApiKey; merchant: Merchant }> | null {
   if (!API_KEY_PATTERN.test(secret)) return null;
-  return findByHash.get({ hash: hashApiKey(secret) }) ?? null;
+  const hash = hashApiKey(secret);
+  return activeKeys.read(hash, () => findByHash.get({ hash }) ?? null);
 }
 
 const lastTouched = new Map<string, number>();

@@ -10,6 +10,7 @@ import {
   type customerStringOperators,
 } from "#db/schema/index";
 import { now } from "~/utils/clock.server";
+import { createCommitCache } from "~/utils/commit-cache.server";
 import { db, sqlite } from "~/utils/db.server";
 import { customerJson, customerJsonFields, type CustomerJsonRow } from "./customers.server";
 import { invalidField } from "./errors.server";
@@ -445,8 +446,26 @@ export function listCustomers(opts: { merchantId: string; query: CustomerQuery }
   return { rows: page, hasMore, nextCursor: hasMore ? encodeCursor(sort, positionOf(sort, page[page.length - 1])) : null };
 }
 
-/** `listCustomers` with each customer as its API JSON text (`customerJson`): the API's list. */
-export function listCustomersJson(opts: { merchantId: string; query: CustomerQuery }): Page<string> & { nextCursor: string | null } {
+type JsonPage = Page<string> & { nextCursor: string | null };
+
+// The API's plain pages (any sort, cursor and limit; no search, no filter), kept until the next
+// write to the database (ADR 014): what a client paging through its customers or polling the list
+// reads again unchanged. A search or a filter is typed for the occasion and rarely asked twice
+// between two writes (and the subscription filter compares periods with the clock): not kept.
+const jsonPages = createCommitCache<JsonPage>(sqlite, {
+  maxEntries: 1024,
+  maxBytes: 8 * 1024 * 1024,
+  sizeOf: (page) => page.rows.reduce((n, row) => n + 2 * row.length, 200),
+});
+
+/** `listCustomers` with each customer as its API JSON text (`customerJson`): the API's list. Frozen: shared by requests. */
+export function listCustomersJson(opts: { merchantId: string; query: CustomerQuery }): Readonly<JsonPage> {
+  const { query } = opts;
+  if (query.q || query.filters?.length || query.upToSeq !== undefined) return readJsonPage(opts);
+  return jsonPages.read(`${opts.merchantId} ${JSON.stringify(query)}`, () => readJsonPage(opts));
+}
+
+function readJsonPage(opts: { merchantId: string; query: CustomerQuery }): JsonPage {
   const { query } = opts;
   const sort = query.sort ?? defaultCustomerSort;
   const rows = pageRows<JsonPageRow>(opts.merchantId, query, plainJsonPage, jsonSelect);

@@ -1,0 +1,156 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createCommitCache } from "./commit-cache.server";
+
+// A real SQLite file in WAL mode, as the app opens its own; a second connection stands for the
+// PDF worker, a CLI or another process.
+let dir: string;
+let file: string;
+let sqlite: Database.Database;
+let other: Database.Database;
+
+const open = (f: string) => {
+  const db = new Database(f);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("busy_timeout = 5000");
+  return db;
+};
+const names = (db = sqlite) => (db.prepare("select name from people order by id").all() as { name: string }[]).map((r) => r.name).join(",");
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-commit-cache-"));
+  file = path.join(dir, "cc.db");
+  sqlite = open(file);
+  sqlite.exec("create table people (id integer primary key, name text not null); insert into people (name) values ('ada'), ('bo');");
+  other = open(file);
+});
+afterEach(() => {
+  other.close();
+  sqlite.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A cache of `names()` and how many times it was computed. */
+function namesCache(options: Partial<Parameters<typeof createCommitCache<string>>[1]> = {}) {
+  const cache = createCommitCache<string>(sqlite, { maxEntries: 8, ...options });
+  let computed = 0;
+  const read = (key = "names") =>
+    cache.read(key, () => {
+      computed++;
+      return names();
+    });
+  return { cache, read, computed: () => computed };
+}
+
+describe("createCommitCache", () => {
+  it("answers from the cache while nothing is written", () => {
+    const { cache, read, computed } = namesCache();
+    expect(read()).toBe("ada,bo");
+    expect(read()).toBe("ada,bo");
+    expect(read()).toBe("ada,bo");
+    expect(computed()).toBe(1);
+    expect(cache.stats).toMatchObject({ hits: 2, misses: 1, entries: 1 });
+  });
+
+  it("reads again after this connection's write, inside or outside a transaction, even one rolled back", () => {
+    const { read, computed } = namesCache();
+    read();
+    sqlite.prepare("update people set name = 'ada lovelace' where id = 1").run();
+    expect(read()).toBe("ada lovelace,bo");
+    expect(computed()).toBe(2);
+
+    sqlite.transaction(() => sqlite.prepare("insert into people (name) values ('cy')").run())();
+    expect(read()).toBe("ada lovelace,bo,cy");
+    expect(computed()).toBe(3);
+
+    // A rolled-back write changed nothing, but the cache cannot know: it reads again.
+    sqlite.exec("begin; delete from people where id = 2; rollback;");
+    expect(read()).toBe("ada lovelace,bo,cy");
+    expect(computed()).toBe(4);
+    expect(read()).toBe("ada lovelace,bo,cy");
+    expect(computed()).toBe(4);
+  });
+
+  it("reads again after another connection's commit", () => {
+    const { read, computed } = namesCache();
+    expect(read()).toBe("ada,bo");
+    other.prepare("update people set name = 'bo peep' where id = 2").run();
+    expect(read()).toBe("ada,bo peep");
+    expect(computed()).toBe(2);
+    // Another connection's open transaction is invisible, and so is its rollback.
+    other.exec("begin immediate; update people set name = 'nobody'");
+    expect(read()).toBe("ada,bo peep");
+    other.exec("rollback");
+    expect(read()).toBe("ada,bo peep");
+    expect(computed()).toBe(2);
+  });
+
+  it("keeps nothing computed inside a transaction: its writes are not committed yet", () => {
+    const { cache, read, computed } = namesCache();
+    read();
+    sqlite.exec("begin immediate");
+    sqlite.prepare("update people set name = 'uncommitted' where id = 1").run();
+    expect(read()).toBe("uncommitted,bo");
+    expect(read()).toBe("uncommitted,bo");
+    expect(computed()).toBe(3);
+    sqlite.exec("rollback");
+    expect(read()).toBe("ada,bo");
+    expect(cache.stats.entries).toBe(1);
+  });
+
+  it("does not keep a value whose computation wrote (it may predate its own write)", () => {
+    const cache = createCommitCache<string>(sqlite, { maxEntries: 8 });
+    let computed = 0;
+    const readAndWrite = () =>
+      cache.read("k", () => {
+        computed++;
+        const before = names();
+        sqlite.prepare("insert into people (name) values ('x')").run();
+        return before;
+      });
+    readAndWrite();
+    readAndWrite();
+    expect(computed).toBe(2);
+    expect(cache.stats.entries).toBe(0);
+  });
+
+  it("keeps values apart by key, least recently used out first, within maxEntries and maxBytes", () => {
+    const { cache, read, computed } = namesCache({ maxEntries: 2 });
+    read("a");
+    read("b");
+    read("a"); // a is now the most recent
+    read("c"); // b goes
+    expect(computed()).toBe(3);
+    read("a");
+    read("c");
+    expect(computed()).toBe(3);
+    read("b");
+    expect(computed()).toBe(4);
+    expect(cache.stats.entries).toBe(2);
+
+    const bySize = namesCache({ maxEntries: 100, maxBytes: 10, sizeOf: (v) => v.length });
+    bySize.read("a"); // 6 bytes
+    bySize.read("b"); // 12 in all: a goes
+    expect(bySize.cache.stats).toMatchObject({ entries: 1, bytes: 6 });
+    bySize.read("b");
+    bySize.read("a");
+    expect(bySize.computed()).toBe(3);
+  });
+
+  it("keeps only what worthKeeping accepts, and freezes what it keeps", () => {
+    const cache = createCommitCache<{ rows: string[] } | null>(sqlite, { maxEntries: 8, worthKeeping: (v) => v !== null });
+    let computed = 0;
+    const miss = () => cache.read("none", () => (computed++, null));
+    miss();
+    miss();
+    expect(computed).toBe(2);
+    const kept = cache.read("rows", () => ({ rows: names().split(",") }));
+    expect(Object.isFrozen(kept) && Object.isFrozen(kept!.rows)).toBe(true);
+    expect(() => kept!.rows.push("eve")).toThrow(TypeError);
+    expect(cache.read("rows", () => ({ rows: [] }))).toBe(kept);
+  });
+});
