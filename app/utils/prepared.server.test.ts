@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { sql } from "drizzle-orm";
+import { lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
@@ -46,6 +46,18 @@ describe("valuePlaceholder", () => {
     }
     expect(stored(sqlite, 3)).toEqual({ data: null, dataType: "null", at: null, atType: "null", label: null });
     expect(stored(sqlite, 1)).toMatchObject({ dataType: "text", at: 1796224185614, atType: "integer" });
+  });
+
+  it("compares as the built query does: a Date against a timestamp column's milliseconds", () => {
+    const { sqlite, db } = open();
+    db.insert(things).values([0, 1000, 2000, 3000].map((ms) => ({ at: new Date(ms) }))).run();
+    const olderThan = db.select({ seq: things.seq }).from(things).where(lt(things.at, valuePlaceholder("before", things.at))).prepare();
+    for (const ms of [0, 1500, 2000, 5000]) {
+      const before = new Date(ms);
+      expect(olderThan.all({ before })).toEqual(db.select({ seq: things.seq }).from(things).where(lt(things.at, before)).all());
+    }
+    expect(olderThan.all({ before: new Date(2000) })).toEqual([{ seq: 1 }, { seq: 2 }]);
+    sqlite.close();
   });
 
   it("is needed: a column's bare placeholder turns a null JSON value into the text 'null'", () => {
