@@ -34,7 +34,12 @@ export class ApiError extends Error {
     param?: string;
     headers?: Record<string, string>;
   }) {
+    // An answer, never a bug: it is rendered, never logged (`failureAnswer` logs only what is no
+    // ApiError), so no stack trace is captured — that was most of what building one cost.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(opts.message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.status = opts.status;
     this.type = opts.type;
     this.code = opts.code;

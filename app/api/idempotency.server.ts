@@ -1,8 +1,9 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { idempotencyRecords } from "#db/schema/index";
 import { db, writeTransaction } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { sha256Hex } from "~/utils/ids.server";
+import { valuePlaceholder } from "~/utils/prepared.server";
 import { openSecret, sealSecret } from "~/utils/secret-box.server";
 import { ApiError, asApiError } from "./errors.server";
 import type { ApiResult } from "./respond.server";
@@ -19,27 +20,42 @@ export function requestFingerprint(method: string, path: string, body: unknown) 
 
 type Stored = { status: number; body: string; replayed: boolean };
 
+// Every write sent with an Idempotency-Key runs these: built and prepared once, not per call.
+const recordByKey = db
+  .select()
+  .from(idempotencyRecords)
+  .where(and(eq(idempotencyRecords.merchantId, sql.placeholder("merchantId")), eq(idempotencyRecords.key, sql.placeholder("key"))))
+  .prepare();
+const deleteRecord = db.delete(idempotencyRecords).where(eq(idempotencyRecords.seq, sql.placeholder("seq"))).prepare();
+const insertRecord = db
+  .insert(idempotencyRecords)
+  .values({
+    merchantId: sql.placeholder("merchantId"),
+    key: sql.placeholder("key"),
+    requestHash: sql.placeholder("requestHash"),
+    responseStatus: sql.placeholder("responseStatus"),
+    responseBody: sql.placeholder("responseBody"),
+    createdAt: sql.placeholder("createdAt"),
+  })
+  .prepare();
+const deleteCreatedBefore = db
+  .delete(idempotencyRecords)
+  .where(lt(idempotencyRecords.createdAt, valuePlaceholder("before", idempotencyRecords.createdAt)))
+  .prepare();
+
 function findLive(merchantId: string, key: string) {
-  const record = db
-    .select()
-    .from(idempotencyRecords)
-    .where(and(eq(idempotencyRecords.merchantId, merchantId), eq(idempotencyRecords.key, key)))
-    .get();
+  const record = recordByKey.get({ merchantId, key });
   if (record && record.createdAt.getTime() < now().getTime() - KEY_LIFETIME_MS) {
-    db.delete(idempotencyRecords).where(eq(idempotencyRecords.seq, record.seq)).run();
+    deleteRecord.run({ seq: record.seq });
     return undefined;
   }
   return record;
 }
 
 function store(merchantId: string, key: string, requestHash: string, status: number, body: string) {
-  db.insert(idempotencyRecords)
-    .values({ merchantId, key, requestHash, responseStatus: status, responseBody: sealSecret(body, IDEMPOTENT_RESPONSE_PURPOSE), createdAt: now() })
-    .run();
+  insertRecord.run({ merchantId, key, requestHash, responseStatus: status, responseBody: sealSecret(body, IDEMPOTENT_RESPONSE_PURPOSE), createdAt: now() });
   // Opportunistic clean-up keeps the table at about a day of keys.
-  db.delete(idempotencyRecords)
-    .where(lt(idempotencyRecords.createdAt, new Date(now().getTime() - KEY_LIFETIME_MS)))
-    .run();
+  deleteCreatedBefore.run({ before: new Date(now().getTime() - KEY_LIFETIME_MS) });
 }
 
 export type IdempotentOutcome = Stored | { failed: ApiError };

@@ -6,6 +6,7 @@ import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { LIMITS, mergeMetadata } from "~/utils/fields";
 import { newId } from "~/utils/ids.server";
+import { valuePlaceholder } from "~/utils/prepared.server";
 import { audit, type Actor } from "./audit.server";
 import { conflict, notFound, invalidField } from "./errors.server";
 import { revokeEmailedLinks } from "./emailed-links.server";
@@ -115,18 +116,33 @@ export function documentLocaleOf(customer: Pick<Customer, "documentLocale">, fal
 
 const live = (merchantId: string) => and(eq(customers.merchantId, merchantId), isNull(customers.deletedAt));
 
+// The uniqueness checks of every create and update, built and prepared once: another live
+// customer of the merchant with this value (`exceptId`: other than this one).
+const liveWith = (column: typeof customers.emailNormalized | typeof customers.externalId, except?: "except") =>
+  db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(
+      and(
+        and(eq(customers.merchantId, sql.placeholder("merchantId")), isNull(customers.deletedAt)),
+        eq(column, sql.placeholder("value")),
+        except ? sql`${customers.id} <> ${sql.placeholder("exceptId")}` : undefined,
+      ),
+    )
+    .prepare();
+const othersWith = {
+  email: { any: liveWith(customers.emailNormalized), except: liveWith(customers.emailNormalized, "except") },
+  externalId: { any: liveWith(customers.externalId), except: liveWith(customers.externalId, "except") },
+};
+
 /** Email and external_id are unique among a merchant's live customers; 409 names the field. */
 function assertUnique(merchantId: string, fields: { email?: string | null; externalId?: string | null }, exceptId?: string) {
-  const others = (cond: ReturnType<typeof eq>) =>
-    db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(and(live(merchantId), cond, exceptId ? sql`${customers.id} <> ${exceptId}` : undefined))
-      .get();
-  if (fields.email && others(eq(customers.emailNormalized, fields.email.toLowerCase()))) {
+  const others = (field: keyof typeof othersWith, value: string) =>
+    exceptId ? othersWith[field].except.get({ merchantId, value, exceptId }) : othersWith[field].any.get({ merchantId, value });
+  if (fields.email && others("email", fields.email.toLowerCase())) {
     throw conflict("customer_exists", "A customer with this email already exists.", "email");
   }
-  if (fields.externalId && others(eq(customers.externalId, fields.externalId))) {
+  if (fields.externalId && others("externalId", fields.externalId)) {
     throw conflict("customer_exists", "A customer with this external_id already exists.", "external_id");
   }
 }
@@ -218,25 +234,62 @@ function profileColumns(input: CustomerPatch) {
   };
 }
 
+// Every column a create writes, each given (null when the input leaves it out): prepared once.
+const insertCustomer = db
+  .insert(customers)
+  .values({
+    id: sql.placeholder("id"),
+    merchantId: sql.placeholder("merchantId"),
+    email: sql.placeholder("email"),
+    emailNormalized: sql.placeholder("emailNormalized"),
+    name: sql.placeholder("name"),
+    phoneNumber: sql.placeholder("phoneNumber"),
+    externalId: sql.placeholder("externalId"),
+    billingAddress: valuePlaceholder("billingAddress", customers.billingAddress),
+    taxId: sql.placeholder("taxId"),
+    customerType: sql.placeholder("customerType"),
+    legalName: sql.placeholder("legalName"),
+    legalNumber: sql.placeholder("legalNumber"),
+    timezone: sql.placeholder("timezone"),
+    currency: sql.placeholder("currency"),
+    documentLocale: sql.placeholder("documentLocale"),
+    shippingAddress: valuePlaceholder("shippingAddress", customers.shippingAddress),
+    dateOfBirth: sql.placeholder("dateOfBirth"),
+    metadata: valuePlaceholder("metadata", customers.metadata),
+    createdAt: sql.placeholder("createdAt"),
+    updatedAt: sql.placeholder("updatedAt"),
+  })
+  .returning()
+  .prepare();
+
 export function createCustomer({ merchantId, input, actor }: { merchantId: string; input: CustomerInput; actor: Actor }) {
   assertIdentified(input.email, input.external_id, "email");
   assertBornInThePast(input.date_of_birth);
   assertUnique(merchantId, { email: input.email, externalId: input.external_id });
   const at = now();
-  const customer = db
-    .insert(customers)
-    .values({
-      id: newId("customer"),
-      merchantId,
-      email: null,
-      emailNormalized: null,
-      ...profileColumns(input),
-      metadata: input.metadata ?? {},
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning()
-    .get();
+  const customer = insertCustomer.get({
+    id: newId("customer"),
+    merchantId,
+    email: null,
+    emailNormalized: null,
+    name: null,
+    phoneNumber: null,
+    externalId: null,
+    billingAddress: null,
+    taxId: null,
+    customerType: null,
+    legalName: null,
+    legalNumber: null,
+    timezone: null,
+    currency: null,
+    documentLocale: null,
+    shippingAddress: null,
+    dateOfBirth: null,
+    ...profileColumns(input),
+    metadata: input.metadata ?? {},
+    createdAt: at,
+    updatedAt: at,
+  });
   audit({ merchantId, actor, action: "customer.created", objectType: "customer", objectId: customer.id });
   return customer;
 }

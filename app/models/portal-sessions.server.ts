@@ -20,6 +20,7 @@ import { db } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { newId, sha256Hex } from "~/utils/ids.server";
 import { signPortalToken, type PortalClaims } from "~/utils/portal-tokens.server";
+import { valuePlaceholder } from "~/utils/prepared.server";
 import { getKeyring } from "~/utils/signing-keys.server";
 import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./customers.server";
@@ -106,8 +107,14 @@ export function newSignInCode(): string {
 // Salted with the portal session id: equal codes never share a hash.
 export const hashSignInCode = (portalSessionId: string, code: string) => sha256Hex(`${portalSessionId}:${code}`);
 
+/** The columns of a new link, all of them given (`storeLink`'s insert is prepared once). */
+type NewLinkRow = Pick<
+  PortalSession,
+  "id" | "merchantId" | "customerId" | "kind" | "purpose" | "returnUrl" | "locale" | "flow" | "expiresAt" | "createdAt"
+>;
+
 export type PreparedLink = {
-  row: typeof portalSessions.$inferInsert & { id: string; expiresAt: Date; createdAt: Date };
+  row: NewLinkRow;
   customerEmail: string | null;
   url: string;
   code: string | null;
@@ -177,19 +184,46 @@ export async function prepareLink(opts: {
   };
 }
 
+// Every link made (API mints, invites, sign-in requests) stores itself through these: built and
+// prepared once, not per call.
+const insertLink = db
+  .insert(portalSessions)
+  .values({
+    id: sql.placeholder("id"),
+    merchantId: sql.placeholder("merchantId"),
+    customerId: sql.placeholder("customerId"),
+    kind: sql.placeholder("kind"),
+    purpose: sql.placeholder("purpose"),
+    returnUrl: sql.placeholder("returnUrl"),
+    locale: sql.placeholder("locale"),
+    flow: valuePlaceholder("flow", portalSessions.flow),
+    expiresAt: sql.placeholder("expiresAt"),
+    createdAt: sql.placeholder("createdAt"),
+  })
+  .returning()
+  .prepare();
+const insertSignInCode = db
+  .insert(signInCodes)
+  .values({
+    portalSessionId: sql.placeholder("portalSessionId"),
+    customerId: sql.placeholder("customerId"),
+    codeHash: sql.placeholder("codeHash"),
+    expiresAt: sql.placeholder("expiresAt"),
+    createdAt: sql.placeholder("createdAt"),
+  })
+  .prepare();
+
 /** Stores a prepared link, its code and its e-mail. Call inside a transaction. */
 export function storeLink(prepared: PreparedLink): PortalSession {
-  const row = db.insert(portalSessions).values(prepared.row).returning().get();
+  const row = insertLink.get(prepared.row);
   if (prepared.code && prepared.email && prepared.customerEmail) {
-    db.insert(signInCodes)
-      .values({
-        portalSessionId: row.id,
-        customerId: row.customerId,
-        codeHash: hashSignInCode(row.id, prepared.code),
-        expiresAt: row.expiresAt,
-        createdAt: row.createdAt,
-      })
-      .run();
+    insertSignInCode.run({
+      portalSessionId: row.id,
+      customerId: row.customerId,
+      codeHash: hashSignInCode(row.id, prepared.code),
+      expiresAt: row.expiresAt,
+      createdAt: row.createdAt,
+    });
     enqueueMail({ merchantId: row.merchantId, to: prepared.customerEmail, email: prepared.email });
   }
   return row;
