@@ -7,7 +7,8 @@ import { logoFromUrl } from "~/pdf/logo";
 import { pdfRenderer } from "~/pdf/pool.server";
 import { ByteCache } from "~/utils/byte-cache.server";
 import { now } from "~/utils/clock.server";
-import { db, writeTransaction } from "~/utils/db.server";
+import { createCommitCache } from "~/utils/commit-cache.server";
+import { db, sqlite, writeTransaction } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
 import { getCustomerOfRecord } from "./customers.server";
 import { notFound } from "./errors.server";
@@ -161,12 +162,7 @@ async function renderAndStore(opts: { merchantId: string; paymentId: string; loc
   return pdf;
 }
 
-/**
- * The invoice PDF, rendered once per (payment, locale, amount refunded, document version) and
- * then served from invoice_documents: an issued invoice only changes when a refund is added.
- * The portal and the API get the same bytes for the same locale. Not found without an invoice.
- */
-export async function requireInvoicePdf(opts: {
+type InvoicePdfRequest = {
   merchantId: string;
   customerId?: string;
   paymentId: string;
@@ -174,10 +170,24 @@ export async function requireInvoicePdf(opts: {
   locale?: string | null;
   /** The portal page's language: used when the customer has no document_locale. */
   pageLocale?: string | null;
-}): Promise<{ invoiceNumber: string; merchantSlug: string; locale: Locale; pdf: Uint8Array<ArrayBuffer> }> {
+};
+type InvoicePdf = { invoiceNumber: string; merchantSlug: string; locale: Locale; pdf: Uint8Array<ArrayBuffer> };
+type FoundInvoice = {
+  payment: NonNullable<ReturnType<typeof invoicedPayment.get>> & { invoiceNumber: string };
+  locale: Locale;
+  version: string;
+  /** The document's key: payment, locale, amount refunded, layout version. */
+  key: string;
+  /** The answer, when the document is stored. */
+  stored: InvoicePdf | null;
+};
+
+/** The payment's invoice and, when it is stored, its bytes: reads only (404 without an invoice). */
+function findInvoice(opts: InvoicePdfRequest): FoundInvoice {
   const payment = invoicedPayment.get({ paymentId: opts.paymentId, merchantId: opts.merchantId, customerId: opts.customerId ?? null });
   if (!payment) throw notFound("payment", opts.paymentId);
-  if (!payment.invoiceNumber || !isInvoiced(payment.status)) {
+  const invoiceNumber = payment.invoiceNumber;
+  if (!invoiceNumber || !isInvoiced(payment.status)) {
     throw notFound("invoice for payment", payment.id);
   }
   const locale = invoiceLocale({
@@ -187,21 +197,46 @@ export async function requireInvoicePdf(opts: {
     merchantDefault: payment.defaultLocale,
   });
   const version = invoiceDocumentVersion(locale);
-  const result = { invoiceNumber: payment.invoiceNumber, merchantSlug: payment.merchantSlug, locale };
   const key = `${payment.id}|${locale}|${payment.amountRefunded}|${version}`;
+  const found = { payment: { ...payment, invoiceNumber }, locale, version, key, stored: null };
   const where = { paymentId: payment.id, locale, amountRefunded: payment.amountRefunded, version };
-  const stored = storedDocument.get(where);
-  if (stored) {
-    const rowKey = `${key}|${stored.createdAtMs}`;
-    const recent = recentDocuments.get(rowKey);
-    if (recent) return { ...result, pdf: recent };
-    const cached = cachedDocument.get(where);
-    if (cached) {
-      const pdf = new Uint8Array(cached.pdf);
-      recentDocuments.set(rowKey, pdf);
-      return { ...result, pdf };
-    }
-  }
+  const row = storedDocument.get(where);
+  if (!row) return found;
+  const result = { invoiceNumber, merchantSlug: payment.merchantSlug, locale };
+  const rowKey = `${key}|${row.createdAtMs}`;
+  const recent = recentDocuments.get(rowKey);
+  if (recent) return { ...found, stored: { ...result, pdf: recent } };
+  const cached = cachedDocument.get(where);
+  if (!cached) return found;
+  const pdf = new Uint8Array(cached.pdf);
+  recentDocuments.set(rowKey, pdf);
+  return { ...found, stored: { ...result, pdf } };
+}
+
+// A stored invoice's answer, by request, kept until the next write to the database (ADR 014): a
+// refund, a re-render, a changed customer or merchant empties it, and each download after that
+// reads the payment and the row again. The bytes are the same arrays `recentDocuments` holds.
+const storedInvoices = createCommitCache<InvoicePdf | null>(sqlite, {
+  maxEntries: 1024,
+  maxBytes: 16 * 1024 * 1024,
+  sizeOf: (answer) => answer?.pdf.byteLength ?? 0,
+  worthKeeping: (answer) => answer !== null,
+});
+
+/**
+ * The invoice PDF, rendered once per (payment, locale, amount refunded, document version) and
+ * then served from invoice_documents: an issued invoice only changes when a refund is added.
+ * The portal and the API get the same bytes for the same locale. Not found without an invoice.
+ */
+export async function requireInvoicePdf(opts: InvoicePdfRequest): Promise<Readonly<InvoicePdf>> {
+  const cacheKey = JSON.stringify([opts.merchantId, opts.customerId ?? null, opts.paymentId, opts.locale ?? null, opts.pageLocale ?? null]);
+  let found: FoundInvoice | undefined;
+  const stored = storedInvoices.read(cacheKey, () => {
+    found = findInvoice(opts);
+    return found.stored;
+  });
+  if (stored) return stored;
+  const { payment, locale, version, key } = found!;
 
   let pending = rendering.get(key);
   if (!pending) {
@@ -212,7 +247,7 @@ export async function requireInvoicePdf(opts: {
   }
   pending.waiters++;
   try {
-    return { ...result, pdf: await pending.pdf };
+    return { invoiceNumber: payment.invoiceNumber, merchantSlug: payment.merchantSlug, locale, pdf: await pending.pdf };
   } finally {
     pending.waiters--;
   }
