@@ -124,7 +124,8 @@ const liveWith = (column: typeof customers.emailNormalized | typeof customers.ex
     .from(customers)
     .where(
       and(
-        and(eq(customers.merchantId, sql.placeholder("merchantId")), isNull(customers.deletedAt)),
+        eq(customers.merchantId, sql.placeholder("merchantId")),
+        isNull(customers.deletedAt),
         eq(column, sql.placeholder("value")),
         except ? sql`${customers.id} <> ${sql.placeholder("exceptId")}` : undefined,
       ),

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { LruCache } from "./byte-cache.server";
 
 /**
  * Answers read from the database, kept only while the database is provably unchanged
@@ -33,13 +34,16 @@ export function createCommitCache<V>(
 ): CommitCache<V> {
   const totalChanges = sqlite.prepare("select total_changes()").pluck();
   const dataVersion = sqlite.prepare("pragma data_version").pluck();
-  const maxBytes = options.maxBytes ?? Infinity;
-  const sizeOf = options.sizeOf ?? (() => 0);
   const worthKeeping = options.worthKeeping ?? (() => true);
-  const entries = new Map<string, { value: V; bytes: number }>();
+  const entries = new LruCache<V>({ maxSize: options.maxBytes ?? Infinity, maxEntries: options.maxEntries, sizeOf: options.sizeOf ?? (() => 0) });
   const stats = { hits: 0, misses: 0, resets: 0, entries: 0, bytes: 0 };
   let changes = -1;
   let version = -1;
+
+  const counted = () => {
+    stats.entries = entries.count;
+    stats.bytes = entries.size;
+  };
 
   /** True when the kept entries still describe the database (emptied first if they do not). */
   function unchanged(): boolean {
@@ -48,26 +52,10 @@ export function createCommitCache<V>(
     if (c === changes && v === version) return true;
     changes = c;
     version = v;
-    if (entries.size > 0) stats.resets++;
+    if (entries.count > 0) stats.resets++;
     entries.clear();
-    stats.entries = 0;
-    stats.bytes = 0;
+    counted();
     return false;
-  }
-
-  function keep(key: string, value: V) {
-    if (!worthKeeping(value)) return;
-    const bytes = sizeOf(value);
-    if (bytes > maxBytes) return;
-    entries.set(key, { value: deepFreeze(value), bytes });
-    stats.bytes += bytes;
-    // Least recently used first: Map keeps insertion order and a hit moves its entry last.
-    for (const [oldest, entry] of entries) {
-      if (entries.size <= options.maxEntries && stats.bytes <= maxBytes) break;
-      entries.delete(oldest);
-      stats.bytes -= entry.bytes;
-    }
-    stats.entries = entries.size;
   }
 
   return {
@@ -76,17 +64,18 @@ export function createCommitCache<V>(
       if (unchanged()) {
         const hit = entries.get(key);
         if (hit !== undefined) {
-          entries.delete(key);
-          entries.set(key, hit);
           stats.hits++;
-          return hit.value;
+          return hit;
         }
       }
       stats.misses++;
       const value = compute();
       // compute() is synchronous, so nothing else ran meanwhile; had it written, the value may
-      // predate its own write: not kept.
-      if (!sqlite.inTransaction && totalChanges.get() === changes && dataVersion.get() === version) keep(key, value);
+      // predate its own write: not kept. Nor is anything computed inside a transaction.
+      if (worthKeeping(value) && !sqlite.inTransaction && totalChanges.get() === changes && dataVersion.get() === version) {
+        entries.set(key, deepFreeze(value));
+        counted();
+      }
       return value;
     },
   };
