@@ -1,5 +1,7 @@
+import { isMainThread } from "node:worker_threads";
 import pino, { type DestinationStream } from "pino";
 import { env } from "./env.server";
+import { TurnBufferedStdout } from "./turn-buffered-stdout.server";
 
 /**
  * One JSON line per event on stdout. Tokens and secrets never reach it: request paths are
@@ -19,7 +21,12 @@ export function createLogger(destination?: DestinationStream) {
   );
 }
 
-export const logger = createLogger();
+/**
+ * stdout, one write per event-loop turn on the main thread (TurnBufferedStdout): a synchronous
+ * write per line cost about a third of a cached PDF download's CPU (README, "Issue 13 changes,
+ * measured"). Worker threads keep pino's synchronous stdout.
+ */
+export const logger = createLogger(isMainThread ? new TurnBufferedStdout(1) : undefined);
 
 /**
  * The request line's logger (app/server/front.server.ts): its fields are fixed and hold no secret
