@@ -2,7 +2,7 @@ import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { portalSessions, signInCodes, type Merchant, type PortalSession } from "#db/schema/index";
 import { now } from "~/utils/clock.server";
 import { db, writeTransaction } from "~/utils/db.server";
-import { randomBase62 } from "~/utils/ids.server";
+import { newId } from "~/utils/ids.server";
 import { audit } from "./audit.server";
 import { getCustomer, getCustomerByEmail } from "./customers.server";
 import { getLiveLink, hashSignInCode, LINK_LIFETIME_S, prepareLink, storeLink, type LiveLink } from "./portal-sessions.server";
@@ -67,7 +67,7 @@ export async function sendSignInLink(opts: { merchant: Merchant; email?: string;
     : getCustomerByEmail({ merchantId: merchant.id, email: opts.email ?? "" });
   // A customer known only by external_id has nowhere to be emailed: answered like an unknown one.
   const customer = found?.email ? found : null;
-  const decoy = { id: `cus_${randomBase62(22)}`, email: opts.email ?? "", name: null, locale: null, documentLocale: null };
+  const decoy = { id: newId("customer"), email: opts.email ?? "", name: null, locale: null, documentLocale: null };
   const prepared = await prepareLink({
     merchant,
     customer: customer ?? decoy,
