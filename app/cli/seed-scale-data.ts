@@ -37,9 +37,11 @@ export type Prng = ReturnType<typeof prng>;
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /**
- * Ids exactly like the app's `newId` (prefix + 22 uniform base62 characters from the CSPRNG, by
- * rejection sampling) and license keys like `generateLicenseKey`, but drawn from one pooled
- * buffer: millions of ids without a `randomBytes` call each.
+ * Ids in the format of the app's `newId` (prefix + 22 base62 characters), all 22 uniform from the
+ * CSPRNG by rejection sampling, as every id was before ADR 015 (the app's new ids start with 8
+ * digits of their creation time; both kinds live side by side), and license keys like
+ * `generateLicenseKey`, drawn from one pooled buffer: millions of ids without a `randomBytes`
+ * call each.
  */
 export function idFactory() {
   const pool = Buffer.alloc(1 << 16);
