@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { isInvoiced, paymentItems, payments, refunds, type newPaymentStatuses, type Payment, type PaymentItem, type PaymentMethod, type Refund } from "#db/schema/index";
 import { formatInvoiceNumber } from "~/billing/invoice-number";
 import { AmountOverflowError, priceLines, refundableAmount, statusAfterRefund, type LineInput } from "~/billing/money";
@@ -69,14 +69,17 @@ export function serializeRefund(r: Refund) {
   };
 }
 
+// Prepared once: a page's items by its payments' ids (one JSON array bound, any page size).
+const itemsOfPayments = db
+  .select()
+  .from(paymentItems)
+  .where(sql`${paymentItems.paymentId} in (select value from json_each(${sql.placeholder("ids")}))`)
+  .orderBy(asc(paymentItems.paymentId), asc(paymentItems.position))
+  .prepare();
+
 function itemsOf(paymentIds: string[]) {
   if (paymentIds.length === 0) return new Map<string, PaymentItem[]>();
-  const rows = db
-    .select()
-    .from(paymentItems)
-    .where(inArray(paymentItems.paymentId, paymentIds))
-    .orderBy(asc(paymentItems.paymentId), asc(paymentItems.position))
-    .all();
+  const rows = itemsOfPayments.all({ ids: JSON.stringify(paymentIds) });
   const byPayment = new Map<string, PaymentItem[]>();
   for (const row of rows) byPayment.set(row.paymentId, [...(byPayment.get(row.paymentId) ?? []), row]);
   return byPayment;
@@ -96,6 +99,20 @@ export function requirePayment(opts: { merchantId: string; customerId?: string; 
   return { payment, items: itemsOf([payment.id]).get(payment.id) ?? [] };
 }
 
+// Prepared once: the first page of one customer's payments — the portal's billing page, the
+// dashboard's customer page, the API's `customer_id` filter — is the most read list. The same
+// query `paginate` builds for it (payments_customer_created_idx); later pages and other filters
+// go through `paginate`.
+const customerPaymentsFirstPage = db
+  .select()
+  .from(payments)
+  .where(and(eq(payments.merchantId, sql.placeholder("merchantId")), eq(payments.customerId, sql.placeholder("customerId"))))
+  .orderBy(desc(payments.createdAt), desc(payments.seq))
+  .limit(sql.placeholder("limit"))
+  .prepare();
+
+const firstPage = (rows: Payment[], limit: number) => ({ rows: rows.slice(0, limit), hasMore: rows.length > limit });
+
 export function listPayments(opts: {
   merchantId: string;
   customerId?: string;
@@ -108,7 +125,10 @@ export function listPayments(opts: {
     opts.customerId ? eq(payments.customerId, opts.customerId) : undefined,
     opts.status ? eq(payments.status, opts.status) : undefined,
   );
-  const page = paginate({ table: payments, where, limit: opts.limit, startingAfter: opts.startingAfter });
+  const page =
+    opts.customerId && !opts.status && !opts.startingAfter
+      ? firstPage(customerPaymentsFirstPage.all({ merchantId: opts.merchantId, customerId: opts.customerId, limit: opts.limit + 1 }), opts.limit)
+      : paginate({ table: payments, where, limit: opts.limit, startingAfter: opts.startingAfter });
   const items = itemsOf(page.rows.map((p) => p.id));
   return { rows: page.rows.map((payment) => ({ payment, items: items.get(payment.id) ?? [] })), hasMore: page.hasMore };
 }
