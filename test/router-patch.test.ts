@@ -74,3 +74,55 @@ describe("the patched matchRoutes", () => {
     expect(shape(router.matchRoutes(routes, "/portal/invoices/pay_7"))).toEqual(shape(router.matchRoutes(tree(), "/portal/invoices/pay_7")));
   });
 });
+
+/**
+ * The patched @remix-run/server-runtime (patches/@remix-run+server-runtime+2.17.5.patch) hands a
+ * loader or action the request itself when its URL has no query string, instead of a copy.
+ */
+type Data = {
+  callRouteLoader: (opts: { loadContext: unknown; loader: (args: { request: Request }) => unknown; params: object; request: Request; routeId: string; singleFetch: boolean }) => Promise<unknown>;
+  callRouteAction: (opts: { loadContext: unknown; action: (args: { request: Request }) => unknown; params: object; request: Request; routeId: string; singleFetch: boolean }) => Promise<unknown>;
+};
+const data = require("@remix-run/server-runtime/dist/data.js") as Data;
+
+const seen = async (request: Request, kind: "loader" | "action" = "loader", singleFetch = false) => {
+  let got: Request | undefined;
+  const fn = ({ request: r }: { request: Request }) => {
+    got = r;
+    return null;
+  };
+  const common = { loadContext: {}, params: {}, request, routeId: "routes/x", singleFetch };
+  if (kind === "loader") await data.callRouteLoader({ ...common, loader: fn });
+  else await data.callRouteAction({ ...common, action: fn });
+  return got!;
+};
+
+describe("the patched loader and action request", () => {
+  it("is the request itself without a query string: same URL, method, headers, signal and body", async () => {
+    const controller = new AbortController();
+    const get = new Request("http://x.test/portal/billing", { headers: { cookie: "a=b", "accept-language": "ko" }, signal: controller.signal });
+    for (const singleFetch of [false, true]) expect(await seen(get, "loader", singleFetch)).toBe(get);
+    const post = new Request("http://x.test/portal/profile", { method: "POST", body: "name=%EA%B9%80", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const received = await seen(post, "action");
+    expect(received).toBe(post);
+    expect(await received.text()).toBe("name=%EA%B9%80");
+    controller.abort();
+    expect((await seen(get)).signal.aborted).toBe(true);
+  });
+
+  it("still strips Remix's own parameters from a URL that has a query string", async () => {
+    const cases: Array<[string, string, boolean]> = [
+      ["http://x.test/dashboard/customers?index&q=kim", "http://x.test/dashboard/customers?q=kim", false],
+      ["http://x.test/dashboard/customers?index=1&_data=routes%2Fx", "http://x.test/dashboard/customers?index=1", false],
+      ["http://x.test/portal/billing?starting_after=pay_1&_data=routes%2Fportal", "http://x.test/portal/billing?starting_after=pay_1", false],
+      ["http://x.test/portal/billing?_routes=routes%2Fportal&x=%7E", "http://x.test/portal/billing?x=%7E", true],
+    ];
+    for (const [url, expected, singleFetch] of cases) {
+      const request = new Request(url, { headers: { cookie: "a=b" } });
+      const got = await seen(request, "loader", singleFetch);
+      expect(got).not.toBe(request);
+      expect(got.url).toBe(expected);
+      expect(got.headers.get("cookie")).toBe("a=b");
+    }
+  });
+});
