@@ -66,10 +66,10 @@ function timeBase62(ms: number): string {
 }
 
 /**
- * A prefixed id such as `cus_0VwqD8Tb…`: 22 base62 characters, the first 8 the creation time in
- * milliseconds and 14 random (≈ 83 bits: not guessable, even knowing the millisecond). Ids created together sort together, so
- * a unique index on ids takes its new entries on its last pages instead of one random page each
- * (ADR 015).
+ * A prefixed id such as `cus_0VcifiCf…`: 22 base62 characters, the first 8 the creation time in
+ * milliseconds and 14 random (≈ 83 bits: not guessable, even knowing the millisecond). Ids
+ * created together sort together, so a unique index on ids takes its new entries on its last
+ * pages instead of one random page each (ADR 015).
  */
 export function newId(kind: keyof typeof idPrefixes): string {
   return `${idPrefixes[kind]}_${timeBase62(Date.now())}${pooledBase62(14)}`;
