@@ -3,10 +3,9 @@
  * of realistic customers (Latin names with accents, Hangul, Japanese), phone numbers, addresses
  * and priced payment templates. Nothing here touches the database.
  */
-import { randomFillSync } from "node:crypto";
 import { formatLicenseKey } from "~/billing/license-key-format";
 import { priceLines, type Totals } from "~/billing/money";
-import { idPrefixes } from "~/utils/ids.server";
+import { idPrefixes, randomPool } from "~/utils/ids.server";
 
 /** mulberry32: a small, fast, seedable PRNG — the shape of the data is reproducible with --seed. */
 export function prng(seed: number) {
@@ -34,36 +33,18 @@ export function prng(seed: number) {
 }
 export type Prng = ReturnType<typeof prng>;
 
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
 /**
  * Ids in the format of the app's `newId` (prefix + 22 base62 characters), all 22 uniform from the
  * CSPRNG by rejection sampling, as every id was before ADR 015 (the app's new ids start with 8
  * digits of their creation time; both kinds live side by side), and license keys like
- * `generateLicenseKey`, drawn from one pooled buffer: millions of ids without a `randomBytes`
- * call each.
+ * `generateLicenseKey`, drawn from one 64 KB `randomPool`: millions of ids without a
+ * `randomBytes` call each.
  */
 export function idFactory() {
-  const pool = Buffer.alloc(1 << 16);
-  let pos = pool.length;
-  const byte = () => {
-    if (pos === pool.length) {
-      randomFillSync(pool);
-      pos = 0;
-    }
-    return pool[pos++];
-  };
-  const base62 = (length: number) => {
-    let out = "";
-    while (out.length < length) {
-      const b = byte();
-      if (b < 248) out += BASE62[b % 62];
-    }
-    return out;
-  };
+  const random = randomPool(1 << 16);
   return {
-    id: (kind: keyof typeof idPrefixes) => `${idPrefixes[kind]}_${base62(22)}`,
-    licenseKey: () => formatLicenseKey(Uint8Array.from({ length: 25 }, byte)),
+    id: (kind: keyof typeof idPrefixes) => `${idPrefixes[kind]}_${random.base62(22)}`,
+    licenseKey: () => formatLicenseKey(Uint8Array.from({ length: 25 }, random.byte)),
   };
 }
 

@@ -1,16 +1,46 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomFillSync } from "node:crypto";
 
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/** Uniform random base62 string (rejection sampling, no modulo bias). */
-export function randomBase62(length: number): string {
+/** `length` base62 characters from a source of uniform random bytes (rejection sampling: no modulo bias). */
+function base62From(nextByte: () => number, length: number): string {
   let out = "";
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
-    }
+    const byte = nextByte();
+    if (byte < 248) out += ALPHABET[byte % 62];
   }
   return out;
+}
+
+/**
+ * Uniform random bytes handed out from a buffer refilled from the CSPRNG `poolBytes` at a time
+ * (as crypto.randomUUID does): one `randomBytes` call per value would cost a system call and
+ * OpenSSL's fork check each time. For ids and seeded data, never for secrets.
+ */
+export function randomPool(poolBytes: number) {
+  const pool = Buffer.alloc(poolBytes);
+  let offset = pool.length;
+  const byte = () => {
+    if (offset === pool.length) {
+      randomFillSync(pool);
+      offset = 0;
+    }
+    return pool[offset++]!;
+  };
+  return { byte, base62: (length: number) => base62From(byte, length) };
+}
+
+/** Uniform random base62 string straight from the CSPRNG, nothing pooled: for secrets. */
+export function randomBase62(length: number): string {
+  let bytes = randomBytes(0);
+  let at = 0;
+  return base62From(() => {
+    if (at === bytes.length) {
+      bytes = randomBytes(length * 2);
+      at = 0;
+    }
+    return bytes[at++]!;
+  }, length);
 }
 
 export const idPrefixes = {
@@ -38,25 +68,9 @@ export const idPrefixes = {
   savedView: "view",
 } as const;
 
-// Ids draw from a pool of random bytes refilled 4 KB at a time (as crypto.randomUUID does): one
-// randomBytes call per id cost a system call and OpenSSL's fork check each time, 8 % of a mint.
-// Ids are not secrets; keys, tokens and passwords keep randomBase62, which pools nothing.
-const ID_POOL_BYTES = 4096;
-let idPool = Buffer.alloc(0);
-let idPoolOffset = 0;
-
-function pooledBase62(length: number): string {
-  let out = "";
-  while (out.length < length) {
-    if (idPoolOffset >= idPool.length) {
-      idPool = randomBytes(ID_POOL_BYTES);
-      idPoolOffset = 0;
-    }
-    const byte = idPool[idPoolOffset++]!;
-    if (byte < 248) out += ALPHABET[byte % 62];
-  }
-  return out;
-}
+// Ids are not secrets: they draw from a pool (a randomBytes call an id was 8 % of a mint).
+// Keys, tokens and passwords keep randomBase62, which pools nothing.
+const idRandom = randomPool(4096);
 
 /** The creation time in milliseconds as 8 base62 digits, which sort as the times do (62⁸ ms ≈ 6,900 years). */
 function timeBase62(ms: number): string {
@@ -72,7 +86,7 @@ function timeBase62(ms: number): string {
  * pages instead of one random page each (ADR 015).
  */
 export function newId(kind: keyof typeof idPrefixes): string {
-  return `${idPrefixes[kind]}_${timeBase62(Date.now())}${pooledBase62(14)}`;
+  return `${idPrefixes[kind]}_${timeBase62(Date.now())}${idRandom.base62(14)}`;
 }
 
 export function sha256Hex(value: string): string {
