@@ -43,5 +43,10 @@ export function paginate<T extends ListableTable>(opts: {
     .orderBy(desc(table.createdAt), desc(table.seq))
     .limit(limit + 1)
     .all() as T["$inferSelect"][];
+  return pageOf(rows, limit);
+}
+
+/** A page from up to `limit + 1` rows read in the list's order: the extra one only says there is more. */
+export function pageOf<R>(rows: R[], limit: number): Page<R> {
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }

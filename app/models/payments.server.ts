@@ -9,7 +9,7 @@ import { audit, type Actor } from "./audit.server";
 import { requireCustomer } from "./customers.server";
 import { conflict, invalidField, notFound, invalid } from "./errors.server";
 import { owned } from "./ownership.server";
-import { paginate } from "./pagination.server";
+import { pageOf, paginate } from "./pagination.server";
 import { requireSubscription } from "./subscriptions.server";
 
 export type PaymentInput = {
@@ -111,8 +111,6 @@ const customerPaymentsFirstPage = db
   .limit(sql.placeholder("limit"))
   .prepare();
 
-const firstPage = (rows: Payment[], limit: number) => ({ rows: rows.slice(0, limit), hasMore: rows.length > limit });
-
 export function listPayments(opts: {
   merchantId: string;
   customerId?: string;
@@ -120,15 +118,19 @@ export function listPayments(opts: {
   limit: number;
   startingAfter?: string;
 }) {
-  const where = and(
-    eq(payments.merchantId, opts.merchantId),
-    opts.customerId ? eq(payments.customerId, opts.customerId) : undefined,
-    opts.status ? eq(payments.status, opts.status) : undefined,
-  );
   const page =
     opts.customerId && !opts.status && !opts.startingAfter
-      ? firstPage(customerPaymentsFirstPage.all({ merchantId: opts.merchantId, customerId: opts.customerId, limit: opts.limit + 1 }), opts.limit)
-      : paginate({ table: payments, where, limit: opts.limit, startingAfter: opts.startingAfter });
+      ? pageOf(customerPaymentsFirstPage.all({ merchantId: opts.merchantId, customerId: opts.customerId, limit: opts.limit + 1 }), opts.limit)
+      : paginate({
+          table: payments,
+          where: and(
+            eq(payments.merchantId, opts.merchantId),
+            opts.customerId ? eq(payments.customerId, opts.customerId) : undefined,
+            opts.status ? eq(payments.status, opts.status) : undefined,
+          ),
+          limit: opts.limit,
+          startingAfter: opts.startingAfter,
+        });
   const items = itemsOf(page.rows.map((p) => p.id));
   return { rows: page.rows.map((payment) => ({ payment, items: items.get(payment.id) ?? [] })), hasMore: page.hasMore };
 }
