@@ -5,7 +5,7 @@ import type { InvoiceData } from "~/pdf/invoice-data";
 import { invoiceDocumentVersion } from "~/pdf/labels";
 import { logoFromUrl } from "~/pdf/logo";
 import { pdfRenderer } from "~/pdf/pool.server";
-import { ByteCache } from "~/utils/byte-cache.server";
+import { ByteCache } from "~/utils/lru-cache.server";
 import { now } from "~/utils/clock.server";
 import { createCommitCache } from "~/utils/commit-cache.server";
 import { db, sqlite, writeTransaction } from "~/utils/db.server";

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { LruCache } from "./byte-cache.server";
+import { LruCache } from "./lru-cache.server";
 
 /**
  * Answers read from the database, kept only while the database is provably unchanged

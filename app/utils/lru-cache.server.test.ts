@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ByteCache } from "./byte-cache.server";
+import { ByteCache } from "./lru-cache.server";
 
 const bytes = (n: number) => new Uint8Array(n);
 
