@@ -184,4 +184,40 @@ describe("group commit", () => {
     expect(rLater.ok).toBe(true);
     expect(notes()).toEqual(["later"]);
   });
+
+  it("keeps a batch's savepoint journal in memory, not in a temp file, and only for the batch", async () => {
+    // SQLite names its temp files etilqs_* and unlinks them at once; an open one is still in /proc.
+    const tempFiles = () =>
+      fs.readdirSync("/proc/self/fd").flatMap((fd) => {
+        try {
+          return [fs.readlinkSync(`/proc/self/fd/${fd}`)];
+        } catch {
+          return [];
+        }
+      }).filter((target) => target.includes("etilqs_"));
+    sqlite.exec("create table pages (id integer primary key, body text not null)");
+    const fill = sqlite.prepare("insert into pages (body) values (?)");
+    sqlite.transaction(() => {
+      for (let i = 0; i < 500; i++) fill.run("x".repeat(1000));
+    })();
+    const before = sqlite.pragma("temp_store", { simple: true });
+    let during: unknown;
+    let filesDuring: string[] = [];
+    // Rewriting ≈ 130 pages that existed before the unit: far past the 64 KiB SQLite keeps in
+    // memory before it spills a savepoint's journal to a file on the connection's own setting.
+    const rewrite = gc.run(() => {
+      during = sqlite.pragma("temp_store", { simple: true });
+      sqlite.prepare("update pages set body = ?").run("y".repeat(1000));
+      filesDuring = tempFiles();
+      throw new Error("rolled back");
+    });
+    const kept = gc.run(() => insert("kept"));
+    await expect(rewrite).rejects.toThrow("rolled back");
+    await kept;
+    expect(during).toBe(2); // MEMORY
+    expect(filesDuring).toEqual([]);
+    expect(sqlite.pragma("temp_store", { simple: true })).toBe(before);
+    expect(sqlite.prepare("select count(*) from pages where body like 'x%'").pluck().get()).toBe(500);
+    expect(notes()).toEqual(["kept"]);
+  });
 });
