@@ -141,6 +141,16 @@ describe("POST /customers/{id}/portal-sessions", () => {
     expect(body.data.object).toMatchObject({ id: ps.id, object: "portal_session", customer_id: customerId, url: null });
   });
 
+  it("keeps a redirect mint's 404 under its Idempotency-Key and replays it, as every write's first response", async () => {
+    const path = "/customers/cus_doesnotexist000000000000/portal-sessions";
+    const first = await api.post(path, {}, { "Idempotency-Key": "ps-missing" });
+    const again = await api.post(path, {}, { "Idempotency-Key": "ps-missing" });
+    expect([first.status, again.status]).toEqual([404, 404]);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+  });
+
   it("replays an idempotent request with the same link", async () => {
     const first = await api.post(`/customers/${customerId}/portal-sessions`, {}, { "Idempotency-Key": "ps-once" });
     const again = await api.post(`/customers/${customerId}/portal-sessions`, {}, { "Idempotency-Key": "ps-once" });
