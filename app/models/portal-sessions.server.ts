@@ -279,7 +279,8 @@ const linkOptions = (input: PortalSessionInput, kind: "redirect" | "email") => (
 export function createPortalSession(opts: { merchant: Merchant; prepared: PreparedMint; actor: Actor }) {
   const { merchant, prepared, actor } = opts;
   const customerId = prepared.link.row.customerId;
-  assertCustomer({ merchantId: merchant.id, id: customerId }); // an e-mail link's: deleted meanwhile → not found
+  // A redirect link's first check; an e-mail link's customer may have been deleted since `prepare`.
+  assertCustomer({ merchantId: merchant.id, id: customerId });
   const link = prepared.checked ? prepared.link : { ...prepared.link, row: { ...prepared.link.row, returnUrl: checkMintInput(merchant, customerId, prepared.input) } };
   const row = storeLink(link);
   // The webhook copy leaves out the url: events are stored and retried, a live link should not be.

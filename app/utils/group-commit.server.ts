@@ -99,7 +99,6 @@ export function createGroupCommit(sqlite: Database.Database, options: { maxBatch
     queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
     if (queue.length > 0) schedule();
     if (batch.length === 0) return;
-    tempInMemory();
     try {
       runBatch(batch);
     } finally {
@@ -110,6 +109,7 @@ export function createGroupCommit(sqlite: Database.Database, options: { maxBatch
 
   function runBatch(batch: Job[]) {
     try {
+      tempInMemory();
       begin.run();
     } catch (error) {
       for (const job of batch) settle({ job, ok: false, error });

@@ -123,11 +123,11 @@ describe("POST /customers/{id}/portal-sessions", () => {
   it.each([false, true])("checks the customer, then return_url, then the flow, and writes nothing when refused (send_email %s)", async (sendEmail) => {
     const count = (table: string) => readDb<{ n: number }>(server.dbFile, `select count(*) n from ${table}`)[0].n;
     const before = ["portal_sessions", "webhook_events", "audit_log", "mail_outbox"].map(count);
-    const badUrl = "https://evil.example/";
+    const badUrl = "javascript:alert(1)"; // refused whatever the merchant allows
     const notYours = { type: "subscription_cancel", subscription_id: "sub_notyours00000000000000" };
     const unknown = await api.post(`/customers/cus_doesnotexist000000000000/portal-sessions`, { send_email: sendEmail, return_url: badUrl, flow: notYours });
     expect([unknown.status, unknown.body.error.code, unknown.body.error.param]).toEqual([404, "resource_missing", undefined]);
-    const url = await api.post(`/customers/${customerId}/portal-sessions`, { send_email: sendEmail, return_url: "javascript:alert(1)", flow: notYours });
+    const url = await api.post(`/customers/${customerId}/portal-sessions`, { send_email: sendEmail, return_url: badUrl, flow: notYours });
     expect([url.status, url.body.error.param]).toEqual([422, "return_url"]);
     const flow = await api.post(`/customers/${customerId}/portal-sessions`, { send_email: sendEmail, flow: notYours });
     expect([flow.status, flow.body.error.param]).toEqual([404, "flow.subscription_id"]);
