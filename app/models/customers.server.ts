@@ -96,11 +96,10 @@ export function customerJson(row: CustomerJsonRow): string {
   return `${row.json.slice(0, -1)},"created_at":"${new Date(row.createdAtMs).toISOString()}","updated_at":"${new Date(row.updatedAtMs).toISOString()}"}`;
 }
 
-const liveCustomerJsonById = db
-  .select(customerJsonFields)
-  .from(customers)
-  .where(and(eq(customers.id, sql.placeholder("id")), eq(customers.merchantId, sql.placeholder("merchantId")), isNull(customers.deletedAt)))
-  .prepare();
+/** A live customer of a merchant by id, both given as placeholders: the prepared reads by id below. */
+const liveByIdPlaceholders = and(eq(customers.id, sql.placeholder("id")), eq(customers.merchantId, sql.placeholder("merchantId")), isNull(customers.deletedAt));
+
+const liveCustomerJsonById = db.select(customerJsonFields).from(customers).where(liveByIdPlaceholders).prepare();
 
 /** `JSON.stringify(serializeCustomer(requireCustomer(…)))`, without the objects in between. */
 export function requireCustomerJson({ merchantId, id }: { merchantId: string; id: string }): string {
@@ -149,28 +148,14 @@ function assertUnique(merchantId: string, fields: { email?: string | null; exter
 }
 
 // Prepared once: the hottest read of the API (every customer-scoped route resolves one).
-const liveCustomerById = db
-  .select()
-  .from(customers)
-  .where(
-    and(
-      eq(customers.id, sql.placeholder("id")),
-      eq(customers.merchantId, sql.placeholder("merchantId")),
-      isNull(customers.deletedAt),
-    ),
-  )
-  .prepare();
+const liveCustomerById = db.select().from(customers).where(liveByIdPlaceholders).prepare();
 
 /** A live customer of this merchant, or null (missing, deleted or another merchant's). */
 export function getCustomer({ merchantId, id }: { merchantId: string; id: string }): Customer | null {
   return liveCustomerById.get({ id, merchantId }) ?? null;
 }
 
-const liveCustomerIdById = db
-  .select({ id: customers.id })
-  .from(customers)
-  .where(and(eq(customers.id, sql.placeholder("id")), eq(customers.merchantId, sql.placeholder("merchantId")), isNull(customers.deletedAt)))
-  .prepare();
+const liveCustomerIdById = db.select({ id: customers.id }).from(customers).where(liveByIdPlaceholders).prepare();
 
 /**
  * `requireCustomer` without reading the row, for a write that needs only to know the customer
