@@ -32,13 +32,10 @@ export function randomPool(poolBytes: number) {
 
 /** Uniform random base62 string straight from the CSPRNG, nothing pooled: for secrets. */
 export function randomBase62(length: number): string {
-  let bytes = randomBytes(0);
+  let bytes = randomBytes(length * 2);
   let at = 0;
   return base62From(() => {
-    if (at === bytes.length) {
-      bytes = randomBytes(length * 2);
-      at = 0;
-    }
+    if (at === bytes.length) [bytes, at] = [randomBytes(length * 2), 0];
     return bytes[at++]!;
   }, length);
 }
