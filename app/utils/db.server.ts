@@ -7,6 +7,7 @@ import * as schema from "#db/schema/index";
 import { env } from "./env.server";
 import { createGroupCommit } from "./group-commit.server";
 import { logger } from "./logger.server";
+import { customerSearchIndexPerBatch } from "./search-index-batch.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -116,7 +117,8 @@ export function writeTransaction<T>(fn: () => T): T {
 }
 
 
-const committer = createGroupCommit(sqlite);
+// Customer search's index is written once a batch, not once a unit (ADR 016).
+const committer = createGroupCommit(sqlite, { hooks: [customerSearchIndexPerBatch(sqlite)] });
 
 /**
  * A write a request waits for (docs/decisions/009-group-commit.md): the synchronous unit of work

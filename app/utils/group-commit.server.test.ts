@@ -112,6 +112,51 @@ describe("group commit", () => {
     expect(notes()).toEqual(["next"]);
   });
 
+  it("runs its batch hooks once a batch, inside the transaction, around every unit", async () => {
+    const log: string[] = [];
+    const hooked = createGroupCommit(sqlite, {
+      hooks: [
+        {
+          begin: () => (log.push(`begin ${sqlite.inTransaction}`), insert("from begin")),
+          beforeCommit: () => (log.push(`beforeCommit ${sqlite.inTransaction}`), insert("from beforeCommit")),
+        },
+      ],
+    });
+    const units = ["a", "b", "c"].map((n) =>
+      hooked.run(() => {
+        log.push(n);
+        insert(n);
+        if (n === "b") throw new Error("b refused");
+      }),
+    );
+    const results = await Promise.all(units.map(settled));
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(log).toEqual(["begin true", "a", "b", "c", "beforeCommit true"]);
+    expect(notes()).toEqual(["from begin", "a", "c", "from beforeCommit"]);
+    expect(hooked.stats.commits).toBe(1);
+  });
+
+  it.each(["begin", "beforeCommit"] as const)("fails the whole batch when its %s hook throws, and the next batch works", async (which) => {
+    let fail = true;
+    const hook = { begin: () => insert("hook"), beforeCommit: () => {} };
+    hook[which] = () => {
+      insert(`hook ${which}`);
+      if (fail) throw new Error(`${which} failed`);
+    };
+    const hooked = createGroupCommit(sqlite, { hooks: [hook] });
+    const results = await Promise.all(["x", "y"].map((n) => settled(hooked.run(() => insert(n)))));
+    expect(results).toEqual([
+      { ok: false, error: expect.objectContaining({ message: `${which} failed` }) },
+      { ok: false, error: expect.objectContaining({ message: `${which} failed` }) },
+    ]);
+    expect(sqlite.inTransaction).toBe(false);
+    expect(notes()).toEqual([]);
+    fail = false;
+    await hooked.run(() => insert("next"));
+    expect(notes()).toContain("next");
+    expect(hooked.stats).toMatchObject({ commits: 1, committedJobs: 1 });
+  });
+
   it("bounds a batch: the rest goes into the next transactions, still in order", async () => {
     const small = createGroupCommit(sqlite, { maxBatch: 4 });
     const order: number[] = [];

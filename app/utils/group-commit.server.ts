@@ -23,6 +23,14 @@ type Job = {
 
 type Outcome = { job: Job; ok: true; value: unknown } | { job: Job; ok: false; error: unknown };
 
+/**
+ * Work a batch does once around its units, inside its transaction and outside their savepoints:
+ * `begin` after BEGIN, `beforeCommit` after the last unit. Either one throwing fails the whole
+ * batch (rolled back, every unit rejected with that error), so whatever `begin` sets up is
+ * never committed without `beforeCommit` having run.
+ */
+export type BatchHook = { begin(): void; beforeCommit(): void };
+
 export const DEFAULT_MAX_BATCH = 128;
 
 const isThenable = (value: unknown) =>
@@ -35,8 +43,9 @@ export class BatchLostError extends Error {
   }
 }
 
-export function createGroupCommit(sqlite: Database.Database, options: { maxBatch?: number } = {}): GroupCommit {
+export function createGroupCommit(sqlite: Database.Database, options: { maxBatch?: number; hooks?: BatchHook[] } = {}): GroupCommit {
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  const hooks = options.hooks ?? [];
   const sql = (text: string) => sqlite.prepare(text);
   const begin = sql("BEGIN IMMEDIATE");
   const commit = sql("COMMIT");
@@ -111,7 +120,9 @@ export function createGroupCommit(sqlite: Database.Database, options: { maxBatch
     try {
       tempInMemory();
       begin.run();
+      for (const hook of hooks) hook.begin();
     } catch (error) {
+      if (sqlite.inTransaction) rollback.run();
       for (const job of batch) settle({ job, ok: false, error });
       return;
     }
@@ -128,6 +139,7 @@ export function createGroupCommit(sqlite: Database.Database, options: { maxBatch
       return;
     }
     try {
+      for (const hook of hooks) hook.beforeCommit();
       commit.run();
     } catch (error) {
       if (sqlite.inTransaction) rollback.run();

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { apiClient, type ApiResponse } from "../setup/api";
 import { createMerchant, startServer, type TestServer } from "../setup/server";
 import { waitUntil } from "../setup/wait";
+import Database from "better-sqlite3";
 import { readDb } from "./portal-helpers";
 
 // Group commit (docs/decisions/009-group-commit.md): the API's writes that arrive together share
@@ -28,6 +29,23 @@ async function merchantApi(server: TestServer, name: string) {
 const count = (dbFile: string, sql: string, ...params: unknown[]) => readDb<{ n: number }>(dbFile, sql, ...params)[0].n;
 const run = Date.now().toString(36);
 
+/**
+ * Customer search's index (indexed once per batch, ADR 016) agrees with the customers table:
+ * FTS5's own integrity check, and no batch's deferral row left behind.
+ */
+function expectSearchIndexWhole(dbFile: string) {
+  const db = new Database(dbFile);
+  try {
+    db.pragma("busy_timeout = 5000");
+    expect(() => db.prepare("insert into customers_fts (customers_fts, rank) values ('integrity-check', 1)").run()).not.toThrow();
+    expect(db.prepare("select count(*) from customers_fts_deferred").pluck().get()).toBe(0);
+  } finally {
+    db.close();
+  }
+}
+/** How many customers customer search finds for a phrase. */
+const searchCount = (dbFile: string, phrase: string) => count(dbFile, "select count(*) as n from customers_fts where customers_fts match ?", `"${phrase}"`);
+
 describe("concurrent writes", () => {
   it("answers 150 concurrent customer creates and 150 concurrent mints, and every row is there", async () => {
     const server = await start();
@@ -46,6 +64,10 @@ describe("concurrent writes", () => {
     const minted = readDb<{ id: string }>(server.dbFile, "select id from portal_sessions where customer_id = ?", customer).map((r) => r.id);
     expect(new Set(minted)).toEqual(new Set(mints.map((r) => r.body.id)));
     expect(count(server.dbFile, "select count(*) as n from webhook_events where type = 'portal_session.created'")).toBe(150);
+    // Search finds every one of them (the minted-to customer too).
+    expect(searchCount(server.dbFile, `-${run}@example.com`)).toBe(151);
+    expect((await api.get(`/customers?q=${encodeURIComponent(`c149-${run}`)}`)).body.data.map((c: { id: string }) => c.id)).toEqual([creates[149].body.id]);
+    expectSearchIndexWhole(server.dbFile);
   });
 
   it("a refused request among concurrent good ones gets its error and writes nothing; the others land", async () => {
@@ -173,6 +195,9 @@ describe("kill -9 while batched writes are in flight", () => {
     for (const c of customers) {
       expect(count(db, "select count(*) as n from audit_log where action = 'customer.created' and object_id = ?", c.id)).toBe(1);
     }
+    // The search index holds exactly the customers that were committed.
+    expectSearchIndexWhole(db);
+    expect(searchCount(db, `-${run}@example.com`)).toBe(customers.length + 1);
     const sessions = readDb<{ id: string; kind: string }>(db, "select id, kind from portal_sessions where customer_id = ?", target);
     for (const ps of sessions) {
       const codes = ps.kind === "email" ? 1 : 0;
@@ -196,6 +221,8 @@ describe("kill -9 while batched writes are in flight", () => {
       }
     });
     expect(count(db, "select count(*) as n from customers where email like 'crash%-%' and id <> ?", target)).toBe(N / 2);
+    expect(searchCount(db, `-${run}@example.com`)).toBe(N / 2 + 1);
+    expectSearchIndexWhole(db);
     expect(count(db, "select count(*) as n from portal_sessions where customer_id = ?", target)).toBe(N / 2);
   });
 });
