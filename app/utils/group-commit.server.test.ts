@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BatchLostError, createGroupCommit, type GroupCommit } from "./group-commit.server";
+import { BatchLostError, createGroupCommit, type BatchHook, type GroupCommit } from "./group-commit.server";
 
 // A real SQLite file with the app's durability pragmas (db.server.ts opens the app's own file at
 // import, so they are repeated here).
@@ -138,7 +138,7 @@ describe("group commit", () => {
 
   it.each(["begin", "beforeCommit"] as const)("fails the whole batch when its %s hook throws, and the next batch works", async (which) => {
     let fail = true;
-    const hook = { begin: () => insert("hook"), beforeCommit: () => {} };
+    const hook: BatchHook = { begin: () => {}, beforeCommit: () => {} };
     hook[which] = () => {
       insert(`hook ${which}`);
       if (fail) throw new Error(`${which} failed`);

@@ -46,7 +46,7 @@ describe("customer search index, one statement per batch", () => {
 
     let seenInsideTheBatch: string[] | null = null;
     let wombatId = "";
-    const units = [
+    const units: Promise<unknown>[] = [
       // Created, then renamed by a later unit of the same batch.
       m.db.groupCommit(() => {
         const c = create("Alpha Quokka", "alpha@example.com");
