@@ -137,3 +137,82 @@ describe("a frequent term's page, walked in rowid order", () => {
     expect(json.hasMore).toBe(true);
   });
 });
+
+describe("a long, rare search, found from a rare piece of it", () => {
+  /** Customers with the given names and emails, straight into the table (the triggers index them). */
+  function insertPeople(merchant: string, rows: { name: string; email: string; createdAt: number; deleted?: boolean }[]) {
+    const statement = m.db.sqlite.prepare(
+      "insert into customers (id, merchant_id, email, email_normalized, name, metadata, created_at, updated_at, deleted_at) values (?, ?, ?, ?, ?, '{}', ?, ?, ?)",
+    );
+    m.db.sqlite.transaction(() => {
+      for (const r of rows) {
+        n++;
+        statement.run(`cus_r${n}`, merchant, r.email, r.email.toLowerCase(), r.name, r.createdAt, r.createdAt, r.deleted ? r.createdAt + 1 : null);
+      }
+    })();
+  }
+  /** What FTS5 itself matches for the whole phrase, every merchant's rows: the reference set. */
+  const indexMatches = (q: string) =>
+    m.db.sqlite.prepare("select rowid from customers_fts where customers_fts match ? order by rowid").pluck().all(`"${q.replace(/"/g, '""')}"`) as number[];
+  let search: typeof import("./customer-search.server");
+
+  beforeAll(async () => {
+    search = await import("./customer-search.server");
+    const at = (i: number) => BASE + 40_000_000 + i * 1000;
+    // 300 people whose emails share every short piece but their trailing digits ("…smythe0042"),
+    // a few of them deleted; a hundred more with the same digits under another merchant; names
+    // with diacritics and a combining mark; and a crowd sharing a long name's every piece.
+    insertPeople(
+      merchantId,
+      Array.from({ length: 300 }, (_, i) => ({
+        name: `Quentin Smythe ${i}`,
+        email: `Quentin.Smythe${String(i).padStart(4, "0")}@rare.example`,
+        createdAt: at(i),
+        deleted: i % 50 === 7,
+      })),
+    );
+    insertPeople(otherId, Array.from({ length: 100 }, (_, i) => ({ name: `Other Smythe ${i}`, email: `quentin.smythe${String(i).padStart(4, "0")}@rare.example`, createdAt: at(400 + i) })));
+    insertPeople(merchantId, [
+      { name: "Müller-Lüdenscheidt Ångström", email: "ml@rare.example", createdAt: at(600) },
+      { name: "Mu\u0308ller-Lu\u0308denscheidt Zweite", email: "ml2@rare.example", createdAt: at(601) },
+      // Shares the rare piece "he0042" but not the search: the check against the whole phrase drops it.
+      { name: "Zed Decoy", email: "zed.smythe0042@rare.example", createdAt: at(602) },
+    ]);
+    insertPeople(merchantId, Array.from({ length: 120 }, (_, i) => ({ name: `Bartholomew Crowd ${i}`, email: `crowd${i}@rare.example`, createdAt: at(700 + i) })));
+  });
+
+  it.each([
+    ["quentin.smythe0042", true, "the last piece is rare: this merchant's one, the other merchant's one"],
+    ["QUENTIN.SMYTHE0007", true, "case folded as the index folds it; this merchant's match is deleted"],
+    ["entin.smythe002", true, "twenty matches, ten of them another merchant's"],
+    ["quentin.smythe9999", true, "no match at all"],
+    ["müller-lüdenscheidt", true, "diacritics folded, precomposed and combining alike"],
+    ["mu\u0308ller-lu\u0308denscheidt", true, "combining marks in the search, none in its last piece"],
+    ["mu\u0308ller-lu\u0308d", false, "a combining mark in both pieces: neither is tried"],
+    ["smythe0099@rare.example", false, "both pieces frequent: the whole phrase is evaluated"],
+  ])("%s (rare path: %s; %s): the same matches as the index's own phrase, and the same pages as the usual plan", (q, rarePath) => {
+    const found = search.rareSearchMatches(q, 63);
+    expect(found).toEqual(rarePath ? indexMatches(q) : null);
+    expect(indexMatches(q).length).toBeLessThan(64);
+    for (const sort of sorts) {
+      const expected = reference({ q, sort });
+      for (const limit of [1, 2, 20]) expect(paged({ q, sort, limit }), `${q} ${sort.key} ${sort.direction} ${limit}`).toEqual(expected);
+    }
+  });
+
+  it("takes the rare path only when a piece is rare, and otherwise leaves the whole phrase to the index", () => {
+    // "smythe0042": one piece, few matches; the search is answered from them.
+    expect(search.rareSearchMatches("quentin.smythe0042", 63)).toHaveLength(2);
+    // Every piece of "bartholomew crowd" has 120 matches: not rare, the usual evaluation answers.
+    expect(search.rareSearchMatches("bartholomew crowd", 63)).toBeNull();
+    expect(paged({ q: "bartholomew crowd", limit: 50 })).toEqual(reference({ q: "bartholomew crowd" }));
+    expect(reference({ q: "bartholomew crowd" })).toHaveLength(120);
+    // Shorter than nine characters: never tried.
+    expect(search.rareSearchMatches("smythe00", 63)).toBeNull();
+    // A limit the piece's matches exceed: not rare either.
+    expect(search.rareSearchMatches("quentin.smythe0042", 1)).toBeNull();
+    const plan = m.list.searchPageSeqs(merchantId, { q: "quentin.smythe0042", limit: 20 }, "quentin.smythe0042");
+    expect(plan).toEqual({ seqs: expect.any(Array), walked: 2 });
+    expect(plan!.seqs).toHaveLength(1); // the other merchant's match is not this page's
+  });
+});

@@ -15,7 +15,7 @@ import { db, sqlite } from "~/utils/db.server";
 import { customerJson, customerJsonFields, type CustomerJsonRow } from "./customers.server";
 import { invalidField } from "./errors.server";
 import type { Page } from "./pagination.server";
-import { customerSearch, escapeLike, phrase, searchUsesIndex } from "./customer-search.server";
+import { customerSearch, escapeLike, phrase, rareSearchMatches, searchUsesIndex } from "./customer-search.server";
 
 /**
  * The customer list as a typed query: filters with operators, metadata, search, a sort and a
@@ -307,6 +307,12 @@ function searchStatements(ok: SQL, desc: boolean, withPosition: boolean) {
       ),
     ),
     probe: walk("asc", false),
+    // The same rows as the probe, for matches already known (a rare piece's, verified).
+    probeSeqs: once(() =>
+      compile(
+        sql`select ${customers.seq}, ${customers.createdAt}, (${ok}) from ${customers} where ${customers.seq} in (select value from json_each(${ph("seqs")})) order by ${customers.seq}`,
+      ),
+    ),
     walkFirst: walk(desc ? "desc" : "asc", false),
     walkFrom: walk(desc ? "desc" : "asc", true),
     // A customer of the merchant between the cursor and the page's last candidate, with a rowid
@@ -387,6 +393,13 @@ export function searchPageSeqs(merchantId: string, query: CustomerQuery, q: stri
   const page = () => [...held.values()].sort(rank).slice(0, want);
   hold(exact);
 
+  // A long search whose rare piece has few matches: those, checked against the whole search,
+  // are every match (customer-search.server.ts), without evaluating its whole phrase here.
+  const matched = rareSearchMatches(q, SEARCH_FIRST_BATCH - 1);
+  if (matched) {
+    if (matched.length > 0) hold(run<CandidateRow>(statements.probeSeqs(), { ...values, seqs: JSON.stringify(matched) }));
+    return { seqs: [...held.keys()], walked: matched.length };
+  }
   const first = run<CandidateRow>(statements.probe(), { ...values, n: SEARCH_FIRST_BATCH });
   hold(first);
   if (first.length < SEARCH_FIRST_BATCH) return { seqs: [...held.keys()], walked: first.length };
