@@ -124,7 +124,9 @@ const committer = createGroupCommit(sqlite, { hooks: [customerSearchIndexPerBatc
  * A write a request waits for (docs/decisions/009-group-commit.md): the synchronous unit of work
  * shares one IMMEDIATE transaction and one fsync with the writes that arrive in the same turn of
  * the event loop, in a savepoint of its own; the promise settles once its COMMIT returned.
- * Inside a unit, `writeTransaction` nests as a savepoint.
+ * Inside a unit, `writeTransaction` nests as a savepoint. Customer search does not see the
+ * customers that earlier units of the same batch created until the batch commits (ADR 016): a
+ * unit must not search for them.
  */
 export function groupCommit<T>(fn: () => T): Promise<T> {
   return committer.run(fn);

@@ -122,8 +122,11 @@ export function createGroupCommit(sqlite: Database.Database, options: { maxBatch
       begin.run();
       for (const hook of hooks) hook.begin();
     } catch (error) {
-      if (sqlite.inTransaction) rollback.run();
-      for (const job of batch) settle({ job, ok: false, error });
+      try {
+        if (sqlite.inTransaction) rollback.run();
+      } finally {
+        for (const job of batch) settle({ job, ok: false, error });
+      }
       return;
     }
     const outcomes: Outcome[] = [];
