@@ -1,7 +1,8 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { or, sql, type SQL } from "drizzle-orm";
 import { customers } from "#db/schema/index";
 import { sqlite } from "~/utils/db.server";
+import { createFtsMatchCheck } from "~/utils/fts-match-check.server";
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -67,8 +68,9 @@ export function rareSearchMatches(q: string, limit: number): number[] | null {
     // FTS5's trigram tokenizer matches with nothing (not a superset).
     if (tried.has(piece) || /\p{M}/u.test(piece)) continue;
     tried.add(piece);
-    const candidates = rare().pieceMatches.all(phrase(piece), limit + 1) as CandidateText[];
-    if (candidates.length <= limit) return rare().verify(candidates, q);
+    const { pieceMatches, check } = rare();
+    const candidates = pieceMatches.all(phrase(piece), limit + 1) as unknown[][];
+    if (candidates.length <= limit) return check(candidates, phrase(q));
   }
   return null;
 }
@@ -78,31 +80,15 @@ const RARE_MIN_LENGTH = 9;
 /** The piece's length: long enough to be rare, short enough to leave the whole search's cost. */
 const RARE_PIECE = 6;
 
-type CandidateText = { seq: number; name: string | null; email_normalized: string | null; id: string };
-
-/** Made on first use: the statements and the verifying table (same columns and tokenizer as customers_fts). */
-const rare = (() => {
-  let made: { pieceMatches: Database.Statement; verify: (candidates: CandidateText[], q: string) => number[] } | undefined;
-  return () => {
-    if (made) return made;
-    const pieceMatches = sqlite.prepare(
-      "select customers.seq, customers.name, customers.email_normalized, customers.id from customers_fts join customers on customers.seq = customers_fts.rowid where customers_fts match ? order by customers_fts.rowid limit ?",
-    );
-    const definition = sqlite.prepare("select sql from sqlite_schema where name = 'customers_fts'").pluck().get() as string;
-    // The index's own definition, minus its external content: the verifier holds its rows itself.
-    const own = definition.replace(/CREATE VIRTUAL TABLE [`"]?customers_fts[`"]?/i, "CREATE VIRTUAL TABLE verify").replace(/,\s*content(_rowid)?\s*=\s*'[^']*'/gi, "");
-    const verifier = new Database(":memory:");
-    verifier.exec(own);
-    const add = verifier.prepare("insert into verify (rowid, name, email_normalized, id) values (?, ?, ?, ?)");
-    const matching = verifier.prepare("select rowid from verify where verify match ? order by rowid").pluck();
-    const clear = verifier.prepare("delete from verify");
-    const verify = verifier.transaction((candidates: CandidateText[], q: string) => {
-      for (const c of candidates) add.run(c.seq, c.name, c.email_normalized, c.id);
-      const seqs = matching.all(phrase(q)) as number[];
-      clear.run();
-      return seqs;
-    });
-    made = { pieceMatches, verify };
-    return made;
-  };
-})();
+/** Made on first use: a piece's first matches with their indexed columns, and the check against the whole phrase. */
+let made: { pieceMatches: Database.Statement; check: ReturnType<typeof createFtsMatchCheck> } | undefined;
+const rare = () =>
+  (made ??= {
+    // The indexed columns in the index's own order (name, email_normalized, id), after the rowid.
+    pieceMatches: sqlite
+      .prepare(
+        "select customers.seq, customers.name, customers.email_normalized, customers.id from customers_fts join customers on customers.seq = customers_fts.rowid where customers_fts match ? order by customers_fts.rowid limit ?",
+      )
+      .raw(true),
+    check: createFtsMatchCheck(sqlite, "customers_fts"),
+  });
