@@ -98,6 +98,19 @@ describe("drizzle-orm's prepared queries, patched", () => {
     expect(() => prepared.get({ nope: 1 })).toThrow('No value for placeholder "id" was provided');
   });
 
+  it("binds a LIMIT as `+?`, which SQLite does not fold into the plan, and honours every run's value", () => {
+    expect(db.select().from(things).limit(2).toSQL()).toMatchObject({ sql: expect.stringMatching(/ limit \+\?$/), params: [2] });
+    const prepared = db.select().from(things).orderBy(things.id).limit(sql.placeholder("n")).prepare();
+    for (const n of [1, 3, 0, 6, 2, 3]) expect(prepared.all({ n }).map((r) => r.id)).toEqual(rows.slice(0, n).map((r) => r.id));
+    // As with a bare `limit ?`: a negative LIMIT is no limit, and a value that is not an integer fails.
+    expect(prepared.all({ n: -1 })).toHaveLength(rows.length);
+    expect(() => prepared.all({ n: "two" })).toThrow(/datatype mismatch/);
+    // A set operation's LIMIT too.
+    const union = db.select({ id: things.id }).from(things).where(eq(things.kind, "odd")).union(db.select({ id: things.id }).from(things).where(eq(things.kind, "even"))).orderBy(things.id).limit(4);
+    expect(union.toSQL().sql).toMatch(/ limit \+\?$/);
+    expect(union.all().map((r) => r.id)).toEqual(["t0", "t1", "t2", "t3"]);
+  });
+
   it("is the patched fillPlaceholders: from the second fill, a params array's fillers are the kept ones", () => {
     const placeholder = new Placeholder("a");
     const params = [placeholder, 7];

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { db } from "~/utils/db.server";
+import { runTimeValue } from "~/utils/prepared.server";
 
 /**
  * One customer's timeline, newest first: portal links sent, portal sign-ins, the customer's own
@@ -33,22 +34,22 @@ export function customerActivity({ merchantId, customerId, limit = 50 }: { merch
       union
       select 'audit', created_at, action, actor_type, actor_id, object_type, object_id from audit_log
        where merchant_id = ${merchantId} and actor_type = 'customer' and actor_id = ${customerId}
-      order by 2 desc limit ${limit})
+      order by 2 desc limit ${runTimeValue(limit)})
     union all
     select * from (
       select 'link', created_at, kind || ':' || purpose, null, null, null, id from portal_sessions
-       where customer_id = ${customerId} and merchant_id = ${merchantId} order by created_at desc limit ${limit})
+       where customer_id = ${customerId} and merchant_id = ${merchantId} order by created_at desc limit ${runTimeValue(limit)})
     union all
     select * from (
       select 'sign_in', created_at, null, null, null, null, portal_session_id from browser_sessions
-       where customer_id = ${customerId} and merchant_id = ${merchantId} order by created_at desc limit ${limit})
+       where customer_id = ${customerId} and merchant_id = ${merchantId} order by created_at desc limit ${runTimeValue(limit)})
     union all
     select * from (
       select 'webhook', created_at, type, null, null, null, id from webhook_events
        where merchant_id = ${merchantId}
          and (json_extract(payload, '$.data.object.customer_id') = ${customerId} or json_extract(payload, '$.data.object.id') = ${customerId})
-       order by created_at desc limit ${limit})
-    order by at desc limit ${limit}`);
+       order by created_at desc limit ${runTimeValue(limit)})
+    order by at desc limit ${runTimeValue(limit)}`);
   return rows.map((r): ActivityEntry => {
     const at = new Date(r.at);
     if (r.kind === "link") {

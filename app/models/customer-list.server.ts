@@ -16,6 +16,7 @@ import { customerJson, customerJsonFields, type CustomerJsonRow } from "./custom
 import { invalidField } from "./errors.server";
 import type { Page } from "./pagination.server";
 import { customerSearch, escapeLike, phrase, rareSearchMatches, searchUsesIndex } from "./customer-search.server";
+import { runTimeValue } from "~/utils/prepared.server";
 
 /**
  * The customer list as a typed query: filters with operators, metadata, search, a sort and a
@@ -121,7 +122,7 @@ function filterPredicate(f: CustomerFilter, col: Col): SQL {
     case "ne":
       return sql`${column} is not ${normalize(f.value)}`;
     case "like":
-      return sql`casefold(${column}) like ${`%${escapeLike(f.value.toLowerCase())}%`} escape '\\'`;
+      return sql`casefold(${column}) like ${runTimeValue(`%${escapeLike(f.value.toLowerCase())}%`)} escape '\\'`;
     case "in":
       // `is not null` lets SQLite use the partial unique index on external_id.
       return sql`(${column} is not null and ${column} in (${sql.join(f.values.map((v) => sql`${normalize(v)}`), sql`, `)}))`;
@@ -295,7 +296,7 @@ function searchStatements(ok: SQL, desc: boolean, withPosition: boolean) {
       compile(
         sql`select customers_fts.rowid, ${customers.createdAt}, (${ok}) from customers_fts left join ${customers} on ${customers.seq} = customers_fts.rowid where customers_fts match ${ph("match")}${
           from ? (direction === "desc" ? sql` and customers_fts.rowid < ${ph("bound")}` : sql` and customers_fts.rowid > ${ph("bound")}`) : sql``
-        } order by customers_fts.rowid ${direction === "desc" ? sql`desc` : sql`asc`} limit ${ph("n")}`,
+        } order by customers_fts.rowid ${direction === "desc" ? sql`desc` : sql`asc`} limit ${runTimeValue(ph("n"))}`,
       ),
     );
   const [beyond, before] = desc ? [sql`>`, sql`<`] : [sql`<`, sql`>`];

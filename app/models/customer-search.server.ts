@@ -3,6 +3,7 @@ import { or, sql, type SQL } from "drizzle-orm";
 import { customers } from "#db/schema/index";
 import { sqlite } from "~/utils/db.server";
 import { createFtsMatchCheck } from "~/utils/fts-match-check.server";
+import { runTimeValue } from "~/utils/prepared.server";
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -38,9 +39,9 @@ export function customerSearch(q: string, merchantId: string): SQL {
   const folded = `%${escapeLike(q.toLowerCase())}%`;
   const exact = `%${escapeLike(q)}%`;
   return or(
-    sql`casefold(${customers.name}) like ${folded} escape '\\'`,
-    sql`${customers.emailNormalized} like ${folded} escape '\\'`,
-    sql`${customers.id} like ${exact} escape '\\'`,
+    sql`casefold(${customers.name}) like ${runTimeValue(folded)} escape '\\'`,
+    sql`${customers.emailNormalized} like ${runTimeValue(folded)} escape '\\'`,
+    sql`${customers.id} like ${runTimeValue(exact)} escape '\\'`,
     sql`${customers.externalId} = ${q}`,
   )!;
 }
@@ -87,7 +88,7 @@ const rare = () =>
     // The indexed columns in the index's own order (name, email_normalized, id), after the rowid.
     pieceMatches: sqlite
       .prepare(
-        "select customers.seq, customers.name, customers.email_normalized, customers.id from customers_fts join customers on customers.seq = customers_fts.rowid where customers_fts match ? order by customers_fts.rowid limit ?",
+        "select customers.seq, customers.name, customers.email_normalized, customers.id from customers_fts join customers on customers.seq = customers_fts.rowid where customers_fts match ? order by customers_fts.rowid limit +?", // +?: see runTimeValue
       )
       .raw(true),
     check: createFtsMatchCheck(sqlite, "customers_fts"),

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { invoicedPaymentStatuses } from "#db/schema/index";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
+import { runTimeValue } from "~/utils/prepared.server";
 
 /**
  * The dashboard overview of one merchant: per-currency figures for the last 30 days against the
@@ -121,32 +122,32 @@ export function listAtRisk({ merchantId, limit = 10 }: { merchantId: string; lim
       select 'past_due' as kind, c.id as customer_id, c.name, c.email, s.id as object_id, null as amount, p.currency, p.name as product, null as used, null as lim, s.current_period_end as at
       from subscriptions s join products p on p.id = s.product_id join customers c on c.id = s.customer_id
       where s.merchant_id = ${merchantId} and s.status = 'past_due' and c.deleted_at is null
-      order by s.updated_at desc limit ${limit})
+      order by s.updated_at desc limit ${runTimeValue(limit)})
     union all select * from (
       select 'cancelling', c.id, c.name, c.email, s.id, null, p.currency, p.name, null, null, s.current_period_end
       from subscriptions s join products p on p.id = s.product_id join customers c on c.id = s.customer_id
       where s.merchant_id = ${merchantId} and s.cancel_at_period_end = 1 and s.status <> 'cancelled' and s.current_period_end > ${t} and c.deleted_at is null
-      order by s.current_period_end asc limit ${limit})
+      order by s.current_period_end asc limit ${runTimeValue(limit)})
     union all select * from (
       select 'failed_payment', c.id, c.name, c.email, f.id, f.amount, f.currency, null, null, null, f.created_at
       from payments f join customers c on c.id = f.customer_id
       where f.merchant_id = ${merchantId} and f.status = 'failed' and f.created_at >= ${t - 90 * DAY_MS} and c.deleted_at is null
         and not exists (select 1 from payments q where q.customer_id = f.customer_id and q.currency = f.currency and q.status in (${invoiced})
                         and (q.created_at > f.created_at or (q.created_at = f.created_at and q.seq > f.seq)))
-      order by f.created_at desc limit ${limit})
+      order by f.created_at desc limit ${runTimeValue(limit)})
     union all select * from (
       select 'license_at_limit', c.id, c.name, c.email, k.id, null, null, null,
         (select count(*) from license_key_instances i where i.license_key_id = k.id and i.deactivated_at is null), k.activations_limit, k.created_at
       from license_keys k join customers c on c.id = k.customer_id
       where k.merchant_id = ${merchantId} and k.status = 'active' and k.activations_limit is not null and (k.expires_at is null or k.expires_at > ${t}) and c.deleted_at is null
         and (select count(*) from license_key_instances i where i.license_key_id = k.id and i.deactivated_at is null) >= k.activations_limit
-      order by k.created_at desc limit ${limit})
+      order by k.created_at desc limit ${runTimeValue(limit)})
     union all select * from (
       select 'low_wallet', c.id, c.name, c.email, c.id || ':' || w.currency, w.balance, w.currency, null, null, null, w.updated_at
       from wallets w join customers c on c.id = w.customer_id
       where c.merchant_id = ${merchantId} and c.deleted_at is null
         and w.balance * 10 < (select sum(e.amount) from wallet_ledger_entries e where e.customer_id = w.customer_id and e.currency = w.currency and e.entry_type = 'credit')
-      order by w.updated_at desc limit ${limit})`);
+      order by w.updated_at desc limit ${runTimeValue(limit)})`);
   return rows.map((r) => ({
     kind: r.kind,
     customerId: r.customer_id,

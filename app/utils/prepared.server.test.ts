@@ -3,7 +3,7 @@ import { lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import { valuePlaceholder } from "./prepared.server";
+import { runTimeValue, valuePlaceholder } from "./prepared.server";
 
 // A prepared insert with valuePlaceholder writes exactly what the same insert built per call
 // writes, nulls included: checked on a real (in-memory) SQLite database, stored bytes and
@@ -65,5 +65,23 @@ describe("valuePlaceholder", () => {
     const bare = db.insert(things).values({ data: sql.placeholder("data") }).returning().prepare();
     const row = bare.get({ data: null });
     expect(stored(sqlite, row.seq)).toMatchObject({ data: "null", dataType: "text" });
+  });
+});
+
+describe("runTimeValue", () => {
+  it("binds its value as `+?`, and a LIMIT or LIKE pattern given so selects what the bare parameter does, run after run", () => {
+    const { sqlite, db } = open();
+    const labels = ["a_b", "axb", "A_B", "c", "ab_"];
+    for (const label of labels) db.insert(things).values({ label }).run();
+    const query = (limit: unknown, pattern: unknown) =>
+      sql`select label from things where label like ${pattern} escape '\\' order by seq limit ${limit}`;
+    const plus = db.all(query(runTimeValue(2), runTimeValue("%\\_%")));
+    expect(db.all(query(2, "%\\_%"))).toEqual(plus);
+    expect(plus).toEqual([{ label: "a_b" }, { label: "A_B" }]);
+    const { sql: text, params } = drizzle({ client: sqlite }).select().from(things).where(sql`${things.label} like ${runTimeValue("x")}`).toSQL();
+    expect(text).toMatch(/ like \+\?$/);
+    expect(params).toEqual(["x"]);
+    const prepared = sqlite.prepare("select count(*) from things where label like +? limit +?").pluck();
+    for (const [pattern, limit, count] of [["a%", 5, 4], ["%b", 1, 3], ["c", 9, 1], ["%", 0, undefined]] as const) expect(prepared.get(pattern, limit)).toBe(count);
   });
 });

@@ -12,3 +12,15 @@ import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 export function valuePlaceholder(name: string, column: SQLiteColumn): SQL {
   return sql`${sql.param(sql.placeholder(name), { mapToDriverValue: (value: unknown) => (value === null ? null : column.mapToDriverValue(value)) })}`;
 }
+
+/**
+ * A parameter SQLite binds at run time without planning around its value: `+?` (unary plus is a
+ * no-op on any value). SQLite 3.51 reads the value bound to a bare `limit ?` — and to a
+ * `like ?` pattern — into the plan, which marks the statement to be compiled again whenever that
+ * parameter is bound anew; better-sqlite3 binds every parameter on every run, so such a statement
+ * was compiled on every run (up to 50 µs each for a customer page; README, "Issue 13 changes,
+ * measured"). Drizzle's own `.limit()` does the same (patches/drizzle-orm+0.45.4.patch).
+ */
+export function runTimeValue(value: unknown): SQL {
+  return sql`+${value}`;
+}
