@@ -401,10 +401,16 @@ export function searchPageSeqs(merchantId: string, query: CustomerQuery, q: stri
     if (matched.length > 0) hold(run<CandidateRow>(statements.probeSeqs(), { ...values, seqs: JSON.stringify(matched) }));
     return { seqs: [...held.keys()], walked: matched.length };
   }
-  const first = run<CandidateRow>(statements.probe(), { ...values, n: SEARCH_FIRST_BATCH });
-  hold(first);
-  if (first.length < SEARCH_FIRST_BATCH) return { seqs: [...held.keys()], walked: first.length };
-  if (sort.key !== "created_at") return null;
+  // Newest first, the walk below starts from the right end with a first batch of the same size,
+  // and reads a term with fewer matches whole just as the probe would: the probe is skipped (one
+  // FTS5 read less; at 1,000,000 customers "müller" spent 0.09 ms of its 0.5 in it).
+  let first: CandidateRow[] = [];
+  if (!(desc && sort.key === "created_at")) {
+    first = run<CandidateRow>(statements.probe(), { ...values, n: SEARCH_FIRST_BATCH });
+    hold(first);
+    if (first.length < SEARCH_FIRST_BATCH) return { seqs: [...held.keys()], walked: first.length };
+    if (sort.key !== "created_at") return null;
+  }
 
   // Many matches: walk them from the end the order starts at (ascending, on from the first batch).
   let bound: number | null = desc ? null : first[first.length - 1][0];
