@@ -31,6 +31,20 @@ describe("createFtsMatchCheck", () => {
     expect(check([], '"jörg"')).toEqual([]);
   });
 
+  it.each([
+    ["bare", "name, email, content=people, content_rowid=seq, tokenize='trigram remove_diacritics 1'"],
+    ["double-quoted, first", `content="people", name, email, content_rowid="seq", tokenize='trigram remove_diacritics 1'`],
+    ["spaced, with other options", "name, email, prefix='2', content = 'people' , detail=full, content_rowid = 'seq', tokenize='trigram remove_diacritics 1'"],
+    ["already contentless", "name, email, content='', tokenize='trigram remove_diacritics 1'"],
+  ])("reads a definition with its content options written %s", (_how, options) => {
+    const name = `people_fts_${Math.random().toString(36).slice(2, 8)}`;
+    source.exec(`create virtual table ${name} using fts5(${options})`);
+    const check = createFtsMatchCheck(source, name);
+    expect(check(rows, '"müller"')).toEqual([1, 2, 3]);
+    expect(check(rows, '"iller"')).toEqual([4]);
+    expect(check(rows.slice(1), '"example.com"')).toEqual([2, 3, 4]);
+  });
+
   it("refuses a table that does not exist", () => {
     expect(() => createFtsMatchCheck(source, "nothing_fts")).toThrow(/does not exist/);
   });

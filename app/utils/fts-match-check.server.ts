@@ -16,9 +16,12 @@ import Database from "better-sqlite3";
 export function createFtsMatchCheck(source: Database.Database, table: string) {
   const definition = source.prepare("select sql from sqlite_schema where type = 'table' and name = ?").pluck().get(table) as string | undefined;
   if (!definition) throw new Error(`FTS5 table ${table} does not exist`);
+  // The source's own content options go (quoted either way or bare, in any position), and
+  // `content=''` is added.
   const own = definition
     .replace(/^CREATE VIRTUAL TABLE\s+[`"]?\w+[`"]?/i, "CREATE VIRTUAL TABLE rows")
-    .replace(/,\s*content(_rowid)?\s*=\s*'[^']*'/gi, "")
+    .replace(/(,\s*)?\bcontent(_rowid)?\s*=\s*('(?:[^']|'')*'|"(?:[^"]|"")*"|\w+)\s*(?=,|\)\s*$)/gi, "")
+    .replace(/\(\s*,\s*/, "(")
     .replace(/\)\s*$/, ", content='')");
   const memory = new Database(":memory:");
   memory.exec(own);
