@@ -15,7 +15,7 @@ import { db, sqlite } from "~/utils/db.server";
 import { customerJson, customerJsonFields, type CustomerJsonRow } from "./customers.server";
 import { invalidField } from "./errors.server";
 import type { Page } from "./pagination.server";
-import { customerSearch, escapeLike, phrase, rareSearchMatches, searchUsesIndex } from "./customer-search.server";
+import { customerSearch, likeContains, phrase, rareSearchMatches, searchUsesIndex } from "./customer-search.server";
 import { runTimeValue } from "~/utils/prepared.server";
 
 /**
@@ -122,7 +122,7 @@ function filterPredicate(f: CustomerFilter, col: Col): SQL {
     case "ne":
       return sql`${column} is not ${normalize(f.value)}`;
     case "like":
-      return sql`casefold(${column}) like ${runTimeValue(`%${escapeLike(f.value.toLowerCase())}%`)} escape '\\'`;
+      return likeContains(sql`casefold(${column})`, f.value.toLowerCase());
     case "in":
       // `is not null` lets SQLite use the partial unique index on external_id.
       return sql`(${column} is not null and ${column} in (${sql.join(f.values.map((v) => sql`${normalize(v)}`), sql`, `)}))`;

@@ -1,11 +1,21 @@
 import type Database from "better-sqlite3";
 import { or, sql, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { customers } from "#db/schema/index";
 import { sqlite } from "~/utils/db.server";
 import { createFtsMatchCheck } from "~/utils/fts-match-check.server";
 import { runTimeValue } from "~/utils/prepared.server";
 
-export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * `value LIKE '%text%'`, `text` matched literally (its `%`, `_` and `\` escaped). The pattern is
+ * bound as a run-time value (runTimeValue, ADR 017), so the statement is not compiled again for
+ * each new pattern. Case folding is the caller's: fold both sides, or neither.
+ */
+export function likeContains(value: SQL | SQLiteColumn, text: string): SQL {
+  return sql`${value} like ${runTimeValue(`%${escapeLike(text)}%`)} escape '\\'`;
+}
 
 /** Three or more characters (code points): what a trigram index can answer. */
 const TRIGRAM = 3;
@@ -36,12 +46,11 @@ export function customerSearch(q: string, merchantId: string): SQL {
   if (searchUsesIndex(q)) {
     return sql`${customers.seq} in (select rowid from customers_fts where customers_fts match ${phrase(q)} union all select seq from customers where merchant_id = ${merchantId} and external_id = ${q} and deleted_at is null and external_id is not null)`;
   }
-  const folded = `%${escapeLike(q.toLowerCase())}%`;
-  const exact = `%${escapeLike(q)}%`;
+  const folded = q.toLowerCase();
   return or(
-    sql`casefold(${customers.name}) like ${runTimeValue(folded)} escape '\\'`,
-    sql`${customers.emailNormalized} like ${runTimeValue(folded)} escape '\\'`,
-    sql`${customers.id} like ${runTimeValue(exact)} escape '\\'`,
+    likeContains(sql`casefold(${customers.name})`, folded),
+    likeContains(customers.emailNormalized, folded),
+    likeContains(customers.id, q),
     sql`${customers.externalId} = ${q}`,
   )!;
 }
