@@ -126,3 +126,98 @@ describe("the patched loader and action request", () => {
     }
   });
 });
+
+describe("the patched json() and a document request's loader data", () => {
+  type Handler = { query: (request: Request) => Promise<any> };
+  const r = require("@remix-run/router") as {
+    createStaticHandler: (routes: object[]) => Handler;
+    json: (data: unknown, init?: ResponseInit | number) => Response;
+  };
+  // The server runtime's json() is the router's: the one every Remix loader here returns.
+  const remixJson = (require("@remix-run/server-runtime") as { json: typeof r.json }).json;
+
+  const data = {
+    when: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+    gone: undefined,
+    list: [1, undefined, () => 1, { toJSON: () => "custom" }],
+    text: "lone \ud800 surrogate, \ufeff mark, 김민지, 🎉, </script>",
+    nested: { n: -0, big: 1e21, nan: NaN },
+  };
+
+  it("gives the loader data .json() gave, with the response's status and headers, without reading its body", async () => {
+    const responses: Response[] = [];
+    const loader = (value: unknown, init?: ResponseInit) => () => {
+      const response = remixJson(value, init);
+      responses.push(response);
+      return response;
+    };
+    const handler = r.createStaticHandler([
+      {
+        id: "root",
+        path: "/",
+        loader: loader(data, { headers: { "Cache-Control": "no-store", "X-Kept": "1" } }),
+        children: [
+          { id: "page", path: "page", loader: loader("a string") },
+          { id: "empty", path: "empty", loader: loader(undefined) },
+        ],
+      },
+    ]);
+    const page = await handler.query(new Request("http://x.test/page"));
+    expect(page.loaderData.root).toEqual(JSON.parse(JSON.stringify(data)));
+    expect(page.loaderData.root.when).toBe("2026-01-02T03:04:05.000Z");
+    expect(page.loaderData.root.text).toBe(await new Response(JSON.stringify(data)).json().then((d) => d.text));
+    expect(page.loaderData.page).toBe("a string");
+    expect(page.loaderHeaders.root.get("x-kept")).toBe("1");
+    expect(page.statusCode).toBe(200);
+    expect(responses.map((res) => res.bodyUsed)).toEqual([false, false]);
+    // Each request gets its own parse: changing one answer changes no other.
+    page.loaderData.root.nested.n = 5;
+    expect((await handler.query(new Request("http://x.test/page"))).loaderData.root.nested.n).toBe(0);
+    // json(undefined) has no body: null, as before.
+    expect((await handler.query(new Request("http://x.test/empty"))).loaderData.empty).toBeNull();
+  });
+
+  it("still reads the body when the response's type is no longer JSON, or its body was already read", async () => {
+    const handler = r.createStaticHandler([
+      {
+        id: "root",
+        path: "/",
+        children: [
+          {
+            id: "retyped",
+            path: "retyped",
+            loader: () => {
+              const response = remixJson({ a: 1 });
+              response.headers.set("Content-Type", "text/plain");
+              return response;
+            },
+          },
+          {
+            id: "read",
+            path: "read",
+            hasErrorBoundary: true,
+            loader: async () => {
+              const response = remixJson({ a: 1 });
+              await response.text();
+              return response;
+            },
+          },
+        ],
+      },
+    ]);
+    expect((await handler.query(new Request("http://x.test/retyped"))).loaderData.retyped).toBe('{"a":1}');
+    // .json() on a used body fails, and the route gets that error, as it did.
+    const read = await handler.query(new Request("http://x.test/read"));
+    expect(read.errors?.read).toBeInstanceOf(TypeError);
+  });
+
+  it("gives a thrown json() response's data to the error boundary, with its status", async () => {
+    const handler = r.createStaticHandler([
+      { id: "root", path: "/", children: [{ id: "gone", path: "gone", hasErrorBoundary: true, loader: () => { throw remixJson({ message: "Not here", at: new Date(0) }, { status: 404 }); } }] },
+    ]);
+    const result = await handler.query(new Request("http://x.test/gone"));
+    expect(result.statusCode).toBe(404);
+    expect(result.errors.gone.status).toBe(404);
+    expect(result.errors.gone.data).toEqual({ message: "Not here", at: "1970-01-01T00:00:00.000Z" });
+  });
+});
