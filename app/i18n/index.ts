@@ -43,6 +43,48 @@ export function translator(locale: Locale): TFunction {
   return getI18n(locale).getFixedT(null, "translation");
 }
 
+/** A key's text with only plain `{{name}}` placeholders, and their names. */
+type Template = { text: string; variables: ReadonlySet<string> };
+
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The key's text as t resolves it (language, then the fallback) before interpolating, when it is
+ * one a fast path can fill exactly: a string, no nesting (`$t(`), and every `{{…}}` a bare name
+ * (no format, no unescape prefix, no path). Anything else is null and goes to t.
+ */
+function readTemplate(instance: i18n, key: string): Template | null {
+  if (!instance.exists(key)) return null;
+  const text: unknown = instance.t(key, { skipInterpolation: true });
+  if (typeof text !== "string" || text.includes("$t(")) return null;
+  const variables = new Set<string>();
+  for (const [, name] of text.matchAll(PLACEHOLDER)) {
+    if (!VARIABLE.test(name)) return null;
+    variables.add(name);
+  }
+  // A brace the placeholder pattern did not take (`{{{`, an unclosed `{{`): left to t.
+  if (text.replace(PLACEHOLDER, "").includes("{{")) return null;
+  return variables.size > 0 ? { text, variables } : null;
+}
+
+/**
+ * Options that only give the template's placeholders their values, strings or numbers: no
+ * option of i18next's own (count, context, defaultValue, lng, …) and no placeholder left out,
+ * so t would do nothing with them but interpolate.
+ */
+function fillsExactly(template: Template, options: unknown): boolean {
+  if (options === null || typeof options !== "object" || Object.getPrototypeOf(options) !== Object.prototype) return false;
+  let count = 0;
+  for (const name in options) {
+    if (!Object.prototype.hasOwnProperty.call(options, name)) return false;
+    const value = (options as Record<string, unknown>)[name];
+    if (!template.variables.has(name) || (typeof value !== "string" && typeof value !== "number")) return false;
+    count++;
+  }
+  return count === template.variables.size;
+}
+
 // A key's text without options, per locale: the catalogues are fixed at start and each instance
 // keeps its one language, so the same key always gives the same text. Keys come from the code,
 // but the map is bounded all the same.
@@ -55,12 +97,24 @@ const PLAIN_CACHE_MAX = 5_000;
  * and then the instance's whole options object (for key selectors, which this app does not use)
  * on every call. This t calls the instance's own t with the caller's options unchanged: the same
  * translation (no lng/ns/keyPrefix to add, as they are the instance's defaults), and a key
- * without options is looked up once per locale. Any other getFixedT call (another language,
+ * without options is looked up once per locale. A key whose options only fill its `{{name}}`
+ * placeholders skips t's resolution and goes straight to i18next's interpolator with the key's
+ * text (≈ 18 % of a billing page's React render was t; each row's payment method is one such
+ * call). Any other getFixedT call (another language,
  * namespace or key prefix) still gets i18next's own.
  */
 function withLeanT(instance: i18n) {
   const fixedT = instance.getFixedT.bind(instance);
   const plain = new Map<string, string>();
+  const templates = new Map<string, Template | null>();
+  const templateOf = (key: string): Template | null => {
+    let template = templates.get(key);
+    if (template === undefined) {
+      template = readTemplate(instance, key);
+      if (templates.size < PLAIN_CACHE_MAX) templates.set(key, template);
+    }
+    return template;
+  };
   const lean = ((key: unknown, ...rest: unknown[]) => {
     if (rest.length === 0 && typeof key === "string") {
       let text = plain.get(key);
@@ -69,6 +123,14 @@ function withLeanT(instance: i18n) {
         if (plain.size < PLAIN_CACHE_MAX) plain.set(key, text);
       }
       return text;
+    }
+    if (rest.length === 1 && typeof key === "string") {
+      const template = templateOf(key);
+      if (template && fillsExactly(template, rest[0])) {
+        // What t does with such options (translate → extendTranslation): i18next's own
+        // interpolator on the key's text, with the caller's values; nothing to resolve again.
+        return instance.services.interpolator.interpolate(template.text, rest[0] as object, instance.language, rest[0] as object);
+      }
     }
     return (instance.t as unknown as (...args: unknown[]) => unknown)(key, ...rest);
   }) as unknown as TFunction & { lng: string | null; ns: string; keyPrefix: undefined };
