@@ -35,15 +35,28 @@ export type TemplateProps = {
 };
 export type RenderedEmail = { template: TemplateName; subject: string; html: string; text: string; secrets: string[] };
 
+// The document type @react-email/render's render() puts first (e-mail clients expect XHTML 1.0).
+const XHTML_DOCTYPE =
+  '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
+
 /**
- * One message as HTML and plain text, ready for the outbox. The renderer (with prettier and
- * html-to-text) is loaded on the first message, not at start (issue 13: memory at start).
+ * One message as HTML and plain text, ready for the outbox. The plain-text converter (with
+ * prettier and html-to-text) is loaded on the first message, not at start (issue 13: memory at
+ * start).
+ *
+ * Rendered with React's renderToStaticMarkup, not @react-email/render's render(): that one reads
+ * React 18's renderToPipeableStream, which puts NUL bytes into the output wherever a multi-byte
+ * character meets the end of its 2 KB chunk (react#31134). Korean messages had them (81 of 120
+ * renders of a sign-in link with names of different lengths), and some mail clients cut a
+ * message at the first NUL. The plain text is html-to-text's, from the same markup, as before.
  */
 export async function renderEmail<K extends TemplateName>(name: K, props: TemplateProps[K]): Promise<RenderedEmail> {
-  const { render } = await import("@react-email/render");
+  const [{ toPlainText }, { renderToStaticMarkup }] = await Promise.all([import("@react-email/render"), import("react-dom/server")]);
   const entry = templates[name];
   const element = createElement(entry.component as ComponentType<TemplateProps[K]>, props);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const markup = renderToStaticMarkup(element);
+  const html = `${XHTML_DOCTYPE}${markup.replace(/<!DOCTYPE.*?>/, "")}`;
+  const text = toPlainText(markup);
   const secrets = (entry.secrets as (p: TemplateProps[K]) => string[])(props).filter((s) => s.length > 0);
   return { template: name, subject: (entry.subject as (p: TemplateProps[K]) => string)(props), html, text, secrets };
 }

@@ -617,3 +617,36 @@ describe("a customer known only by external_id", () => {
     expect(notices()).toBe(before);
   });
 });
+
+describe("pages in Korean, at every length", () => {
+  // React 18's renderToPipeableStream left NUL bytes wherever a multi-byte character met the end
+  // of a 2 KB chunk (react#31134); app/entry.server.tsx renders with renderToString. Names of 1 to
+  // 40 Hangul syllables move every byte after them, so some page puts a character across each
+  // boundary.
+  it("are valid UTF-8 with no NUL byte, and show the whole name", async () => {
+    const strict = new TextDecoder("utf-8", { fatal: true });
+    for (let n = 1; n <= 40; n++) {
+      const name = `김${"민".repeat(n)}`;
+      const id = (await api.post("/customers", { email: `hangul.${n}@example.kr`, name })).body.id;
+      for (let i = 0; i < 3; i++) {
+        const payment = await api.post("/payments", {
+          customer_id: id,
+          status: "succeeded",
+          currency: "KRW",
+          items: [{ description: `프로 요금제 ${"월".repeat((n + i) % 7)}`, quantity: 1, unit_amount: 12000 }],
+        });
+        expect(payment.status).toBe(201);
+      }
+      const cookie = await signIn(id, { locale: "ko" });
+      for (const path of ["/portal", "/portal/billing"]) {
+        const res = await fetch(`${server.url}${path}`, { headers: { Cookie: cookie } });
+        expect(res.status, `${path} n=${n}`).toBe(200);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        expect(bytes.includes(0), `${path} n=${n}: a NUL byte`).toBe(false);
+        const html = strict.decode(bytes);
+        expect(html.startsWith("<!DOCTYPE html><html lang=\"ko\""), path).toBe(true);
+        expect(html).toContain(name);
+      }
+    }
+  });
+});
