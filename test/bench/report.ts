@@ -54,7 +54,7 @@ export type BenchResult = {
   node: string;
   cpus: number;
   loadavg: { start: number[]; end: number[] };
-  options: { duration: number; connections: number; customers: number; payments_per_customer: number; bodies_dropped: boolean };
+  options: { duration: number; warmup?: number; connections: number; customers: number; payments_per_customer: number; bodies_dropped: boolean };
   seed: { seconds: number | null; cached: boolean };
   floors: Partial<Record<FloorKey, FloorResult>>;
   scenarios: ScenarioResult[];

@@ -46,7 +46,7 @@ const CACHE = path.join(ROOT, ".cache/bench");
 const MERCHANT = BENCH_MERCHANT;
 const SERVER_NODE_FLAGS = benchServerNodeFlags(ROOT);
 
-const usage = `npm run bench -- [--duration 10] [--connections 50] [--customers 1000] [--payments-per-customer 5]
+const usage = `npm run bench -- [--duration 10] [--warmup 5] [--connections 50] [--customers 1000] [--payments-per-customer 5]
                   [--only key,key] [--out .cache/bench/last.json] [--no-build] [--build-dir <dir>] [--keep] [--decode-bodies]
 scenarios: ${scenarios.map((s) => s.key).join(", ")}`;
 const { values: flags } = (() => {
@@ -54,6 +54,7 @@ const { values: flags } = (() => {
     return parseArgs({
       options: {
         duration: { type: "string", default: "10" },
+        warmup: { type: "string", default: "5" },
         connections: { type: "string", default: "50" },
         customers: { type: "string", default: "1000" },
         "payments-per-customer": { type: "string", default: "5" },
@@ -92,6 +93,7 @@ const number = (name: string, raw: string, min: number) => {
   return n;
 };
 const DURATION = number("duration", flags.duration, 1);
+const WARMUP = number("warmup", flags.warmup, 0);
 const CONNECTIONS = Math.round(number("connections", flags.connections, 1));
 const CUSTOMERS = Math.round(number("customers", flags.customers, 1));
 const PPC = Math.round(number("payments-per-customer", flags["payments-per-customer"], 0));
@@ -209,6 +211,7 @@ async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, ru
   try {
     if (key === "C") return { key, title: floors[key], rps: message.rps, p50: message.p50, p99: message.p99, cpu_pct: null, cpu_ms_per_req: null };
     const target = { A: `/customers/${ctx.customerId}`, B: `/billing/${ctx.portalCustomerId}`, D: "/static-30k.bin" }[key];
+    await warmUp({ url: `http://127.0.0.1:${message.port}${target}` }, CONNECTIONS, () => settle(() => [child.pid!]));
     const cpuBefore = cpuSeconds([child.pid!]);
     const r = await load({ url: `http://127.0.0.1:${message.port}${target}` }, { connections: CONNECTIONS, duration: DURATION });
     await settle(() => [child.pid!]);
@@ -220,6 +223,17 @@ async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, ru
   }
 }
 
+/**
+ * The same requests as the measured run, for --warmup seconds, on connections closed before the
+ * measured run opens its own; then waits until the server is idle (`idle`). Logged, not measured.
+ */
+async function warmUp(req: Parameters<typeof load>[0], connections: number, idle: () => Promise<unknown>) {
+  if (WARMUP === 0) return;
+  const r = await load(req, { connections, duration: WARMUP });
+  await idle();
+  log(`  warm-up (not measured): ${r.requests.toLocaleString("en")} requests in ${r.seconds} s, ${Math.round(r.rps).toLocaleString("en")} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`);
+}
+
 /** An unknown API URL: a cheap 404 that no scenario's log filter matches, used to probe for a backlog. */
 const probeUrl = (ctx: BenchContext) => `${ctx.url}/api/v1/__bench_drain_probe`;
 
@@ -229,8 +243,14 @@ async function measureScenario(
   env: { server: ChildProcess; memory: MemorySampler; log: ReturnType<typeof requestLog>; floor?: FloorResult },
 ): Promise<ScenarioResult> {
   log(`${s.key}: ${s.title} …`);
-  env.log.skip();
+  // The window's peak RSS includes the warm-up.
   const rssStart = env.memory.startWindow();
+  if (s.kind === "load") {
+    await warmUp({ url: `${ctx.url}${s.path(ctx)}`, method: s.method, headers: s.headers?.(ctx), body: s.body }, s.connections ?? CONNECTIONS, () =>
+      drain(probeUrl(ctx), () => env.memory.pids),
+    );
+  }
+  env.log.skip();
   const cpuBefore = cpuSeconds(env.memory.pids);
   const base = { key: s.key, title: s.title, kind: s.kind, flat_cost: s.flatCost ?? false, rss_start_mb: rssStart };
   let result: ScenarioResult;
@@ -334,7 +354,7 @@ async function main() {
     const bodiesDropped = flags["decode-bodies"] ? false : dropResponseBodies();
     const rssStart = memory.nowMb();
     log(
-      `Portico bench: ${CUSTOMERS.toLocaleString("en")} customers, ${DURATION} s per scenario, ${CONNECTIONS} connections, node ${process.version} ${SERVER_NODE_FLAGS.join(" ")}, ${os.cpus().length} cores, load average ${loadStart.map((l) => l.toFixed(1)).join(" ")}`,
+      `Portico bench: ${CUSTOMERS.toLocaleString("en")} customers, ${DURATION} s per scenario after a ${WARMUP} s warm-up, ${CONNECTIONS} connections, node ${process.version} ${SERVER_NODE_FLAGS.join(" ")}, ${os.cpus().length} cores, load average ${loadStart.map((l) => l.toFixed(1)).join(" ")}`,
     );
 
     const floorResults: Partial<Record<FloorKey, FloorResult>> = {};
@@ -358,7 +378,7 @@ async function main() {
       node: process.version,
       cpus: os.cpus().length,
       loadavg: { start: loadStart, end: os.loadavg() },
-      options: { duration: DURATION, connections: CONNECTIONS, customers: CUSTOMERS, payments_per_customer: PPC, bodies_dropped: bodiesDropped },
+      options: { duration: DURATION, warmup: WARMUP, connections: CONNECTIONS, customers: CUSTOMERS, payments_per_customer: PPC, bodies_dropped: bodiesDropped },
       seed: { seconds: db.seedSeconds, cached: db.cached },
       floors: floorResults,
       scenarios: results,
@@ -373,7 +393,7 @@ async function main() {
 
     const summary = targetsSummary(result);
     console.log(
-      `\nPortico bench ${result.at} (${commit}${flags["build-dir"] ? `, build ${BUILD}` : ""}), ${CUSTOMERS.toLocaleString("en")} customers, ${DURATION} s × ${CONNECTIONS} connections per scenario, load average ${loadStart[0].toFixed(1)} → ${result.loadavg.end[0].toFixed(1)}`,
+      `\nPortico bench ${result.at} (${commit}${flags["build-dir"] ? `, build ${BUILD}` : ""}), ${CUSTOMERS.toLocaleString("en")} customers, ${DURATION} s × ${CONNECTIONS} connections per scenario after a ${WARMUP} s warm-up, load average ${loadStart[0].toFixed(1)} → ${result.loadavg.end[0].toFixed(1)}`,
     );
     console.log(formatFloors(result));
     console.log(`\n${formatTable(result)}\n`);
