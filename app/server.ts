@@ -11,8 +11,7 @@ import { env } from "~/utils/env.server";
 import { logger, redactPath } from "~/utils/logger.server";
 import { closeDatabase, sqlite } from "~/utils/db.server";
 import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
-import { createRemixHandler } from "~/server/remix-adapter.server";
-import { fairQueue } from "~/server/fair-queue.server";
+import { createRemixHandler, createRemixServe } from "~/server/remix-adapter.server";
 import { captureHeaders, createFront, mayRenderPage, unhandledErrorBody } from "~/server/front.server";
 import { apiRoutes } from "~/api/routes/index";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
@@ -105,6 +104,9 @@ if (env.PORTICO_TEST_PDF_GATE) {
   app.get("/__test/pdf-renders", (_req, res) => res.json(invoiceRendersInFlight()));
 }
 
+// The paths Express answers itself before Remix: the front leaves them to it (expressOnly below).
+const BUILD_MOUNT = /^\/build(\/|$)/i;
+const TEST_ROUTES = /^\/__test\//i;
 app.use("/build", express.static(path.join(buildDir, "public/build"), { immutable: true, maxAge: "1y" }));
 // public/ is served only for files that exist at start: a catch-all static handler would stat
 // the disk for every page and API request.
@@ -124,19 +126,17 @@ app.use(crossSiteGuard);
 const readBody = express.raw({ type: () => true, limit: BODY_LIMIT });
 app.use(readBody);
 
+const serveRemix = createRemixServe({ build: build as unknown as ServerBuild, mode: env.production ? "production" : "development", origin: env.PUBLIC_URL });
+// What reaches Express here is a form post or another method: pages read with GET or HEAD are
+// handed to Remix by the front (docs/decisions/019-pages-off-express.md).
 app.all(
   "*",
-  createRemixHandler({
-    build: build as unknown as ServerBuild,
-    mode: env.production ? "production" : "development",
-    origin: env.PUBLIC_URL,
-    getLoadContext: (req, res) => ({
-      requestId: res.locals.requestId,
-      // Empty for API paths: their routes return JSON or files, never a page.
-      cspNonce: res.locals.cspNonce ?? "",
-      clientIp: req.ip ?? "unknown",
-    }),
-  }),
+  createRemixHandler(serveRemix, (req, res) => ({
+    requestId: res.locals.requestId,
+    // Empty for API paths: their routes return JSON or files, never a page.
+    cspNonce: res.locals.cspNonce ?? "",
+    clientIp: req.ip ?? "unknown",
+  })),
 );
 
 app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -153,8 +153,8 @@ bootstrap();
 
 // Prepared at the first check, not at every one (a statement that no longer runs still throws).
 let healthQuery: { get(): unknown } | undefined;
-// /api/v1 and /healthz on plain node:http, everything else through Express
-// (docs/decisions/011-node-http-front.md).
+// /api/v1 and /healthz on plain node:http, pages read with GET or HEAD straight to Remix,
+// everything else through Express (docs/decisions/011-node-http-front.md, 019-pages-off-express.md).
 const front = createFront({
   routes: apiRoutes,
   origin: env.PUBLIC_URL,
@@ -167,9 +167,10 @@ const front = createFront({
     healthQuery.get();
   },
   isShuttingDown: () => shuttingDown,
+  pages: { serve: serveRemix, expressOnly: (pathname) => BUILD_MOUNT.test(pathname) || TEST_ROUTES.test(pathname) || publicFiles.has(pathname) },
   // Pages and everything else Express serves start in arrival order, one per event-loop turn
-  // (docs/decisions/010-fair-queue.md); the API's requests are short enough to start at once.
-  fallback: fairQueue(app),
+  // (docs/decisions/010-fair-queue.md): the front queues them; the API's requests start at once.
+  fallback: app,
 });
 const server = http.createServer(front);
 server.listen(env.PORT, env.HOST, () => {

@@ -6,18 +6,24 @@ import parseurl from "parseurl";
 import proxyaddr from "proxy-addr";
 import type { ApiRoute } from "~/api/route.server";
 import { createApiRouter, writeAnswer } from "~/api/router.server";
+import { fairQueue } from "~/server/fair-queue.server";
+import type { RemixServe } from "~/server/remix-adapter.server";
 import { refusedAsCrossSite } from "~/utils/csrf.server";
 import { logger, redactPath, requestLogger } from "~/utils/logger.server";
 
 /**
  * The server's front (docs/decisions/011-node-http-front.md): the `http.Server` callback. It
- * answers `/api/v1` and `/healthz` itself, on plain node:http, and hands every other request to
- * the Express app unchanged. What Express's middlewares did for those paths is done here once
- * per request and no more: the request id, the request log line, the security headers (captured
- * from helmet and the script-less policy at start), the body under the 1 MB limit, the JSON
- * errors, and `Connection: close` while shutting down. Requests Express answered in its own way
- * before the API router saw them (a cross-site form post, a path its router cannot decode) are
- * left to Express, which still answers them.
+ * answers `/api/v1` and `/healthz` itself, on plain node:http; pages read with GET or HEAD go
+ * straight to Remix (docs/decisions/019-pages-off-express.md); every other request goes to the
+ * Express app unchanged. What Express's middlewares did for those paths is done here once per
+ * request and no more: the request id, the request log line, the security headers (captured
+ * from helmet and the policies at start; a page's with its nonce), the body under the 1 MB limit,
+ * the JSON or text errors, and `Connection: close` while shutting down. Requests Express answered
+ * in its own way before the API router or Remix saw them (a cross-site form post, a path its
+ * router cannot decode, static files, test-only routes) are left to Express, which still answers
+ * them. Pages and Express's requests start in arrival order, one per event-loop turn
+ * (`fairQueue`, docs/decisions/010-fair-queue.md); the API's requests are short enough to start
+ * at once.
  */
 
 // A connect-style middleware (helmet's, express.raw()).
@@ -105,29 +111,33 @@ export function createFront(options: {
   /** Throws when the database does not answer. */
   checkHealth: () => void;
   isShuttingDown: () => boolean;
+  /**
+   * Pages read with GET or HEAD: Remix, without Express. `expressOnly` names the paths that must
+   * still reach Express's own handlers (static files, test-only routes). Without it, Express
+   * serves every page.
+   */
+  pages?: { serve: RemixServe; expressOnly: (pathname: string) => boolean };
   /** The Express app: every request the front does not answer. */
   fallback: RequestListener;
 }): RequestListener {
   const router = createApiRouter({ routes: options.routes, origin: options.origin });
-  const { trust, securityHeaders, readBody } = options;
+  const { trust, securityHeaders, readBody, pages } = options;
   const healthHead = ["Cache-Control", "no-store"];
   const healthy = Buffer.from(JSON.stringify({ status: "ok", database: "ok" }));
   const unhealthy = Buffer.from(JSON.stringify({ status: "error", database: "unavailable" }));
   const healthyTag = etag(healthy, { weak: true });
   const unhealthyTag = etag(unhealthy, { weak: true });
 
-  return (req, res) => {
-    const method = req.method!;
-    const url = req.url!;
-    const pathname = parseurl(req)?.pathname ?? "";
-    const health = (method === "GET" || method === "HEAD") && HEALTH_PATH.test(pathname);
-    const claim = health ? null : router.claim(method, url, pathname);
-    if (!health && (claim === null || refusedAsCrossSite(method, pathname, req.headers))) return options.fallback(req, res);
-
+  /**
+   * Express's first middlewares, once: the request id, the client IP, the headers every answer
+   * starts with, the log line on `finish`, and the error handler's answer (`fail`).
+   */
+  function begin(req: IncomingMessage, res: ServerResponse, method: string, url: string, pathname: string) {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const ip = proxyaddr(req, trust);
-    const security = mayRenderPage(pathname) ? options.pageHeaders(randomBytes(16).toString("base64")) : securityHeaders;
+    const nonce = mayRenderPage(pathname) ? randomBytes(16).toString("base64") : "";
+    const security = nonce ? options.pageHeaders(nonce) : securityHeaders;
     const head = ["X-Request-Id", requestId].concat(options.isShuttingDown() ? ["Connection", "close"] : [], security);
     res.on("finish", () => {
       requestLogger.info({
@@ -145,9 +155,58 @@ export function createFront(options: {
       const status = (error as { status?: number }).status ?? 500;
       if (status >= 500) logger.error({ err: error, request_id: requestId }, "unhandled error");
       if (res.headersSent) return void res.end();
+      // What Remix set before it failed is not Express's error answer.
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
       const { json, body } = unhandledErrorBody(status, requestId, pathname);
       sendString(req, res, status, head, json ? JSON_TYPE : TEXT_TYPE, body);
     };
+    return { requestId, ip, nonce, head, fail };
+  }
+
+  /**
+   * A page read through Remix as Express's last route served it: the same head set first (Remix's
+   * headers of the same name take their place), the body parser's errors, the error handler.
+   */
+  function servePage(req: IncomingMessage, res: ServerResponse, method: string, url: string, pathname: string) {
+    const { requestId, ip, nonce, head, fail } = begin(req, res, method, url, pathname);
+    for (let i = 0; i < head.length; i += 2) res.setHeader(head[i], head[i + 1]);
+    try {
+      readBody(req, res, (error) => {
+        if (error) return fail(error);
+        pages!.serve(req, res, undefined, { requestId, cspNonce: nonce, clientIp: ip ?? "unknown" }).catch(fail);
+      });
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  /** Whether Express's router would hand this request to Remix: GET or HEAD, a decodable path of no handler of its own. */
+  const isPage = (method: string, pathname: string) => {
+    if (!pages || (method !== "GET" && method !== "HEAD") || pages.expressOnly(pathname)) return false;
+    try {
+      decodeURIComponent(pathname);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const queued = fairQueue((req, res) => {
+    const method = req.method!;
+    const pathname = parseurl(req)?.pathname ?? "";
+    if (isPage(method, pathname)) servePage(req, res, method, req.url!, pathname);
+    else options.fallback(req, res);
+  });
+
+  return (req, res) => {
+    const method = req.method!;
+    const url = req.url!;
+    const pathname = parseurl(req)?.pathname ?? "";
+    const health = (method === "GET" || method === "HEAD") && HEALTH_PATH.test(pathname);
+    const claim = health ? null : router.claim(method, url, pathname);
+    if (!health && (claim === null || refusedAsCrossSite(method, pathname, req.headers))) return queued(req, res);
+
+    const { requestId, ip, head, fail } = begin(req, res, method, url, pathname);
 
     if (health) {
       let ok = true;

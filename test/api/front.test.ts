@@ -61,13 +61,14 @@ describe("the node:http front", () => {
   });
 
   it("writes the security headers Express writes on its own non-page answers, in the same order", async () => {
-    // /api/v2 is not the front's: Express and Remix answer it (the API's JSON 404).
-    const express = await get("/api/v2/nope");
+    // A POST to /api/v2 is not the front's: Express and Remix answer it (the API's JSON 404).
+    const express = await raw(server.port, ["POST /api/v2/nope HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json"], "{}");
+    expect(express.status).toBe(404);
     expect(express.head[0][0]).toBe("X-Request-Id");
     const expected = securityHead(express);
     expect(expected.map(([name]) => name)).toEqual(expect.arrayContaining(["X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Content-Security-Policy"]));
     expect(expected.find(([name]) => name === "Content-Security-Policy")?.[1]).toContain("script-src 'none'");
-    for (const path of [`/api/v1/customers/${customerId}`, "/api/v1/customers?limit=1", "/api/v1/nope", "/healthz"]) {
+    for (const path of [`/api/v1/customers/${customerId}`, "/api/v1/customers?limit=1", "/api/v1/nope", "/healthz", "/api/v2/nope"]) {
       const answer = await get(path);
       expect(answer.head[0], path).toEqual(["X-Request-Id", expect.stringMatching(/^[0-9a-f-]{36}$/)]);
       expect(securityHead(answer), path).toEqual(expected);
@@ -99,5 +100,56 @@ describe("the node:http front", () => {
       const names = (r: Raw) => r.head.map(([name]) => name.toLowerCase()).filter((n) => !["date", "transfer-encoding", "content-length"].includes(n));
       expect(names(head), path).toEqual(names(got));
     }
+  });
+
+  describe("pages read with GET or HEAD (Remix without Express: docs/decisions/019-pages-off-express.md)", () => {
+    /** The headers a page answer starts with, its policy's nonce replaced. */
+    const pageHead = (r: Raw) => {
+      const end = r.head.findIndex(([name]) => name === "Content-Security-Policy");
+      return r.head.slice(1, end + 1).map(([name, value]) => [name, value.replace(/'nonce-[^']+'/, "'nonce-…'")]);
+    };
+    const nonceOf = (r: Raw) => /'nonce-([^']+)'/.exec(r.head.find(([name]) => name === "Content-Security-Policy")?.[1] ?? "")?.[1];
+
+    it("starts a page with the headers Express gave one, and its scripts carry the nonce of its own policy", async () => {
+      // A form post is still Express's: the sign-in page, re-rendered with its errors.
+      const express = await raw(server.port, ["POST /dashboard/sign-in HTTP/1.1", "Host: 127.0.0.1", "Sec-Fetch-Site: same-origin", "Content-Type: application/x-www-form-urlencoded"], "email=");
+      expect(express.body).toContain("<!DOCTYPE html>");
+      const expected = pageHead(express);
+      expect(expected.find(([name]) => name === "Content-Security-Policy")?.[1]).toContain("script-src 'nonce-…' 'strict-dynamic'");
+      const nonces = new Set<string>();
+      for (const path of ["/dashboard/sign-in", "/portal", "/portal/billing?starting_after=x", "/nope"]) {
+        const page = await get(path);
+        expect(page.head[0], path).toEqual(["X-Request-Id", expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+        expect(pageHead(page), path).toEqual(expected);
+        const nonce = nonceOf(page)!;
+        const scripts = [...page.body.matchAll(/<script\b[^>]*>/g)].map(([tag]) => /nonce="([^"]+)"/.exec(tag)?.[1]);
+        expect(scripts.length, path).toBeGreaterThan(0);
+        expect(new Set(scripts), path).toEqual(new Set([nonce]));
+        nonces.add(nonce);
+      }
+      expect(nonces.size).toBe(4);
+    });
+
+    it("answers HEAD of a page with GET's headers and no body", async () => {
+      const [head, got] = await Promise.all([raw(server.port, ["HEAD /dashboard/sign-in HTTP/1.1", "Host: 127.0.0.1"]), get("/dashboard/sign-in")]);
+      expect([head.status, head.body, got.status]).toEqual([200, "", 200]);
+      const names = (r: Raw) => r.head.map(([name]) => name.toLowerCase()).filter((n) => !["date", "transfer-encoding", "content-length"].includes(n));
+      expect(names(head)).toEqual(names(got));
+    });
+
+    it("logs a page as Express did: its id, the path without its token, the status and the client's IP", async () => {
+      const page = await get("/portal/session/not-a-real-token?lang=ko", ["X-Forwarded-For: 198.51.100.1, 203.0.113.9"]);
+      const line = JSON.parse(await server.requestLogged(page.head[0][1]));
+      expect(line).toMatchObject({ msg: "request", method: "GET", path: "/portal/session/[redacted]", status: page.status, ip: "203.0.113.9" });
+      expect(JSON.stringify(line)).not.toContain("not-a-real-token");
+    });
+
+    it("leaves static files and undecodable paths to Express", async () => {
+      const icon = await get("/favicon.svg");
+      expect([icon.status, Object.fromEntries(icon.head)["Cache-Control"]]).toEqual([200, "public, max-age=3600"]);
+      // Express's router cannot decode it: its 400, in its error handler's words.
+      const bad = await get("/portal/%E0%A4%A");
+      expect([bad.status, bad.body]).toEqual([400, `Something went wrong. Request id: ${bad.head[0][1]}`]);
+    });
   });
 });
