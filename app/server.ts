@@ -12,7 +12,7 @@ import { logger, redactPath } from "~/utils/logger.server";
 import { closeDatabase, sqlite } from "~/utils/db.server";
 import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler, createRemixServe } from "~/server/remix-adapter.server";
-import { captureHeaders, createFront, mayRenderPage, unhandledErrorBody } from "~/server/front.server";
+import { captureHeaders, captureHeadersWithNonce, createFront, mayRenderPage, unhandledErrorBody } from "~/server/front.server";
 import { apiRoutes } from "~/api/routes/index";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
 import { bootstrap } from "~/dev/demo.server";
@@ -160,7 +160,7 @@ const front = createFront({
   origin: env.PUBLIC_URL,
   trust: app.get("trust proxy fn"),
   securityHeaders: captureHeaders([securityHeaders, dataPolicy]),
-  pageHeaders: (cspNonce) => captureHeaders([securityHeaders, pagePolicy], { cspNonce }),
+  pageHeaders: captureHeadersWithNonce([securityHeaders, pagePolicy]),
   readBody,
   checkHealth: () => {
     healthQuery ??= sqlite.prepare("select count(*) from merchants");

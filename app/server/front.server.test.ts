@@ -67,6 +67,22 @@ describe("createFront", () => {
     expect(headers[headers.indexOf("X-Frame-Options") + 1]).toBe("DENY");
   });
 
+  it("captures a chain's headers once and puts each nonce where the chain would have", () => {
+    const policy = helmet.contentSecurityPolicy({
+      useDefaults: false,
+      directives: { defaultSrc: ["'self'"], scriptSrc: [(_req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`, "'strict-dynamic'"] },
+    });
+    const chain = [helmet({ contentSecurityPolicy: false }), policy];
+    const withNonce = front.captureHeadersWithNonce(chain);
+    for (const nonce of ["AAAAAAAAAAAAAAAAAAAAAA==", "ab+/cd$&ef$$gh$'ij$`kl==", "x"]) {
+      expect(withNonce(nonce)).toEqual(front.captureHeaders(chain, { cspNonce: nonce }));
+    }
+    // Each call is its own array: a caller that adds to it changes no other answer.
+    withNonce("a").push("X-Extra", "1");
+    expect(withNonce("a")).not.toContain("X-Extra");
+    expect(() => front.captureHeadersWithNonce([helmet()])).toThrow(/no header carries the nonce/);
+  });
+
   it("hands every other request to the fallback", async () => {
     const undecodable = "/portal/%E0%A4%A";
     for (const [method, url] of [["POST", "/"], ["POST", "/api/v2/x"], ["PROPFIND", "/api/v1/customers"], ["POST", "/healthz"], ["GET", "/build/app.js"], ["GET", "/favicon.svg"], ["GET", undecodable], ["OPTIONS", "/portal"]]) {
