@@ -8,7 +8,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import helmet from "helmet";
 import { env } from "~/utils/env.server";
-import { logger, redactPath } from "~/utils/logger.server";
+import { logRequest, logger } from "~/utils/logger.server";
 import { closeDatabase, sqlite } from "~/utils/db.server";
 import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler, createRemixServe } from "~/server/remix-adapter.server";
@@ -45,11 +45,10 @@ app.use((req, res, next) => {
   res.setHeader("X-Request-Id", res.locals.requestId);
   if (shuttingDown) res.setHeader("Connection", "close");
   res.on("finish", () => {
-    logger.info({
-      msg: "request",
+    logRequest({
       request_id: res.locals.requestId,
       method: req.method,
-      path: redactPath(req.originalUrl),
+      url: req.originalUrl,
       status: res.statusCode,
       duration_ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
       ip: req.ip,

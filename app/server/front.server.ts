@@ -9,7 +9,7 @@ import { createApiRouter, writeAnswer } from "~/api/router.server";
 import { fairQueue } from "~/server/fair-queue.server";
 import type { RemixServe } from "~/server/remix-adapter.server";
 import { refusedAsCrossSite } from "~/utils/csrf.server";
-import { logger, redactPath, requestLogger } from "~/utils/logger.server";
+import { logRequest, logger } from "~/utils/logger.server";
 
 /**
  * The server's front (docs/decisions/011-node-http-front.md): the `http.Server` callback. It
@@ -158,11 +158,10 @@ export function createFront(options: {
     const security = nonce ? options.pageHeaders(nonce) : securityHeaders;
     const head = ["X-Request-Id", requestId].concat(options.isShuttingDown() ? ["Connection", "close"] : [], security);
     res.on("finish", () => {
-      requestLogger.info({
-        msg: "request",
+      logRequest({
         request_id: requestId,
         method,
-        path: redactPath(url),
+        url,
         status: res.statusCode,
         duration_ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
         ip,

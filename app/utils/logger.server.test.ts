@@ -3,8 +3,8 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import { sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { describe, expect, it } from "vitest";
-import { createLogger, redactPath } from "./logger.server";
+import { describe, expect, it, vi } from "vitest";
+import { createLogger, redactPath, requestLineText, type RequestLine } from "./logger.server";
 
 const JWS = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjdXNfMSJ9.c2lnbmF0dXJl";
 
@@ -51,6 +51,73 @@ describe("redactPath", () => {
     "/portal/profile/confirm%2Demail/Zk3sTokenValue123",
   ])("%s hides the email-change token", (input) => {
     expect(redactPath(input)).not.toContain("Zk3sTokenValue123");
+  });
+});
+
+describe("redactPath's plain paths", () => {
+  // A path already in the router's form that names no token route is returned as it is; any
+  // other goes through the decoding walk. Prefixing `/.` forces the walk (a `.` segment) without
+  // changing the answer, so the two must agree on every path.
+  const pieces = ["api", "v1", "customers", "cus_1", "Portal", "portal", "session", "SESSION", "sessions", "profile", "confirm-email", "dashboard",
+    "setup", "invite", "Invite", "x", ".", "..", "...", ".well-known", "export.csv", "a b", "%2F", "%2e", "é", "", "\\", "tok.en"];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % pieces.length;
+  const paths = ["/", "/api/v1/payments/pay_1/invoice?locale=ko", "/a/b/", "/a/..", "/portal/SESSIONS/x", "/portal/session/eyJ.x.y"];
+  for (let i = 0; i < 2000; i++) paths.push(`/${Array.from({ length: 1 + (i % 6) }, () => pieces[next()]).join("/")}${i % 5 === 0 ? "?q=1" : ""}`);
+
+  it("answer as the decoding walk does, on 2,000 generated paths", () => {
+    let plain = 0;
+    for (const path of paths) {
+      const walked = redactPath(`/.${path}`);
+      expect(redactPath(path), path).toBe(walked);
+      if (redactPath(path) === path.split("?")[0]) plain++;
+    }
+    // Both kinds were exercised.
+    expect(plain).toBeGreaterThan(200);
+    expect(plain).toBeLessThan(paths.length - 200);
+  });
+
+  it.each([
+    ["/api/v1/payments/pay_1/invoice?locale=ko", "/api/v1/payments/pay_1/invoice"],
+    ["/a/b/", "/a/b"],
+    ["/", "/"],
+    ["/.well-known/security.txt", "/.well-known/security.txt"],
+    ["/Dashboard/Invite/tok_secret", "/Dashboard/Invite/[redacted]"],
+    ["/portal/sessions/x", "/portal/sessions/x"],
+  ])("%s → %s", (input, expected) => {
+    expect(redactPath(input)).toBe(expected);
+  });
+});
+
+describe("the request line", () => {
+  const line: RequestLine = { request_id: "9b0c…-id", method: "GET", url: "/portal/session/eyJ.secret.sig?x=1", status: 303, duration_ms: 1.234, ip: "203.0.113.9" };
+  const time = new Date("2026-12-03T10:11:12.345Z");
+
+  /** What pino writes for the same line at the same time. */
+  function pinoLine(fields: Record<string, unknown>): string {
+    const lines: string[] = [];
+    vi.useFakeTimers({ now: time, toFake: ["Date"] });
+    try {
+      createLogger(new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) })).info(fields);
+    } finally {
+      vi.useRealTimers();
+    }
+    return lines.join("");
+  }
+
+  it("is the line pino writes for the same fields, with the path redacted", () => {
+    const text = requestLineText(line, time);
+    const { url, ...rest } = line;
+    expect(text).toBe(pinoLine({ msg: "request", request_id: rest.request_id, method: rest.method, path: redactPath(url), status: rest.status, duration_ms: rest.duration_ms, ip: rest.ip }));
+    expect(text).not.toContain("secret");
+    expect(JSON.parse(text)).toEqual({ level: 30, time: time.toISOString(), msg: "request", request_id: "9b0c…-id", method: "GET", path: "/portal/session/[redacted]", status: 303, duration_ms: 1.234, ip: "203.0.113.9" });
+  });
+
+  it("leaves out an unknown IP and escapes what JSON must escape, as pino does", () => {
+    const odd: RequestLine = { ...line, ip: undefined, method: 'GE"T\\', url: "/a\u2028b/\"c\u0001", duration_ms: 0 };
+    const { url, ...rest } = odd;
+    expect(requestLineText(odd, time)).toBe(pinoLine({ msg: "request", request_id: rest.request_id, method: rest.method, path: redactPath(url), status: rest.status, duration_ms: 0, ip: undefined }));
+    expect(JSON.parse(requestLineText(odd, time))).not.toHaveProperty("ip");
   });
 });
 
