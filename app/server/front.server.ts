@@ -9,6 +9,7 @@ import { createApiRouter, writeAnswer } from "~/api/router.server";
 import { fairQueue } from "~/server/fair-queue.server";
 import type { RemixServe } from "~/server/remix-adapter.server";
 import { refusedAsCrossSite } from "~/utils/csrf.server";
+import { requestsBegin } from "~/utils/commit-cache.server";
 import { logRequest, logger } from "~/utils/logger.server";
 
 /**
@@ -216,6 +217,8 @@ export function createFront(options: {
   });
 
   return (req, res) => {
+    // A commit cache answers this request from a data_version read after it arrived (ADR 020).
+    requestsBegin();
     const method = req.method!;
     const url = req.url!;
     const pathname = parseurl(req)?.pathname ?? "";

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createCommitCache } from "./commit-cache.server";
+import { createCommitCache, requestsBegin } from "./commit-cache.server";
 
 // A real SQLite file in WAL mode, as the app opens its own; a second connection stands for the
 // PDF worker, a CLI or another process.
@@ -33,6 +33,9 @@ afterEach(() => {
   sqlite.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** Lets the current event-loop turn end (the turn's data_version is forgotten in its check phase). */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A cache of `names()` and how many times it was computed. */
 function namesCache(options: Partial<Parameters<typeof createCommitCache<string>>[1]> = {}) {
@@ -75,17 +78,87 @@ describe("createCommitCache", () => {
     expect(computed()).toBe(4);
   });
 
-  it("reads again after another connection's commit", () => {
+  it("reads again after another connection's commit, from the next event-loop turn on", async () => {
     const { read, computed } = namesCache();
     expect(read()).toBe("ada,bo");
     other.prepare("update people set name = 'bo peep' where id = 2").run();
+    // The turn's data_version was read before that commit: within this turn the cache answers
+    // from the database as it stood then (ADR 020).
+    expect(read()).toBe("ada,bo");
+    expect(computed()).toBe(1);
+    await nextTurn();
     expect(read()).toBe("ada,bo peep");
     expect(computed()).toBe(2);
     // Another connection's open transaction is invisible, and so is its rollback.
     other.exec("begin immediate; update people set name = 'nobody'");
+    await nextTurn();
     expect(read()).toBe("ada,bo peep");
     other.exec("rollback");
+    await nextTurn();
     expect(read()).toBe("ada,bo peep");
+    expect(computed()).toBe(2);
+  });
+
+  it("asks SQLite's data_version once a turn for every cache of the connection, and again the next turn", async () => {
+    const a = namesCache();
+    const b = createCommitCache<number>(sqlite, { maxEntries: 8 });
+    const count = () => b.read("n", () => (sqlite.prepare("select count(*) from people").pluck().get() as number));
+    await nextTurn();
+    // Both caches fill in the same turn; another connection's commit then is seen by neither
+    // until the turn ends, however many reads ask.
+    expect(a.read()).toBe("ada,bo");
+    expect(count()).toBe(2);
+    other.prepare("insert into people (name) values ('cy')").run();
+    for (let i = 0; i < 3; i++) {
+      expect(a.read()).toBe("ada,bo");
+      expect(count()).toBe(2);
+    }
+    // The next turn: a timer callback, like a request's I/O callback, sees it in both.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(a.read()).toBe("ada,bo,cy");
+    expect(count()).toBe(3);
+    expect(a.computed()).toBe(2);
+    // The connection's own write is seen at once, in the same turn (total_changes()).
+    sqlite.prepare("delete from people where name = 'cy'").run();
+    expect(a.read()).toBe("ada,bo");
+    expect(count()).toBe(2);
+  });
+
+  it("reads data_version again at the turn's first request, whatever a timer read earlier in the same turn", async () => {
+    const { read, computed } = namesCache();
+    await nextTurn();
+    // A timer callback fills the cache and reads the turn's version; then another connection commits…
+    expect(read()).toBe("ada,bo");
+    other.prepare("update people set name = 'bo peep' where id = 2").run();
+    expect(read()).toBe("ada,bo");
+    // …and a request that arrived after that commit begins in the same turn: it sees the commit.
+    requestsBegin();
+    expect(read()).toBe("ada,bo peep");
+    expect(computed()).toBe(2);
+    // Later requests of the same turn share the version read for the first.
+    other.prepare("update people set name = 'ada l' where id = 1").run();
+    requestsBegin();
+    expect(read()).toBe("ada,bo peep");
+    await nextTurn();
+    requestsBegin();
+    expect(read()).toBe("ada l,bo peep");
+    expect(computed()).toBe(3);
+  });
+
+  it("a value computed after another connection's commit in the same turn is kept, then dropped the next turn", async () => {
+    const { read, computed } = namesCache();
+    await nextTurn();
+    // The turn's version is read before the other commit by an unrelated read of the cache…
+    const other2 = namesCache();
+    expect(other2.read()).toBe("ada,bo");
+    other.prepare("update people set name = 'ada l' where id = 1").run();
+    // …so this first computation, newer than that version, is kept under it: fresher than the
+    // turn's state, never older than a later turn's.
+    expect(read()).toBe("ada l,bo");
+    expect(read()).toBe("ada l,bo");
+    expect(computed()).toBe(1);
+    await nextTurn();
+    expect(read()).toBe("ada l,bo");
     expect(computed()).toBe(2);
   });
 

@@ -6,9 +6,12 @@ import { LruCache } from "./lru-cache.server";
  * (docs/decisions/014-commit-cache.md): every `read` first asks SQLite whether anything was
  * written since the cache was filled, and forgets everything if so. Two counters answer that:
  * `total_changes()` (rows this connection inserted, updated or deleted, trigger rows included;
- * it never goes back, even when a transaction rolls back) and `PRAGMA data_version` (moves when
- * another connection — the PDF worker, a CLI, another process — commits). Both together cost
- * ≈ 0.7 µs a read.
+ * it never goes back, even when a transaction rolls back), asked at every read, and `PRAGMA
+ * data_version` (moves when another connection — the PDF worker, a CLI, another process —
+ * commits), asked once an event-loop turn for all the caches of a connection
+ * (docs/decisions/020-data-version-once-a-turn.md): another connection's commit is seen from the
+ * next turn on, or from the turn's first request on (every request a turn begins had arrived
+ * before the version it is answered with was read).
  *
  * For values that depend only on the database: nothing time-dependent (an expiry compared with
  * now) may be cached here. Nothing computed inside a transaction is kept (its writes are not
@@ -33,7 +36,7 @@ export function createCommitCache<V>(
   },
 ): CommitCache<V> {
   const totalChanges = sqlite.prepare("select total_changes()").pluck();
-  const dataVersion = sqlite.prepare("pragma data_version").pluck();
+  const dataVersion = dataVersionOfTurn(sqlite);
   const worthKeeping = options.worthKeeping ?? (() => true);
   const entries = new LruCache<V>({ maxSize: options.maxBytes ?? Infinity, maxEntries: options.maxEntries, sizeOf: options.sizeOf ?? (() => 0) });
   const stats = { hits: 0, misses: 0, resets: 0, entries: 0, bytes: 0 };
@@ -48,7 +51,7 @@ export function createCommitCache<V>(
   /** True when the kept entries still describe the database (emptied first if they do not). */
   function unchanged(): boolean {
     const c = totalChanges.get() as number;
-    const v = dataVersion.get() as number;
+    const v = dataVersion();
     if (c === changes && v === version) return true;
     changes = c;
     version = v;
@@ -72,13 +75,68 @@ export function createCommitCache<V>(
       const value = compute();
       // compute() is synchronous, so nothing else ran meanwhile; had it written, the value may
       // predate its own write: not kept. Nor is anything computed inside a transaction.
-      if (worthKeeping(value) && !sqlite.inTransaction && totalChanges.get() === changes && dataVersion.get() === version) {
+      if (worthKeeping(value) && !sqlite.inTransaction && totalChanges.get() === changes && dataVersion() === version) {
         entries.set(key, deepFreeze(value));
         counted();
       }
       return value;
     },
   };
+}
+
+const turnVersions = new WeakMap<Database.Database, () => number>();
+/** Moves once a turn, at the first request the turn begins (`requestsBegin`). */
+let requestTurn = 0;
+let requestTurnMarked = false;
+const unmarkRequestTurn = () => {
+  requestTurnMarked = false;
+};
+
+/**
+ * The front calls this as it begins each request: the first call of an event-loop turn makes
+ * every connection's turn `data_version` be read again at its next use, so that no request is
+ * answered from a version read before it arrived (one read by a timer earlier in the same turn).
+ */
+export function requestsBegin(): void {
+  if (requestTurnMarked) return;
+  requestTurnMarked = true;
+  requestTurn++;
+  setImmediate(unmarkRequestTurn);
+}
+
+/**
+ * The connection's `PRAGMA data_version`, read at most once an event-loop turn (ADR 020): the
+ * pragma opens a read transaction (two `fcntl` locks on the `-shm` file), and a cached PDF
+ * download asked it twice. The first read in a turn, or the first after the turn's first request
+ * began (`requestsBegin`), asks SQLite; `setImmediate` forgets the answer once the turn's I/O
+ * callbacks have run. The requests a turn begins had all arrived before its I/O callbacks ran,
+ * so before the version they are answered with was read: answering them from the database as
+ * it stood then is answering from a state between their arrival and their response.
+ */
+export function dataVersionOfTurn(sqlite: Database.Database): () => number {
+  let read = turnVersions.get(sqlite);
+  if (read) return read;
+  const pragma = sqlite.prepare("pragma data_version").pluck();
+  let version: number | undefined;
+  let readInRequestTurn = -1;
+  let forgetScheduled = false;
+  const forget = () => {
+    version = undefined;
+    forgetScheduled = false;
+  };
+  read = () => {
+    if (version === undefined || readInRequestTurn !== requestTurn) {
+      version = pragma.get() as number;
+      readInRequestTurn = requestTurn;
+      if (!forgetScheduled) {
+        forgetScheduled = true;
+        setImmediate(forget);
+      }
+    }
+    return version;
+  };
+  turnVersions.set(sqlite, read);
+  return read;
 }
 
 function deepFreeze<T>(value: T): T {
