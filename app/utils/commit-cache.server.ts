@@ -75,7 +75,9 @@ export function createCommitCache<V>(
       const value = compute();
       // compute() is synchronous, so nothing else ran meanwhile; had it written, the value may
       // predate its own write: not kept. Nor is anything computed inside a transaction.
-      if (worthKeeping(value) && !sqlite.inTransaction && totalChanges.get() === changes && dataVersion() === version) {
+      // Asked afresh here (a miss is rare and costs its computation anyway): a value computed
+      // after another connection's commit, or across one, is not kept under an older version.
+      if (worthKeeping(value) && !sqlite.inTransaction && totalChanges.get() === changes && dataVersion.fresh() === version) {
         entries.set(key, deepFreeze(value));
         counted();
       }
@@ -84,7 +86,7 @@ export function createCommitCache<V>(
   };
 }
 
-const turnVersions = new WeakMap<Database.Database, () => number>();
+const turnVersions = new WeakMap<Database.Database, TurnDataVersion>();
 /** Moves once a turn, at the first request the turn begins (`requestsBegin`). */
 let requestTurn = 0;
 let requestTurnMarked = false;
@@ -113,7 +115,7 @@ export function requestsBegin(): void {
  * so before the version they are answered with was read: answering them from the database as
  * it stood then is answering from a state between their arrival and their response.
  */
-export function dataVersionOfTurn(sqlite: Database.Database): () => number {
+export function dataVersionOfTurn(sqlite: Database.Database): TurnDataVersion {
   let read = turnVersions.get(sqlite);
   if (read) return read;
   const pragma = sqlite.prepare("pragma data_version").pluck();
@@ -124,20 +126,22 @@ export function dataVersionOfTurn(sqlite: Database.Database): () => number {
     version = undefined;
     forgetScheduled = false;
   };
-  read = () => {
-    if (version === undefined || readInRequestTurn !== requestTurn) {
-      version = pragma.get() as number;
-      readInRequestTurn = requestTurn;
-      if (!forgetScheduled) {
-        forgetScheduled = true;
-        setImmediate(forget);
-      }
+  const fresh = () => {
+    version = pragma.get() as number;
+    readInRequestTurn = requestTurn;
+    if (!forgetScheduled) {
+      forgetScheduled = true;
+      setImmediate(forget);
     }
     return version;
   };
+  read = Object.assign(() => (version === undefined || readInRequestTurn !== requestTurn ? fresh() : version), { fresh });
   turnVersions.set(sqlite, read);
   return read;
 }
+
+/** The turn's version; `fresh()` asks SQLite now (and the rest of the turn uses that answer). */
+export type TurnDataVersion = (() => number) & { fresh: () => number };
 
 function deepFreeze<T>(value: T): T {
   // Byte arrays cannot be frozen (and are not shared mutably by the callers of this cache).
