@@ -4,7 +4,23 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { percentile, requestLog, streamOnce, summarize } from "./measure";
-import { check, compareRuns, cpuRatiosOf, displayWidth, formatComparison, formatRatios, formatTable, ratiosOf, serverNodeFlags, targetsSummary, type BenchResult, type ScenarioResult } from "./report";
+import {
+  check,
+  compareRuns,
+  cpuRatiosOf,
+  displayWidth,
+  floorDrift,
+  formatComparison,
+  formatFloorDrift,
+  formatRatios,
+  formatTable,
+  ratiosOf,
+  serverNodeFlags,
+  targetsSummary,
+  type BenchResult,
+  type FloorResult,
+  type ScenarioResult,
+} from "./report";
 
 const times = { n: 100, p50: 5, p95: 40, p99: 60, max: 80 };
 const scenario = (over: Partial<ScenarioResult>): ScenarioResult => ({
@@ -81,6 +97,38 @@ describe("targets", () => {
     expect(formatRatios(ratiosOf(r))).toBe("ratios: api_read=0.30 page=0.04 rss_mb=320");
     // Floor A spends 0.2 ms of CPU per request, the app 1 ms: 0.2.
     expect(cpuRatiosOf(r)).toEqual({ api_read: 0.2, page: 0.5 });
+  });
+});
+
+describe("floors measured again at the end of a run", () => {
+  const floor = (key: FloorResult["key"], rps: number, cpu: number | null): FloorResult => ({ key, title: `floor ${key}`, rps, p50: 1, p99: 3, cpu_pct: cpu === null ? null : 99, cpu_ms_per_req: cpu });
+
+  it("names the floors whose rate moved more than ±15 %, and says their ratios are not a fair reading", () => {
+    // Figures of a run on this machine: floor B's CPU a page went from 0.227 to 0.399 ms.
+    const before = { A: floor("A", 21_559, 0.046), B: floor("B", 4_470, 0.227), C: floor("C", 8_109, null), D: floor("D", 38_081, 0.025) };
+    const after = { A: floor("A", 20_900, 0.047), B: floor("B", 2_529, 0.399), C: floor("C", 6_663, null), D: floor("D", 37_000, 0.026) };
+    const drift = floorDrift(before, after);
+    expect(drift.map((d) => [d.key, d.moved])).toEqual([["A", false], ["B", true], ["C", true], ["D", false]]);
+    expect(drift[1]!.change).toBeCloseTo(2_529 / 4_470 - 1, 6);
+    expect(drift[1]!.cpu_change).toBeCloseTo(0.399 / 0.227 - 1, 6);
+    expect(drift[2]!.cpu_change).toBeNull();
+    const line = formatFloorDrift(drift);
+    expect(line).toContain("B 4,470 → 2,529 (−43 %, CPU a request +76 %)");
+    expect(line).toContain("C 8,109 → 6,663 (−18 %)");
+    expect(line).toContain("B, C moved more than ±15 %");
+    expect(line).toContain("not a fair reading");
+  });
+
+  it("says the machine held its speed when every floor is within the limit, the limit included", () => {
+    const before = { A: floor("A", 20_000, 0.05), B: floor("B", 4_000, 0.25) };
+    const drift = floorDrift(before, { A: floor("A", 23_000, 0.045), B: floor("B", 3_400, 0.29) });
+    expect(drift.every((d) => !d.moved)).toBe(true);
+    expect(formatFloorDrift(drift)).toMatch(/A 20,000 → 23,000 \(\+15 %.*all within ±15 %: the machine held its speed/);
+    // A floor measured only once (or not again) is left out; none at all is said so.
+    expect(floorDrift(before, { A: floor("A", 20_000, 0.05) }).map((d) => d.key)).toEqual(["A"]);
+    expect(formatFloorDrift([])).toBe("floors at the end: not measured again");
+    // A failed re-measurement (no rate) counts as moved, not as steady.
+    expect(floorDrift({ A: floor("A", 20_000, 0.05) }, { A: floor("A", NaN, null) })[0]!.moved).toBe(true);
   });
 });
 

@@ -61,6 +61,9 @@ export type BenchResult = {
   rss: { start_mb: number; peak_mb: number; target_mb: number; ok: boolean };
   ratios: Record<string, number>;
   cpu_ratios: Record<string, number>;
+  /** Each floor measured again after the last scenario (absent with --no-floor-recheck). */
+  floors_after?: Partial<Record<FloorKey, FloorResult>>;
+  floor_drift?: FloorDrift[];
 };
 
 const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
@@ -149,6 +152,56 @@ export function formatFloors(result: BenchResult): string {
         (f.cpu_ms_per_req === null ? "" : `, CPU ${fixed(f.cpu_ms_per_req, 3)} ms/req (${fixed(f.cpu_pct ?? NaN, 0)} % of a core)`),
     )
     .join("\n");
+}
+
+// ── Floors again at the end: did the machine's speed move during the run? ──────────────────
+
+/** How far a floor moved between its measurement before its scenarios and again at the end. */
+export type FloorDrift = {
+  key: FloorKey;
+  before_rps: number;
+  after_rps: number;
+  /** after ÷ before − 1, on req/s (commits/s for C) */
+  change: number;
+  /** after ÷ before − 1, on CPU ms per request (HTTP floors) */
+  cpu_change: number | null;
+  moved: boolean;
+};
+
+/**
+ * A floor whose rate moved by more than this between the start and the end of a run: the machine
+ * ran at another speed during the run, and ratios against that floor mix the two. On a quiet
+ * machine the floors repeat within a few per cent between runs (README "Benchmarks").
+ */
+export const FLOOR_DRIFT_LIMIT = 0.15;
+
+export function floorDrift(before: Partial<Record<FloorKey, FloorResult>>, after: Partial<Record<FloorKey, FloorResult>>): FloorDrift[] {
+  const drift: FloorDrift[] = [];
+  for (const key of Object.keys(before) as FloorKey[]) {
+    const b = before[key];
+    const a = after[key];
+    if (!b || !a) continue;
+    const change = a.rps / b.rps - 1;
+    // (1e-9: a change of exactly the limit is within it, floating point notwithstanding)
+    const cpu_change = a.cpu_ms_per_req !== null && b.cpu_ms_per_req ? a.cpu_ms_per_req / b.cpu_ms_per_req - 1 : null;
+    drift.push({ key, before_rps: b.rps, after_rps: a.rps, change, cpu_change, moved: !(Math.abs(change) <= FLOOR_DRIFT_LIMIT + 1e-9) });
+  }
+  return drift;
+}
+
+const signedPercent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(Math.round(100 * x))} %`;
+
+/** One line: each floor's change since its first measurement, then whether the run is a fair reading. */
+export function formatFloorDrift(drift: FloorDrift[]): string {
+  if (drift.length === 0) return "floors at the end: not measured again";
+  const each = drift
+    .map((d) => `${d.key} ${int(d.before_rps)} → ${int(d.after_rps)} (${signedPercent(d.change)}${d.cpu_change === null ? "" : `, CPU a request ${signedPercent(d.cpu_change)}`})`)
+    .join(", ");
+  const moved = drift.filter((d) => d.moved).map((d) => d.key);
+  const limit = `±${Math.round(100 * FLOOR_DRIFT_LIMIT)} %`;
+  return moved.length === 0
+    ? `floors at the end: ${each} — all within ${limit}: the machine held its speed through the run`
+    : `floors at the end: ${each} — ${moved.join(", ")} moved more than ${limit}: the machine's speed changed during the run, and ratios against ${moved.length === 1 ? "that floor" : "those floors"} are not a fair reading`;
 }
 
 export function ratiosOf(result: Pick<BenchResult, "scenarios" | "rss">): Record<string, number> {

@@ -28,7 +28,9 @@ import { cpuSeconds, drain, dropResponseBodies, load, memorySampler, requestLog,
 import {
   check,
   cpuRatiosOf,
+  floorDrift,
   formatCpuRatios,
+  formatFloorDrift,
   formatFloors,
   formatRatios,
   formatTable,
@@ -48,6 +50,7 @@ const SERVER_NODE_FLAGS = benchServerNodeFlags(ROOT);
 
 const usage = `npm run bench -- [--duration 10] [--warmup 5] [--connections 50] [--customers 1000] [--payments-per-customer 5]
                   [--only key,key] [--out .cache/bench/last.json] [--no-build] [--build-dir <dir>] [--keep] [--decode-bodies]
+                  [--no-floor-recheck]
 scenarios: ${scenarios.map((s) => s.key).join(", ")}`;
 const { values: flags } = (() => {
   try {
@@ -61,6 +64,7 @@ const { values: flags } = (() => {
         only: { type: "string" },
         out: { type: "string", default: path.join(CACHE, "last.json") },
         "no-build": { type: "boolean", default: false },
+        "no-floor-recheck": { type: "boolean", default: false },
         "build-dir": { type: "string" },
         keep: { type: "boolean", default: false },
         "decode-bodies": { type: "boolean", default: false },
@@ -205,8 +209,8 @@ async function stopChild(child: ChildProcess) {
   children.delete(child);
 }
 
-async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, runDir: string): Promise<FloorResult> {
-  log(`floor ${key}: ${floors[key]} …`);
+async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, runDir: string, again = false): Promise<FloorResult> {
+  log(`floor ${key}${again ? " again, after the last scenario" : ""}: ${floors[key]} …`);
   const { child, message } = await startFloor(key, dbFile, runDir);
   try {
     if (key === "C") return { key, title: floors[key], rps: message.rps, p50: message.p50, p99: message.p99, cpu_pct: null, cpu_ms_per_req: null };
@@ -365,6 +369,14 @@ async function main() {
       results.push(r);
       log(`  ${Math.round(r.rps)} req/s${r.ratio === null ? "" : ` (ratio ${r.ratio.toFixed(2)})`}, p50 ${r.p50} ms, p99 ${r.p99} ms, server p95 ${r.server.p95} ms, RSS ${Math.round(r.rss_peak_mb)} MB${r.errors ? `, ${r.errors} errors` : ""}`);
     }
+    // Every floor again, in the same conditions (the app idle beside it): a machine whose speed
+    // moved during the run shows here, and the report says which ratios it spoils.
+    const floorsAfter: Partial<Record<FloorKey, FloorResult>> = {};
+    if (!flags["no-floor-recheck"]) {
+      for (const key of Object.keys(floorResults) as FloorKey[]) {
+        floorsAfter[key] = await measureFloor(key, ctx, db.file, runDir, true);
+      }
+    }
     const peak = memory.peakMb();
     memory.stop();
     await stopChild(server);
@@ -385,6 +397,7 @@ async function main() {
       rss,
       ratios: ratiosOf({ scenarios: results, rss }),
       cpu_ratios: cpuRatiosOf({ scenarios: results, floors: floorResults }),
+      ...(flags["no-floor-recheck"] ? {} : { floors_after: floorsAfter, floor_drift: floorDrift(floorResults, floorsAfter) }),
     };
     const out = path.resolve(flags.out);
     fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -398,6 +411,7 @@ async function main() {
     console.log(formatFloors(result));
     console.log(`\n${formatTable(result)}\n`);
     console.log(`targets met: ${summary.met} of ${summary.total}`);
+    if (result.floor_drift) console.log(formatFloorDrift(result.floor_drift));
     console.log(formatCpuRatios(result.cpu_ratios));
     console.log(formatRatios(result.ratios));
     log(`results: ${path.relative(ROOT, out)}`);
