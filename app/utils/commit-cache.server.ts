@@ -110,8 +110,9 @@ export function requestsBegin(): void {
  * The connection's `PRAGMA data_version`, read at most once an event-loop turn (ADR 020): the
  * pragma opens a read transaction (two `fcntl` locks on the `-shm` file), and a cached PDF
  * download asked it twice. The first read in a turn, or the first after the turn's first request
- * began (`requestsBegin`), asks SQLite; `setImmediate` forgets the answer once the turn's I/O
- * callbacks have run. The requests a turn begins had all arrived before its I/O callbacks ran,
+ * began (`requestsBegin`), asks SQLite; the answer is forgotten once the turn's I/O callbacks have
+ * run (`setImmediate`) — or, read in that check phase itself, before the next turn's timers run (a
+ * zero timer set at the read). The requests a turn begins had all arrived before its I/O callbacks ran,
  * so before the version they are answered with was read: answering them from the database as
  * it stood then is answering from a state between their arrival and their response.
  */
@@ -131,7 +132,10 @@ export function dataVersionOfTurn(sqlite: Database.Database): TurnDataVersion {
     readInRequestTurn = requestTurn;
     if (!forgetScheduled) {
       forgetScheduled = true;
+      // The end of this turn (its check phase)… or, when this read ran in that phase (in a
+      // setImmediate callback), the start of the next turn's timers, before any timer set after it.
       setImmediate(forget);
+      setTimeout(forget, 0).unref();
     }
     return version;
   };
