@@ -45,8 +45,8 @@ export type RequestLine = {
  * One request's log line, written when its response has finished (the front and Express).
  * The same line pino writes for `logger.info({ msg: "request", … })` — level, ISO time, then the
  * fields in order, an undefined `ip` left out — put together here rather than by pino, whose
- * generic object walk (and, for other lines, the redaction scan) was ≈ 11 % of a cached PDF
- * download's CPU with the log line included (ADR 020). Its fields hold no secret: the path is
+ * generic object walk, `redactPath`'s decoding and the turn's write together were ≈ 11 % of a
+ * cached PDF download's CPU (README, "Issue 13 changes, measured"). Its fields hold no secret: the path is
  * redacted, the rest are ids, numbers, the method and the client IP.
  */
 export function logRequest(line: RequestLine): void {
