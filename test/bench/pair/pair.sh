@@ -1,0 +1,43 @@
+#!/bin/bash
+# Two production builds side by side, on copies of the 1k bench database, with the bench's
+# fixtures: after WARM (3000) unmeasured requests each, batches of N (2000) requests at 50
+# connections alternate between the two servers ROUNDS (6) times; prints each build's CPU
+# (user + system, from /proc) per request for every batch and the mean. On a machine whose speed
+# drifts within minutes this is the A/B that holds (README, "Issue 13 changes, measured").
+# usage: test/bench/pair/pair.sh <page|overview|pdf|mint|read> A B
+#   A, B: builds in .cache/ab/<name> (PORTICO_BUILD_DIR=$PWD/.cache/ab/<name> npm run build)
+#   needs the 1k seed: run `npm run bench` once first
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+if [ $# -ne 3 ]; then sed -n 2,9p "$0"; exit 2; fi
+KIND=$1; A=$2; B=$3
+mkdir -p .cache/pair
+[ "$(getconf CLK_TCK)" = 100 ] || { echo "expects 100 clock ticks a second" >&2; exit 1; }
+cpu() { awk '{print $14+$15}' /proc/$1/stat; }
+NAME=A PORT=4561 BUILD=.cache/ab/$A npx tsx test/bench/pair/serve.ts > .cache/pair/serveA.log 2>&1 &
+NAME=B PORT=4562 BUILD=.cache/ab/$B npx tsx test/bench/pair/serve.ts > .cache/pair/serveB.log 2>&1 &
+for i in $(seq 1 90); do grep -q ready .cache/pair/serveA.log && grep -q ready .cache/pair/serveB.log && break; sleep 0.5; done
+args() { # $1 = A|B
+  local C=$(node -e "console.log(require('./.cache/pair/ctx$1.json').portalCookie)") K=$(node -e "console.log(require('./.cache/pair/ctx$1.json').apiKey)") I=$(node -e "console.log(require('./.cache/pair/ctx$1.json').invoicePaymentId)") port=$([ $1 = A ] && echo 4561 || echo 4562)
+  case $KIND in
+    page) echo "-H|Cookie: $C|http://127.0.0.1:$port/portal/billing";;
+    overview) echo "-H|Cookie: $C|http://127.0.0.1:$port/portal";;
+    pdf) echo "-H|Authorization: Bearer $K|http://127.0.0.1:$port/api/v1/payments/$I/invoice?locale=ko";;
+    mint) local CID=$(node -e "console.log(require('./.cache/pair/ctx$1.json').customerId)"); echo "-m|POST|-H|Authorization: Bearer $K|-H|Content-Type: application/json|-b|{}|http://127.0.0.1:$port/api/v1/customers/$CID/portal-sessions";;
+    read) local CID=$(node -e "console.log(require('./.cache/pair/ctx$1.json').customerId)"); echo "-H|Authorization: Bearer $K|http://127.0.0.1:$port/api/v1/customers/$CID";;
+  esac
+}
+IFS='|' read -ra ARGS_A <<< "$(args A)"; IFS='|' read -ra ARGS_B <<< "$(args B)"
+PA=$(cat .cache/pair/serverA.pid); PB=$(cat .cache/pair/serverB.pid)
+npx autocannon -c 50 -a ${WARM:-3000} "${ARGS_A[@]}" > /dev/null 2>&1; npx autocannon -c 50 -a ${WARM:-3000} "${ARGS_B[@]}" > /dev/null 2>&1
+N=${N:-2000}; ta=0; tb=0; la=""; lb=""
+for r in $(seq 1 ${ROUNDS:-6}); do
+  a=$(cpu $PA); npx autocannon -c 50 -a $N "${ARGS_A[@]}" > /dev/null 2>&1; a=$(( $(cpu $PA) - a ))
+  b=$(cpu $PB); npx autocannon -c 50 -a $N "${ARGS_B[@]}" > /dev/null 2>&1; b=$(( $(cpu $PB) - b ))
+  # /proc counts clock ticks of 10 ms: ticks × 10 ÷ requests = ms of CPU a request
+  la="$la $(awk -v t=$a -v n=$N 'BEGIN{printf "%.3f", t*10/n}')"; lb="$lb $(awk -v t=$b -v n=$N 'BEGIN{printf "%.3f", t*10/n}')"; ta=$((ta+a)); tb=$((tb+b))
+done
+R=${ROUNDS:-6}
+echo "$KIND $A:$la  mean $(awk -v t=$ta -v n=$((N*R)) 'BEGIN{printf "%.3f", t*10/n}') ms"
+echo "$KIND $B:$lb  mean $(awk -v t=$tb -v n=$((N*R)) 'BEGIN{printf "%.3f", t*10/n}') ms"
+kill $PA $PB; pkill -f test/bench/pair/serve.ts || true; sleep 1
