@@ -22,7 +22,6 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import Database from "better-sqlite3";
 import { prepareFixtures } from "./fixtures";
 import { cpuSeconds, drain, dropResponseBodies, load, memorySampler, requestLog, settle, streamOnce, type MemorySampler } from "./measure";
 import {
@@ -41,7 +40,7 @@ import {
   type ScenarioResult,
 } from "./report";
 import { RSS_TARGET_MB, floors, scenarios, type BenchContext, type FloorKey, type Scenario } from "./scenarios";
-import { BENCH_MERCHANT, benchServerEnv, benchServerNodeFlags } from "./server-env";
+import { BENCH_MERCHANT, benchServerEnv, benchServerNodeFlags, middleCustomer, runCli } from "./server-env";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CACHE = path.join(ROOT, ".cache/bench");
@@ -169,11 +168,7 @@ function seededDatabase(runDir: string): { file: string; seedSeconds: number | n
   return { file, seedSeconds: summary?.seconds.total ?? null, cached: !fresh };
 }
 
-function cli(script: string, args: string[], env: NodeJS.ProcessEnv) {
-  const out = spawnSync(process.execPath, ["--import", "tsx", `app/cli/${script}.ts`, ...args], { cwd: ROOT, env, encoding: "utf8" });
-  if (out.status !== 0) throw new Error(`${script} failed: ${out.stderr}`);
-  return out.stdout;
-}
+const cli = (script: string, args: string[], env: NodeJS.ProcessEnv) => runCli(ROOT, script, args, env);
 
 async function waitFor(what: string, ready: () => Promise<boolean>, child: ChildProcess, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
@@ -327,12 +322,7 @@ async function main() {
   if (!flags.keep) runDirToRemove = runDir;
   try {
     const db = seededDatabase(runDir);
-    // A seeded, live customer from the middle of the table: reads and mints use it.
-    const sqlite = new Database(db.file, { readonly: true });
-    const picked = sqlite
-      .prepare("select id, email from customers where deleted_at is null and merchant_id = (select id from merchants where slug = ?) order by seq limit 1 offset ?")
-      .get(MERCHANT, Math.floor(CUSTOMERS / 2)) as { id: string; email: string };
-    sqlite.close();
+    const picked = middleCustomer(db.file, Math.floor(CUSTOMERS / 2));
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
