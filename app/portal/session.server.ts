@@ -6,6 +6,7 @@ import { spendLink } from "~/models/portal-sessions.server";
 import { now } from "~/utils/clock.server";
 import { db, writeTransaction } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
+import { mainThreadWrite } from "~/utils/main-thread-writes.server";
 import { sha256Hex } from "~/utils/ids.server";
 import { signingSecrets } from "~/utils/signing-keys.server";
 
@@ -49,21 +50,28 @@ const liveSessionByHash = db
   .where(eq(browserSessions.idHash, sql.placeholder("idHash")))
   .prepare();
 
-function readLiveSession(id: string): BrowserSessionData | null {
+async function readLiveSession(id: string): Promise<BrowserSessionData | null> {
   const idHash = sha256Hex(id);
   const row = liveSessionByHash.get({ idHash });
   if (!row || row.session.endedAt || row.revokedAt || row.deletedAt) return null;
   const at = now().getTime();
   const idleFor = at - row.session.lastSeenAt.getTime();
   if (at >= row.session.expiresAt.getTime() || idleFor >= IDLE_TIMEOUT_MS) {
-    db.update(browserSessions).set({ endedAt: new Date(at) }).where(and(eq(browserSessions.idHash, idHash), isNull(browserSessions.endedAt))).run();
+    await endExpiredSession({ idHash, at });
     return null;
   }
-  if (idleFor >= TOUCH_EVERY_MS) {
-    db.update(browserSessions).set({ lastSeenAt: new Date(at) }).where(eq(browserSessions.idHash, idHash)).run();
-  }
+  if (idleFor >= TOUCH_EVERY_MS) await touchSession({ idHash, at });
   return row.session.data as BrowserSessionData;
 }
+
+// A page read renders in the page thread, whose connection only reads: these two writes run on
+// the main thread (docs/decisions/021-page-thread.md), and the read waits for them.
+const endExpiredSession = mainThreadWrite("portal.session.end-expired", ({ idHash, at }: { idHash: string; at: number }) => {
+  db.update(browserSessions).set({ endedAt: new Date(at) }).where(and(eq(browserSessions.idHash, idHash), isNull(browserSessions.endedAt))).run();
+});
+const touchSession = mainThreadWrite("portal.session.touch", ({ idHash, at }: { idHash: string; at: number }) => {
+  db.update(browserSessions).set({ lastSeenAt: new Date(at) }).where(eq(browserSessions.idHash, idHash)).run();
+});
 
 /**
  * Browser sessions in the database through Remix's session API. The cookie holds a random

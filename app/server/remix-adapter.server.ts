@@ -25,31 +25,10 @@ export function createRemixServe(options: { build: ServerBuild; mode: string; or
       controller = null;
     });
     res.on("close", () => controller?.abort());
-    const headers = new Headers();
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const name = req.rawHeaders[i].toLowerCase();
-      // The body below is already decoded and complete: its framing headers no longer apply.
-      if (name === "content-length" || name === "transfer-encoding" || name === "content-encoding") continue;
-      headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
-    }
-    const init: RequestInit & { duplex?: "half" } = {
-      method: req.method,
-      headers,
-      signal,
-    };
-    if (req.method !== "GET" && req.method !== "HEAD" && Buffer.isBuffer(body)) {
-      init.body = body as unknown as BodyInit;
-    }
-    const request = new Request(new URL(req.url!, options.origin), init);
+    const request = remixRequest({ method: req.method!, url: req.url!, rawHeaders: req.rawHeaders, body, signal, origin: options.origin });
     const response = await handle(request, loadContext);
 
-    res.statusCode = response.status;
-    res.statusMessage = response.statusText;
-    for (const [name, value] of response.headers) {
-      if (name !== "set-cookie") res.setHeader(name, value);
-    }
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+    writeRemixHead(res, response.status, response.statusText, response.headers, response.headers.getSetCookie());
     if (response.body && req.method !== "HEAD") {
       // At the client's pace (write-body.server.ts): a long stream is never buffered whole.
       await writeBody(response.body, res);
@@ -57,6 +36,30 @@ export function createRemixServe(options: { build: ServerBuild; mode: string; or
       res.end();
     }
   };
+}
+
+/** The Fetch Request Remix is handed: on `origin` (PUBLIC_URL), never on the Host header. */
+export function remixRequest(from: { method: string; url: string; rawHeaders: string[]; body: unknown; signal: AbortSignal; origin: string }): Request {
+  const headers = new Headers();
+  for (let i = 0; i < from.rawHeaders.length; i += 2) {
+    const name = from.rawHeaders[i].toLowerCase();
+    // The body below is already decoded and complete: its framing headers no longer apply.
+    if (name === "content-length" || name === "transfer-encoding" || name === "content-encoding") continue;
+    headers.append(from.rawHeaders[i], from.rawHeaders[i + 1]);
+  }
+  const init: RequestInit & { duplex?: "half" } = { method: from.method, headers, signal: from.signal };
+  if (from.method !== "GET" && from.method !== "HEAD" && Buffer.isBuffer(from.body)) {
+    init.body = from.body as unknown as BodyInit;
+  }
+  return new Request(new URL(from.url, from.origin), init);
+}
+
+/** Remix's status and headers on a Node response (its cookies, `cookies`, as separate Set-Cookie headers; a `set-cookie` among `headers` is skipped). */
+export function writeRemixHead(res: ServerResponse, status: number, statusText: string, headers: Iterable<[string, string]>, cookies: string[]) {
+  res.statusCode = status;
+  res.statusMessage = statusText;
+  for (const [name, value] of headers) if (name !== "set-cookie") res.setHeader(name, value);
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
 }
 
 /** The same, as the Express app's last route (`req.url` there is the original URL: nothing is mounted). */

@@ -23,3 +23,8 @@ export function freezeClock(atMs: number) {
   if (!env.PORTICO_TEST_CLOCK) throw new Error("The test clock is disabled");
   frozenAtMs = atMs;
 }
+
+/** The clock's setting, for another thread to take over (app/server/page-worker.server.ts). */
+export function clockState(): { offsetMs: number; frozenAtMs: number | null } {
+  return { offsetMs, frozenAtMs };
+}

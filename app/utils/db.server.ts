@@ -5,6 +5,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "#db/schema/index";
 import { env } from "./env.server";
+import { isPageThread } from "./threads.server";
 import { createGroupCommit } from "./group-commit.server";
 import { logger } from "./logger.server";
 import { customerSearchIndexPerBatch } from "./search-index-batch.server";
@@ -70,14 +71,16 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
   return client;
 }
 
+// SQLite's lower() folds ASCII only; search must match "Ångström" from "ångström".
+function addCasefold(sqlite: Database.Database) {
+  sqlite.function("casefold", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
+}
+
 export function openDatabase(file: string) {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   applyPragmas(sqlite);
-  // SQLite's lower() folds ASCII only; search must match "Ångström" from "ångström".
-  sqlite.function("casefold", { deterministic: true }, (value: unknown) =>
-    typeof value === "string" ? value.toLowerCase() : value,
-  );
+  addCasefold(sqlite);
   const db = drizzle({ client: withStatementCache(sqlite), schema, casing: "snake_case" });
   // Migrations are resolved from the project root: the server bundle lives in build/.
   // Foreign keys are off while they run (SQLite's own procedure for rebuilding a table: inside a
@@ -92,7 +95,19 @@ export function openDatabase(file: string) {
   return { sqlite, db };
 }
 
-const opened = openDatabase(env.DATABASE_PATH);
+/**
+ * The page thread's connection (app/server/page-worker.server.ts): read-only, on a database the
+ * main thread has already opened and migrated. A loader that writes fails here instead of
+ * becoming a second writer beside the group commit.
+ */
+function openReadOnly(file: string) {
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  addCasefold(sqlite);
+  return { sqlite, db: drizzle({ client: withStatementCache(sqlite), schema, casing: "snake_case" }) };
+}
+
+const opened = isPageThread ? openReadOnly(env.DATABASE_PATH) : openDatabase(env.DATABASE_PATH);
 
 export const sqlite = opened.sqlite;
 export const db: Db = opened.db;

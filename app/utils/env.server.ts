@@ -34,8 +34,12 @@ export function parseEnv(raw: NodeJS.ProcessEnv) {
       SEED_DEMO: bool(!production),
       MAIL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
       LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+      // The page thread (docs/decisions/021-page-thread.md): the portal's pages rendered on a second core.
+      PAGE_THREAD: bool(true),
       // Lets the test suite move the server's clock (never honoured in production).
       PORTICO_TEST_CLOCK: bool(false),
+      // Lets the test suite render every page the page thread may render in it (never honoured in production).
+      PORTICO_TEST_PAGE_THREAD: z.enum(["always"]).optional(),
       // Lets the test suite hold invoice renders in their worker thread (never honoured in production).
       PORTICO_TEST_PDF_GATE: z.string().min(1).optional(),
     })
@@ -67,6 +71,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv) {
     TRUST_PROXY: parseTrustProxy(source.TRUST_PROXY),
     PORTICO_TEST_CLOCK: base.PORTICO_TEST_CLOCK && !production,
     PORTICO_TEST_PDF_GATE: production ? null : (base.PORTICO_TEST_PDF_GATE ?? null),
+    PORTICO_TEST_PAGE_THREAD: production ? null : (base.PORTICO_TEST_PAGE_THREAD ?? null),
     // Parsed here, so a bad value stops start-up with a message naming the variable.
     WEBHOOK_RETRY_DELAYS: parseRetryDelays(source.WEBHOOK_RETRY_DELAYS),
     WEBHOOK_TIMEOUT_MS: parseTimeoutMs(source.WEBHOOK_TIMEOUT_MS),

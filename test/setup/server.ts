@@ -68,6 +68,8 @@ export function baseEnv(port: number, dbFile: string): Record<string, string> {
     DATABASE_PATH: dbFile,
     SEED_DEMO: "false",
     PORTICO_TEST_CLOCK: "true",
+    // Every portal page the page thread may render is rendered there (docs/decisions/021-page-thread.md).
+    PORTICO_TEST_PAGE_THREAD: "always",
     PORTAL_SIGNING_KEYS: "k1:test-signing-secret-0123456789abcdef0123",
     DATA_ENCRYPTION_KEY: "d1:test-data-encryption-key-0123456789abcdef",
     LOG_LEVEL: "info",
