@@ -29,13 +29,13 @@ export const mayRenderInThread = (pathname: string) => THREAD_PAGES.test(pathnam
 type PageRequest = { type: "page"; id: number; method: string; url: string; rawHeaders: string[]; context: AppLoadContext };
 type ToThread = PageRequest | { type: "abort"; id: number } | { type: "clock"; offsetMs: number; frozenAtMs: number | null };
 
-/** Pages the thread may have in hand before the main thread renders the next one itself (2 and 4 measured alike, 4 a little better). */
+/** Pages the thread may have in hand before the main thread renders the next one itself (ADR 021: 2 and 4 gave 652 and 690 pages a second, one run each). */
 const DEFAULT_DEPTH = 4;
 /** The thread stops after this long without a page. */
 const DEFAULT_IDLE_MS = 10_000;
 /**
  * A small young generation: under 15 s of page load at 50 connections the process peaked at
- * 317–319 MB with V8's default (16 MB semi-spaces), 285–290 MB with this, 228–238 MB without the
+ * 317–322 MB with V8's default (16 MB semi-spaces), 285–294 MB with this, 228–239 MB without the
  * thread (ADR 021).
  */
 const DEFAULT_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 6 };

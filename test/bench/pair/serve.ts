@@ -3,7 +3,8 @@
  * copy of the 1k bench seed (made by `npm run bench` once), with the bench's fixtures; writes
  * .cache/pair/ctx<NAME>.json and .cache/pair/server<NAME>.pid, prints "ready", runs until
  * SIGTERM (then stops the server and removes its copy of the database).
- * PORT (4555), NAME (""), LOG_LEVEL (info), NODEFLAGS (extra node flags, e.g. --cpu-prof), SEED.
+ * PORT (4555), NAME (""), LOG_LEVEL (info), NODEFLAGS (extra node flags, e.g. --cpu-prof), SEED,
+ * SERVER_ENV (extra environment for the server, `NAME=value` separated by spaces, e.g. `PAGE_THREAD=false`).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -33,7 +34,8 @@ sqlite.close();
 const picked = middleCustomer(dbFile, Math.floor(customers / 2));
 
 const port = Number(process.env.PORT ?? 4555);
-const env = benchServerEnv({ port, dbFile, logLevel: process.env.LOG_LEVEL ?? "info" });
+const extraEnv = Object.fromEntries((process.env.SERVER_ENV ?? "").split(" ").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+const env = { ...benchServerEnv({ port, dbFile, logLevel: process.env.LOG_LEVEL ?? "info" }), ...extraEnv };
 const apiKey = (JSON.parse(runCli(ROOT, "key-create", ["--merchant", BENCH_MERCHANT, "--json"], env)) as { api_key: string }).api_key;
 const staff = { email: `pair.owner.${process.pid}@example.com`, password: `pair password ${process.pid} 0123456789` };
 runCli(ROOT, "staff-create", ["--merchant", BENCH_MERCHANT, "--email", staff.email, "--role", "owner", "--password", staff.password, "--json"], env);
