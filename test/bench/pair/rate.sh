@@ -8,16 +8,17 @@
 # usage: test/bench/pair/rate.sh <page|overview|read> A B
 #   A, B: builds in .cache/ab/<name> (PORTICO_BUILD_DIR=$PWD/.cache/ab/<name> npm run build)
 #   ENV_A, ENV_B: extra environment for one server (`ENV_B=PAGE_THREAD=false … page cur cur`)
+#   NODEFLAGS_A, NODEFLAGS_B: node flags for one server only, after the start script's
 #   needs the 1k seed: run `npm run bench` once first
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-if [ $# -ne 3 ]; then sed -n 2,11p "$0"; exit 2; fi
+if [ $# -ne 3 ]; then sed -n 2,12p "$0"; exit 2; fi
 KIND=$1; A=$2; B=$3
 mkdir -p .cache/pair
 [ "$(getconf CLK_TCK)" = 100 ] || { echo "expects 100 clock ticks a second" >&2; exit 1; }
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
-run() { # $1 = A|B, $2 = build, $3 = extra env
-  SERVER_ENV="$3" NAME=R PORT=4563 BUILD=.cache/ab/$2 npx tsx test/bench/pair/serve.ts > .cache/pair/serveR.log 2>&1 &
+run() { # $1 = A|B, $2 = build, $3 = extra env, $4 = node flags
+  NODEFLAGS="$4" SERVER_ENV="$3" NAME=R PORT=4563 BUILD=.cache/ab/$2 npx tsx test/bench/pair/serve.ts > .cache/pair/serveR.log 2>&1 &
   for i in $(seq 1 90); do grep -q ready .cache/pair/serveR.log && break; sleep 0.5; done
   local P=$(cat .cache/pair/serverR.pid) C=$(node -e "console.log(require('./.cache/pair/ctxR.json').portalCookie)") K=$(node -e "console.log(require('./.cache/pair/ctxR.json').apiKey)") CID=$(node -e "console.log(require('./.cache/pair/ctxR.json').customerId)")
   local ARGS
@@ -33,12 +34,12 @@ run() { # $1 = A|B, $2 = build, $3 = extra env
   local a=$(cpu $P)
   npx autocannon -c 50 -d ${DURATION:-10} -j "${ARGS[@]}" > .cache/pair/rateR.json 2> /dev/null
   local b=$(cpu $P)
-  node -e 'const r=require("./.cache/pair/rateR.json"); const [name, ticks, peak] = process.argv.slice(1); console.log(`${name}: ${r.requests.average} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${(ticks * 10 / r.requests.total).toFixed(3)} ms CPU a request, peak RSS ${peak} MB, ${r.non2xx + r.errors} errors`)' "$1 ($2${3:+, $3})" $((b - a)) "$(cat .cache/pair/peakR)"
+  node -e 'const r=require("./.cache/pair/rateR.json"); const [name, ticks, peak] = process.argv.slice(1); console.log(`${name}: ${r.requests.average} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${(ticks * 10 / r.requests.total).toFixed(3)} ms CPU a request, peak RSS ${peak} MB, ${r.non2xx + r.errors} errors`)' "$1 ($2${3:+, $3}${4:+, $4})" $((b - a)) "$(cat .cache/pair/peakR)"
   pkill -TERM -f "test/bench/pair/serve.ts" || true
   for i in $(seq 1 40); do kill -0 $P 2>/dev/null || break; sleep 0.25; done
 }
 for r in $(seq 1 ${ROUNDS:-4}); do
   echo "round $r"
-  run A "$A" "${ENV_A:-}"
-  run B "$B" "${ENV_B:-}"
+  run A "$A" "${ENV_A:-}" "${NODEFLAGS_A:-}"
+  run B "$B" "${ENV_B:-}" "${NODEFLAGS_B:-}"
 done
