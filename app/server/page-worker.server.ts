@@ -115,14 +115,14 @@ export type PageThreadOptions = {
 export function createPageThread(options: PageThreadOptions) {
   const depth = options.depth ?? DEFAULT_DEPTH;
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
-  type Running = { worker: Worker; ready: Promise<void>; isReady: boolean };
+  /** A thread and the pages in its hands (a stopped thread's exit fails only its own). */
+  type Running = { worker: Worker; ready: Promise<void>; isReady: boolean; pending: Map<number, { resolve: (answer: PageAnswer) => void; reject: (error: Error) => void }> };
   let current: Running | null = null;
   let stopping = false;
   let nextId = 1;
   let lastPageAt = 0;
   /** Pages waiting for the thread to be ready (`always`). */
   let waiting = 0;
-  const pending = new Map<number, { resolve: (answer: PageAnswer) => void; reject: (error: Error) => void }>();
   const stats = { thread: 0, local: 0, starts: 0, failures: 0 };
 
   const sendClock = (worker: Worker) => {
@@ -134,7 +134,8 @@ export function createPageThread(options: PageThreadOptions) {
     const worker = new Worker(options.file, { workerData: { role: PAGE_THREAD_ROLE }, resourceLimits: options.resourceLimits ?? DEFAULT_LIMITS });
     let markReady!: () => void;
     let failStart!: (error: Error) => void;
-    const running: Running = { worker, isReady: false, ready: new Promise<void>((resolve, reject) => ((markReady = resolve), (failStart = reject))) };
+    const running: Running = { worker, isReady: false, pending: new Map(), ready: new Promise<void>((resolve, reject) => ((markReady = resolve), (failStart = reject))) };
+    const { pending } = running;
     // Nobody may be waiting (only `always` waits): a thread that fails to start is logged below.
     running.ready.catch(() => {});
     // The clock as it stands now, before any page (the port keeps the order).
@@ -168,7 +169,7 @@ export function createPageThread(options: PageThreadOptions) {
   // Idle: the thread stops (checked a few times an idle period; the timer never keeps the process alive).
   const idleCheck = setInterval(
     () => {
-      if (current && pending.size === 0 && waiting === 0 && performance.now() - lastPageAt > idleMs) {
+      if (current && current.pending.size === 0 && waiting === 0 && performance.now() - lastPageAt > idleMs) {
         const { worker } = current;
         current = null;
         void worker.terminate();
@@ -190,15 +191,17 @@ export function createPageThread(options: PageThreadOptions) {
       } finally {
         waiting--;
       }
-    } else if (!running.isReady || pending.size >= depth) {
+      // Gone since it became ready: its exit has failed the pages it had; this one was not among them.
+      if (current !== running) throw new Error("The page thread stopped before this page reached it");
+    } else if (!running.isReady || running.pending.size >= depth) {
       stats.local++;
       return options.local(req, res, body, context);
     }
     stats.thread++;
     const id = nextId++;
-    const answered = new Promise<PageAnswer>((resolve, reject) => pending.set(id, { resolve, reject }));
+    const answered = new Promise<PageAnswer>((resolve, reject) => running.pending.set(id, { resolve, reject }));
     const onClose = () => {
-      if (pending.has(id)) running.worker.postMessage({ type: "abort", id } satisfies ToThread);
+      if (running.pending.has(id)) running.worker.postMessage({ type: "abort", id } satisfies ToThread);
     };
     res.on("close", onClose);
     running.worker.postMessage({ type: "page", id, method: req.method!, url: req.url!, rawHeaders: req.rawHeaders, context } satisfies ToThread);
