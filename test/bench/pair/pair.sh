@@ -10,12 +10,9 @@
 #   build twice with one flag changed: `NODEFLAGS_B=--max-semi-space-size=64 … page cur cur`)
 #   needs the 1k seed: run `npm run bench` once first
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
-if [ $# -ne 3 ]; then sed -n 2,11p "$0"; exit 2; fi
+source "$(dirname "$0")/common.sh"
+usage_unless_three 11 $#
 KIND=$1; A=$2; B=$3
-mkdir -p .cache/pair
-[ "$(getconf CLK_TCK)" = 100 ] || { echo "expects 100 clock ticks a second" >&2; exit 1; }
-cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 NAME=A NODEFLAGS="${NODEFLAGS_A:-}" PORT=4561 BUILD=.cache/ab/$A npx tsx test/bench/pair/serve.ts > .cache/pair/serveA.log 2>&1 &
 NAME=B NODEFLAGS="${NODEFLAGS_B:-}" PORT=4562 BUILD=.cache/ab/$B npx tsx test/bench/pair/serve.ts > .cache/pair/serveB.log 2>&1 &
 for i in $(seq 1 90); do grep -q ready .cache/pair/serveA.log && grep -q ready .cache/pair/serveB.log && break; sleep 0.5; done

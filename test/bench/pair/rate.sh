@@ -11,12 +11,9 @@
 #   NODEFLAGS_A, NODEFLAGS_B: node flags for one server only, after the start script's
 #   needs the 1k seed: run `npm run bench` once first
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
-if [ $# -ne 3 ]; then sed -n 2,12p "$0"; exit 2; fi
+source "$(dirname "$0")/common.sh"
+usage_unless_three 12 $#
 KIND=$1; A=$2; B=$3
-mkdir -p .cache/pair
-[ "$(getconf CLK_TCK)" = 100 ] || { echo "expects 100 clock ticks a second" >&2; exit 1; }
-cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 run() { # $1 = A|B, $2 = build, $3 = extra env, $4 = node flags
   NODEFLAGS="$4" SERVER_ENV="$3" NAME=R PORT=4563 BUILD=.cache/ab/$2 npx tsx test/bench/pair/serve.ts > .cache/pair/serveR.log 2>&1 &
   for i in $(seq 1 90); do grep -q ready .cache/pair/serveR.log && break; sleep 0.5; done
