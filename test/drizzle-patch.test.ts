@@ -9,9 +9,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import * as drizzleOrm from "drizzle-orm";
 import { and, eq, fillPlaceholders, gt, Placeholder, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { alias, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const things = sqliteTable("things", {
@@ -31,11 +32,22 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-drizzle-patch-"));
   sqlite = new Database(path.join(dir, "t.db"));
   sqlite.exec("create table things (id text primary key, kind text not null, at integer not null, live integer not null, data text, note text)");
+  sqlite.exec("create table parts (id text primary key, thing_id text not null, at integer not null, data text)");
   db = drizzle({ client: sqlite });
 });
 afterAll(() => {
   sqlite.close();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// Exported at run time, not in drizzle's types (internal).
+const { mapResultRow } = drizzleOrm as unknown as { mapResultRow: (columns: unknown, row: unknown[], joins: undefined) => unknown };
+
+const parts = sqliteTable("parts", {
+  id: text("id").primaryKey(),
+  thingId: text("thing_id").notNull(),
+  at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  data: text("data", { mode: "json" }).$type<{ n: number }>(),
 });
 
 const rows = Array.from({ length: 6 }, (_, i) => ({
@@ -122,5 +134,58 @@ describe("drizzle-orm's prepared queries, patched", () => {
     // A params array seen once is filled as upstream fills it.
     const once = [new Placeholder("b")];
     expect(fillPlaceholders(once, { b: 5 })).toEqual([5]);
+  });
+
+  it("maps rows as upstream does: nested paths, each column's decoder, SQL with and without one, and a left join's missing side as null", () => {
+    db.insert(parts).values([
+      { id: "p1", thingId: "t1", at: new Date(Date.UTC(2026, 0, 2)), data: { n: 1 } },
+      { id: "p2", thingId: "t1", at: new Date(Date.UTC(2026, 0, 3)), data: null },
+      { id: "p3", thingId: "t3", at: new Date(Date.UTC(2026, 0, 4)), data: { n: 3 } },
+    ]).run();
+    const other = alias(things, "other");
+    const query = db
+      .select({
+        thing: { id: things.id, at: things.at, live: things.live, data: things.data },
+        part: parts,
+        same: { id: other.id },
+        count: sql<number>`(select count(*) from parts where parts.thing_id = ${things.id})`.mapWith(Number),
+        raw: sql<string>`upper(${things.kind})`,
+      })
+      .from(things)
+      .leftJoin(parts, eq(parts.thingId, things.id))
+      .leftJoin(other, eq(other.id, things.id))
+      .orderBy(things.id, parts.id);
+    const prepared = query.prepare();
+    type Part = typeof parts.$inferSelect;
+    const expected = rows.flatMap((t): Array<{ thing: { id: string }; part: Part | null; same: { id: string }; count: number; raw: string }> => {
+      const thing = { id: t.id, at: t.at, live: t.live, data: t.data };
+      const own: Part[] = [
+        { id: "p1", thingId: "t1", at: new Date(Date.UTC(2026, 0, 2)), data: { n: 1 } },
+        { id: "p2", thingId: "t1", at: new Date(Date.UTC(2026, 0, 3)), data: null },
+        { id: "p3", thingId: "t3", at: new Date(Date.UTC(2026, 0, 4)), data: { n: 3 } },
+      ].filter((p) => p.thingId === t.id);
+      const base = { thing, same: { id: t.id }, count: own.length, raw: t.kind.toUpperCase() };
+      return own.length === 0 ? [{ ...base, part: null }] : own.map((part) => ({ ...base, part }));
+    });
+    // Three times over: a fresh query (a new columns array), then the prepared one twice (its kept plan).
+    expect(query.all()).toEqual(expected);
+    expect(prepared.all()).toEqual(expected);
+    expect(prepared.all()).toEqual(expected);
+    expect(prepared.get()).toEqual(expected[0]);
+    const t1 = expected.find((r) => r.thing.id === "t1");
+    expect(t1?.part?.at).toBeInstanceOf(Date);
+    expect(typeof t1?.count).toBe("number");
+  });
+
+  it("is the patched mapResultRow: a columns array's plan is kept, and an empty path maps nothing", () => {
+    const columns = [
+      { path: ["a", "at"], field: things.at },
+      { path: ["b"], field: sql`x`.mapWith(Number) },
+      { path: [], field: things.id },
+    ];
+    expect(mapResultRow(columns as never, [1_000, "7", "ignored"], undefined)).toEqual({ a: { at: new Date(1_000) }, b: 7 });
+    // The plan was made on the first row: a field swapped in afterwards is not looked at again.
+    columns[1] = { path: ["b"], field: sql`x` as never };
+    expect(mapResultRow(columns as never, [2_000, "8", null], undefined)).toEqual({ a: { at: new Date(2_000) }, b: 8 });
   });
 });
