@@ -3,6 +3,7 @@ import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/node";
 import { clockState, freezeClock, setClockOffset } from "~/utils/clock.server";
 import { requestsBegin } from "~/utils/commit-cache.server";
+import { documentBody } from "~/utils/document-body.server";
 import { logger } from "~/utils/logger.server";
 import { runRequestedWrite, type WriteRequest } from "~/utils/main-thread-writes.server";
 import { PAGE_THREAD_ROLE } from "~/utils/threads.server";
@@ -34,11 +35,11 @@ const DEFAULT_DEPTH = 4;
 /** The thread stops after this long without a page. */
 const DEFAULT_IDLE_MS = 10_000;
 /**
- * A small young generation: under 15 s of page load at 50 connections the process peaked at
- * 317–322 MB with V8's default (16 MB semi-spaces), 285–294 MB with this, 228–239 MB without the
- * thread (ADR 021).
+ * The thread's young generation, smaller than V8's default (16 MB semi-spaces, 48 MB): under 15 s
+ * of page load at 50 connections the process peaked at 317–322 MB with the default and 300–312 MB
+ * with this; 6 MB (285–294 MB) cost the thread's pages ≈ 9 % more CPU in scavenges (ADR 021).
  */
-const DEFAULT_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 6 };
+const DEFAULT_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 16 };
 
 type FromThread = PageAnswer | WriteRequest | { type: "ready" };
 type PageAnswer =
@@ -77,11 +78,23 @@ export function answerPages(build: ServerBuild, options: { mode: string; origin:
   async function answer(message: PageRequest, signal: AbortSignal): Promise<PageAnswer> {
     const request = remixRequest({ method: message.method, url: message.url, rawHeaders: message.rawHeaders, body: undefined, signal, origin: options.origin });
     const response = await handle(request, message.context);
-    const body = response.body && message.method !== "HEAD" ? new Uint8Array(await response.arrayBuffer()) : null;
+    const body = message.method === "HEAD" ? null : await bodyOf(response);
     const headers: [string, string][] = [];
     for (const [name, value] of response.headers) if (name !== "set-cookie") headers.push([name, value]);
     return { type: "answer", id: message.id, ok: true, status: response.status, statusText: response.statusText, headers, cookies: response.headers.getSetCookie(), body };
   }
+}
+
+/**
+ * A page's bytes in an ArrayBuffer of their own, transferred (not copied) to the main thread. A
+ * rendered page's bytes come from beside its Response (app/utils/document-body.server.ts);
+ * `Buffer.from` gives one over 4 KB a buffer of its own, and a smaller one a slice of Node's
+ * shared pool, which is copied out rather than handed over.
+ */
+async function bodyOf(response: Response): Promise<Uint8Array | null> {
+  const page = documentBody(response);
+  if (page === undefined) return response.body ? new Uint8Array(await response.arrayBuffer()) : null;
+  return page.byteOffset === 0 && page.byteLength === page.buffer.byteLength ? page : new Uint8Array(page);
 }
 
 /** What the main thread hands the thread, and when. */

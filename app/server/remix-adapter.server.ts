@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/node";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
+import { documentBody } from "~/utils/document-body.server";
 import { writeBody } from "./write-body.server";
 
 /** Serves one request through Remix: `body` is the request's body, already read under the limit. */
@@ -29,7 +30,10 @@ export function createRemixServe(options: { build: ServerBuild; mode: string; or
     const response = await handle(request, loadContext);
 
     writeRemixHead(res, response.status, response.statusText, response.headers, response.headers.getSetCookie());
-    if (response.body && req.method !== "HEAD") {
+    const page = documentBody(response);
+    if (page !== undefined) {
+      res.end(req.method === "HEAD" ? undefined : page);
+    } else if (response.body && req.method !== "HEAD") {
       // At the client's pace (write-body.server.ts): a long stream is never buffered whole.
       await writeBody(response.body, res);
     } else {
