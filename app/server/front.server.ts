@@ -8,6 +8,7 @@ import type { ApiRoute } from "~/api/route.server";
 import { createApiRouter, writeAnswer } from "~/api/router.server";
 import { fairQueue } from "~/server/fair-queue.server";
 import type { RemixServe } from "~/server/remix-adapter.server";
+import { cspNonce } from "~/server/csp-nonce.server";
 import { refusedAsCrossSite } from "~/utils/csrf.server";
 import { requestsBegin } from "~/utils/commit-cache.server";
 import { logRequest, logger } from "~/utils/logger.server";
@@ -155,7 +156,7 @@ export function createFront(options: {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const ip = proxyaddr(req, trust);
-    const nonce = mayRenderPage(pathname) ? randomBytes(16).toString("base64") : "";
+    const nonce = mayRenderPage(pathname) ? cspNonce() : "";
     const security = nonce ? options.pageHeaders(nonce) : securityHeaders;
     const head = ["X-Request-Id", requestId].concat(options.isShuttingDown() ? ["Connection", "close"] : [], security);
     res.on("finish", () => {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import helmet from "helmet";
@@ -11,6 +11,7 @@ import { closeDatabase, sqlite } from "~/utils/db.server";
 import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler, createRemixServe } from "~/server/remix-adapter.server";
 import { createPageThread } from "~/server/page-worker.server";
+import { cspNonce } from "~/server/csp-nonce.server";
 import { captureHeaders, captureHeadersWithNonce, createFront, mayRenderPage, unhandledErrorBody } from "~/server/front.server";
 import { apiRoutes } from "~/api/routes/index";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
@@ -46,7 +47,7 @@ export function startServer(build: ServerBuild, bundle: string) {
     res.locals.requestId = randomUUID();
     // A nonce only where a page may be rendered: API responses, static files and the health check
     // never carry a script, and get a policy without one (below).
-    if (mayRenderPage(req.path)) res.locals.cspNonce = randomBytes(16).toString("base64");
+    if (mayRenderPage(req.path)) res.locals.cspNonce = cspNonce();
     res.setHeader("X-Request-Id", res.locals.requestId);
     if (shuttingDown) res.setHeader("Connection", "close");
     res.on("finish", () => {
