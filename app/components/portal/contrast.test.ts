@@ -32,4 +32,14 @@ describe("contrast", () => {
     expect(brandVariables("red")["--brand"]).toBe("#4f46e5");
     expect(brandVariables("#FACC15")).toEqual({ "--brand": "#facc15", "--brand-contrast": "#111827", "--brand-text": expect.any(String) });
   });
+
+  it("gives the same variables a second time, each call its own object", () => {
+    const first = brandVariables("#0F766E");
+    const second = brandVariables("#0f766e");
+    expect(second).toEqual(first);
+    expect(second).toEqual({ "--brand": "#0f766e", "--brand-contrast": textOn("#0f766e"), "--brand-text": readableOn("#0f766e") });
+    expect(second).not.toBe(first);
+    first["--brand"] = "#000000";
+    expect(brandVariables("#0f766e")["--brand"]).toBe("#0f766e");
+  });
 });

@@ -39,8 +39,22 @@ export function readableOn(color: string, background = LIGHT, min = 4.5): string
   return DARK;
 }
 
-/** CSS variables for the portal: the brand, text on the brand, and the brand as text on white. */
+/** Brand colours whose variables are kept (merchants' colours are few; the preview's are typed). */
+const KEPT_BRANDS = 500;
+const keptVariables = new Map<string, Readonly<Record<string, string>>>();
+
+/**
+ * CSS variables for the portal: the brand, text on the brand, and the brand as text on white.
+ * Worked out once a colour (the contrast search was ≈ 0.6 % of a portal page's CPU, issue 13);
+ * each caller gets its own copy.
+ */
 export function brandVariables(brandColor: string | null): Record<string, string> {
   const brand = brandColor && HEX.test(brandColor) ? brandColor.toLowerCase() : "#4f46e5";
-  return { "--brand": brand, "--brand-contrast": textOn(brand), "--brand-text": readableOn(brand) };
+  let variables = keptVariables.get(brand);
+  if (variables === undefined) {
+    variables = { "--brand": brand, "--brand-contrast": textOn(brand), "--brand-text": readableOn(brand) };
+    if (keptVariables.size >= KEPT_BRANDS) keptVariables.clear();
+    keptVariables.set(brand, variables);
+  }
+  return { ...variables };
 }
