@@ -35,9 +35,10 @@ const DEFAULT_DEPTH = 4;
 /** The thread stops after this long without a page. */
 const DEFAULT_IDLE_MS = 10_000;
 /**
- * The thread's young generation, smaller than V8's default (16 MB semi-spaces, 48 MB): under 15 s
- * of page load at 50 connections the process peaked at 317–322 MB with the default and 300–312 MB
- * with this; 6 MB (285–294 MB) cost the thread's pages ≈ 9 % more CPU in scavenges (ADR 021).
+ * The thread's young generation, below V8's default (16 MB semi-spaces): under 15 s of page load
+ * at 50 connections the process peaked at 317–322 MB with the default and 299–312 MB with this
+ * (287–290 MB over a whole `npm run bench`); 6 MB (285–296 MB) cost a page 9–15 % more CPU
+ * (ADR 021, addendum).
  */
 const DEFAULT_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 16 };
 
