@@ -9,6 +9,7 @@ import { listSubscriptions } from "~/models/subscriptions.server";
 import { listLedgerEntries, listWallets } from "~/models/wallets.server";
 import { listEntitlements } from "~/models/entitlements.server";
 import { usageMeterView, type UsageMeterView } from "~/billing/usage-meters";
+import { keptAnswers } from "~/utils/kept";
 import { orPortalError } from "./errors.server";
 import { ADDRESS_FIELDS } from "./forms.server";
 import type { CustomerSession } from "./guards.server";
@@ -18,9 +19,6 @@ import type { CustomerSession } from "./guards.server";
 
 export const PAGE_SIZE = 20;
 
-// One pair of date formatters per locale: building an Intl.DateTimeFormat costs ~50 µs.
-const dateFormats = new Map<string, ReturnType<typeof buildDisplayFormat>>();
-
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 /** Formatted texts a formatter keeps (per locale and style): a page's rows mostly share few days. */
@@ -28,40 +26,22 @@ const KEPT_TEXTS = 2_000;
 
 /**
  * `format` of a UTC formatter whose output changes only from one `unitMs` to the next (a day for
- * a date, a minute for a short time), keeping the texts it made: Intl's `format` was ≈ 1.5 % of
+ * a date, a minute for a short time), each unit's text made once: Intl's `format` was ≈ 1.5 % of
  * a billing page's CPU (issue 13), for twenty rows that mostly repeat a few days.
  */
 function keptFormat(format: Intl.DateTimeFormat, unitMs: number) {
-  const texts = new Map<number, string>();
-  return (d: Date | null | undefined) => {
-    if (!d) return null;
-    const unit = Math.floor(d.getTime() / unitMs);
-    let text = texts.get(unit);
-    if (text === undefined) {
-      text = format.format(d);
-      if (texts.size >= KEPT_TEXTS) texts.clear();
-      texts.set(unit, text);
-    }
-    return text;
-  };
+  const textOf = keptAnswers(KEPT_TEXTS, (unit: number) => format.format(unit * unitMs));
+  return (d: Date | null | undefined) => (d ? textOf(Math.floor(d.getTime() / unitMs)) : null);
 }
 
-function buildDisplayFormat(locale: string) {
-  return {
-    date: keptFormat(new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }), DAY_MS),
-    dateTime: keptFormat(new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }), MINUTE_MS),
-  };
-}
-
-/** Money and dates shown as the session's locale writes them (stored UTC, shown UTC). */
-export function displayFormat(locale: string) {
-  let formats = dateFormats.get(locale);
-  if (!formats) {
-    formats = buildDisplayFormat(locale);
-    if (dateFormats.size < 100) dateFormats.set(locale, formats);
-  }
-  return formats;
-}
+/**
+ * Money and dates shown as the session's locale writes them (stored UTC, shown UTC). One pair of
+ * date formatters per locale: building an Intl.DateTimeFormat costs ~50 µs.
+ */
+export const displayFormat = keptAnswers(100, (locale: string) => ({
+  date: keptFormat(new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }), DAY_MS),
+  dateTime: keptFormat(new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }), MINUTE_MS),
+}));
 
 const scope = (s: CustomerSession) => ({ merchantId: s.merchant.id, customerId: s.customer.id });
 

@@ -1,5 +1,7 @@
 // WCAG 2.x contrast, for text drawn on the merchant's brand colour and brand-coloured text on white.
 
+import { keptAnswers } from "~/utils/kept";
+
 const HEX = /^#([0-9a-f]{6})$/i;
 
 function channels(hex: string): [number, number, number] {
@@ -41,20 +43,15 @@ export function readableOn(color: string, background = LIGHT, min = 4.5): string
 
 /** Brand colours whose variables are kept (merchants' colours are few; the preview's are typed). */
 const KEPT_BRANDS = 500;
-const keptVariables = new Map<string, Readonly<Record<string, string>>>();
 
-/**
- * CSS variables for the portal: the brand, text on the brand, and the brand as text on white.
- * Worked out once a colour (the contrast search was ≈ 0.6 % of a portal page's CPU, issue 13);
- * each caller gets its own copy.
- */
+/** The variables of one `#rrggbb` colour, worked out once (the contrast search was ≈ 0.6 % of a portal page's CPU, issue 13). */
+const variablesOf = keptAnswers(
+  KEPT_BRANDS,
+  (brand: string): Readonly<Record<string, string>> => ({ "--brand": brand, "--brand-contrast": textOn(brand), "--brand-text": readableOn(brand) }),
+);
+
+/** CSS variables for the portal: the brand, text on the brand, and the brand as text on white (each caller gets its own copy). */
 export function brandVariables(brandColor: string | null): Record<string, string> {
   const brand = brandColor && HEX.test(brandColor) ? brandColor.toLowerCase() : "#4f46e5";
-  let variables = keptVariables.get(brand);
-  if (variables === undefined) {
-    variables = { "--brand": brand, "--brand-contrast": textOn(brand), "--brand-text": readableOn(brand) };
-    if (keptVariables.size >= KEPT_BRANDS) keptVariables.clear();
-    keptVariables.set(brand, variables);
-  }
-  return { ...variables };
+  return { ...variablesOf(brand) };
 }
