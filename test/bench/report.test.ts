@@ -10,10 +10,12 @@ import {
   cpuRatiosOf,
   displayWidth,
   floorDrift,
+  floorFor,
   formatComparison,
   formatFloorDrift,
   formatRatios,
   formatTable,
+  measuresFloorBeside,
   ratiosOf,
   serverNodeFlags,
   targetsSummary,
@@ -97,6 +99,22 @@ describe("targets", () => {
     expect(formatRatios(ratiosOf(r))).toBe("ratios: api_read=0.30 page=0.04 rss_mb=320");
     // Floor A spends 0.2 ms of CPU per request, the app 1 ms: 0.2.
     expect(cpuRatiosOf(r)).toEqual({ api_read: 0.2, page: 0.5 });
+  });
+
+  it("compares a scenario with the floor measured beside it when there is one, in the table and the CPU ratios", () => {
+    const beside: FloorResult = { key: "A", title: "floor A", rps: 2500, p50: 1, p99: 3, cpu_pct: 99, cpu_ms_per_req: 0.4 };
+    const r = result(1000, [scenario({ key: "healthz", title: "GET /healthz", ratio: 0.25 }), scenario({ ratio: 0.4, floor_beside: beside })]);
+    expect(floorFor(r, r.scenarios[0])).toBe(r.floors.A);
+    expect(floorFor(r, r.scenarios[1])).toBe(beside);
+    const rows = formatTable(r).split("\n");
+    expect(rows.find((l) => l.startsWith("| GET /healthz"))).toMatch(/\| A +\| +4,000 \|/);
+    expect(rows.find((l) => l.startsWith("| GET /api/v1/customers/{id}"))).toMatch(/\| A +\| +2,500 \|/);
+    // 0.2 ms ÷ 1 ms against the first floor A, 0.4 ms ÷ 1 ms against the one beside.
+    expect(cpuRatiosOf(r)).toEqual({ healthz: 0.2, api_read: 0.4 });
+    // Measured again beside a scenario: those with a ratio target, and only those.
+    expect(measuresFloorBeside([{ kind: "ratio" }, { kind: "p99_ms" }])).toBe(true);
+    expect(measuresFloorBeside([{ kind: "server_p95_ms" }])).toBe(false);
+    expect(measuresFloorBeside(undefined)).toBe(false);
   });
 });
 

@@ -23,6 +23,11 @@ export type ScenarioResult = {
   title: string;
   kind: "load" | "stream";
   floor: FloorKey | null;
+  /**
+   * The floor's figures this scenario's ratio was taken against: for a scenario with a ratio
+   * target, the floor measured again right before it (`floorFor`); otherwise its first measurement.
+   */
+  floor_beside?: FloorResult | null;
   flat_cost: boolean;
   rps: number;
   p50: number;
@@ -118,11 +123,22 @@ export function markdownTable(header: string[], rows: string[][], rightAligned: 
  */
 export const cpuRatio = (floor: FloorResult, s: ScenarioResult) => (floor.cpu_ms_per_req ?? NaN) / s.cpu_ms_per_req;
 
+/** The floor a scenario is compared with: the one measured beside it, else its floor's first measurement. */
+export const floorFor = (result: Pick<BenchResult, "floors">, s: ScenarioResult): FloorResult | undefined =>
+  s.floor_beside ?? (s.floor ? result.floors[s.floor] : undefined);
+
+/**
+ * Whether a scenario's floor is measured again right before it: a ratio target's scenario may
+ * run minutes after its floor's first measurement, and on a shared host the machine's speed moves
+ * that much in minutes (README "Benchmarks": −27 % and +77 % between a run's start and end).
+ */
+export const measuresFloorBeside = (targets: readonly { kind: string }[] | undefined) => (targets ?? []).some((t) => t.kind === "ratio");
+
 /** The one table: each app scenario beside its floor, then the whole run's peak RSS. */
 export function formatTable(result: BenchResult): string {
   const header = ["scenario", "floor", "floor req/s", "app req/s", "ratio", "p50 ms", "p99 ms", "server p95 ms", "CPU ms/req", "CPU ratio", "errors", "targets"];
   const rows = result.scenarios.map((s) => {
-    const floor = s.floor ? result.floors[s.floor] : undefined;
+    const floor = floorFor(result, s);
     return s.kind === "stream"
       ? [s.title, "—", "—", `${int(s.rows_per_s ?? NaN)} rows/s`, "—", "—", "—", ms(s.server.p95), "—", "—", String(s.errors), [`RSS +${fixed(s.rss_growth_mb ?? NaN, 0)} MB`, ...s.checks.map(mark)].join("; ")]
       : [
@@ -218,7 +234,7 @@ export function ratiosOf(result: Pick<BenchResult, "scenarios" | "rss">): Record
 export function cpuRatiosOf(result: Pick<BenchResult, "scenarios" | "floors">): Record<string, number> {
   const ratios: Record<string, number> = {};
   for (const s of result.scenarios) {
-    const floor = s.floor ? result.floors[s.floor] : undefined;
+    const floor = floorFor(result, s);
     if (floor?.cpu_ms_per_req && Number.isFinite(s.cpu_ms_per_req)) ratios[s.key] = Number(cpuRatio(floor, s).toFixed(3));
   }
   return ratios;

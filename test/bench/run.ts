@@ -33,6 +33,7 @@ import {
   formatFloors,
   formatRatios,
   formatTable,
+  measuresFloorBeside,
   ratiosOf,
   targetsSummary,
   type BenchResult,
@@ -204,8 +205,8 @@ async function stopChild(child: ChildProcess) {
   children.delete(child);
 }
 
-async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, runDir: string, again = false): Promise<FloorResult> {
-  log(`floor ${key}${again ? " again, after the last scenario" : ""}: ${floors[key]} …`);
+async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, runDir: string, when: "first" | "beside" | "after" = "first"): Promise<FloorResult> {
+  log(`floor ${key}${{ first: "", beside: " again, beside the next scenario", after: " again, after the last scenario" }[when]}: ${floors[key]} …`);
   const { child, message } = await startFloor(key, dbFile, runDir);
   try {
     if (key === "C") return { key, title: floors[key], rps: message.rps, p50: message.p50, p99: message.p99, cpu_pct: null, cpu_ms_per_req: null };
@@ -354,8 +355,15 @@ async function main() {
     const floorResults: Partial<Record<FloorKey, FloorResult>> = {};
     const results: ScenarioResult[] = [];
     for (const s of selected) {
-      if (s.kind === "load" && !floorResults[s.floor]) floorResults[s.floor] = await measureFloor(s.floor, ctx, db.file, runDir);
-      const r = await measureScenario(s, ctx, { server, memory, log: requests, floor: s.kind === "load" ? floorResults[s.floor] : undefined });
+      // A scenario with a ratio target is compared with its floor measured right before it (its
+      // first measurement, or again: `measuresFloorBeside`); the others with the first one.
+      let floor: FloorResult | undefined;
+      if (s.kind === "load") {
+        if (!floorResults[s.floor]) floor = floorResults[s.floor] = await measureFloor(s.floor, ctx, db.file, runDir);
+        else floor = measuresFloorBeside(s.targets) ? await measureFloor(s.floor, ctx, db.file, runDir, "beside") : floorResults[s.floor];
+      }
+      const r = await measureScenario(s, ctx, { server, memory, log: requests, floor });
+      r.floor_beside = floor ?? null;
       results.push(r);
       log(`  ${Math.round(r.rps)} req/s${r.ratio === null ? "" : ` (ratio ${r.ratio.toFixed(2)})`}, p50 ${r.p50} ms, p99 ${r.p99} ms, server p95 ${r.server.p95} ms, RSS ${Math.round(r.rss_peak_mb)} MB${r.errors ? `, ${r.errors} errors` : ""}`);
     }
@@ -364,7 +372,7 @@ async function main() {
     const floorsAfter: Partial<Record<FloorKey, FloorResult>> = {};
     if (!flags["no-floor-recheck"]) {
       for (const key of Object.keys(floorResults) as FloorKey[]) {
-        floorsAfter[key] = await measureFloor(key, ctx, db.file, runDir, true);
+        floorsAfter[key] = await measureFloor(key, ctx, db.file, runDir, "after");
       }
     }
     const peak = memory.peakMb();

@@ -5,7 +5,7 @@
 # each run's requests a second, p50 and p99, CPU a request (user + system of all the server's
 # threads, from /proc) and peak RSS (sampled every 100 ms). For what CPU a request cannot show
 # alone: a change that moves work to another core (the page thread, ADR 021).
-# usage: test/bench/pair/rate.sh <page|overview|read> A B
+# usage: test/bench/pair/rate.sh <page|overview|read|mint> A B
 #   A, B: builds in .cache/ab/<name> (PORTICO_BUILD_DIR=$PWD/.cache/ab/<name> npm run build)
 #   ENV_A, ENV_B: extra environment for one server (`ENV_B=PAGE_THREAD=false … page cur cur`)
 #   NODEFLAGS_A, NODEFLAGS_B: node flags for one server only, after the start script's
@@ -23,6 +23,7 @@ run() { # $1 = A|B, $2 = build, $3 = extra env, $4 = node flags
     page) ARGS=(-H "Cookie: $C" http://127.0.0.1:4563/portal/billing);;
     overview) ARGS=(-H "Cookie: $C" http://127.0.0.1:4563/portal);;
     read) ARGS=(-H "Authorization: Bearer $K" http://127.0.0.1:4563/api/v1/customers/$CID);;
+    mint) ARGS=(-m POST -H "Authorization: Bearer $K" -H "Content-Type: application/json" -b '{}' http://127.0.0.1:4563/api/v1/customers/$CID/portal-sessions);;
     *) echo "unknown scenario $KIND" >&2; exit 2;;
   esac
   echo 0 > .cache/pair/peakR

@@ -2,7 +2,8 @@
  * One server for `test/bench/pair/pair.sh`: the production build in BUILD (default build/) on a
  * copy of the 1k bench seed (made by `npm run bench` once), with the bench's fixtures; writes
  * .cache/pair/ctx<NAME>.json and .cache/pair/server<NAME>.pid, prints "ready", runs until
- * SIGTERM (then stops the server and removes its copy of the database).
+ * SIGTERM (then stops the server, keeps its log as .cache/pair/server<NAME>.log and removes its copy
+ * of the database).
  * PORT (4555), NAME (""), LOG_LEVEL (info), NODEFLAGS (extra node flags, e.g. --cpu-prof), SEED,
  * SERVER_ENV (extra environment for the server, `NAME=value` separated by spaces, e.g. `PAGE_THREAD=false`).
  */
@@ -48,6 +49,8 @@ fs.mkdirSync(OUT, { recursive: true });
 fs.writeFileSync(path.join(OUT, `server${NAME}.pid`), String(server.pid));
 process.on("SIGTERM", () => {
   server.once("exit", () => {
+    // The server's log outlives its folder (e.g. the group commit's counters, logged at exit).
+    fs.copyFileSync(path.join(dir, "server.log"), path.join(OUT, `server${NAME}.log`));
     fs.rmSync(dir, { recursive: true, force: true });
     process.exit(0);
   });
