@@ -32,10 +32,11 @@ type ToThread = PageRequest | { type: "abort"; id: number } | { type: "clock"; o
 
 /**
  * Pages the thread may have in hand before the main thread renders the next one itself (ADR 021:
- * 2 and 4 gave 652 and 690 pages a second, one run each; its addendum: 8 did ≈ 9 % more than 4
- * in six alternated rounds, but took the bench's peak RSS to 302 MB, over the 300 MB ceiling).
+ * 2 and 4 gave 652 and 690 pages a second, one run each; its addenda: 8 did ≈ 9 % more than 4 in
+ * six alternated rounds, and fits the 300 MB ceiling beside the main thread's 8 MB semi-spaces,
+ * `npm start`'s `--max-semi-space-size=8`: the bench's peak RSS 267–270 MB, against 302 without).
  */
-const DEFAULT_DEPTH = 4;
+const DEFAULT_DEPTH = 8;
 /** The thread stops after this long without a page. */
 const DEFAULT_IDLE_MS = 10_000;
 /**
