@@ -1,17 +1,19 @@
-import { keptAnswers } from "~/utils/kept";
-
 /**
  * ISO 4217 minor units. Amounts are always integers in the currency's minor unit; the exponent
  * only decides how an integer is shown (KRW 5000 → ₩5,000; USD 5000 → $50.00; KWD 5000 → 5.000).
  * The runtime's ICU data is the source, so any code Intl formats has a known exponent.
  */
-const exponentOf = keptAnswers(
-  1000,
-  (code: string) => new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2,
-);
+const exponents = new Map<string, number>();
 
 export function minorUnitExponent(currency: string): number {
-  return exponentOf(currency.toUpperCase());
+  const code = currency.toUpperCase();
+  let exponent = exponents.get(code);
+  if (exponent === undefined) {
+    exponent = new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
+    exponents.set(code, exponent);
+  }
+  return exponent;
 }
 
 /** Integer minor units → a decimal string in major units, exact (no float): 12345 USD → "123.45". */
@@ -24,19 +26,25 @@ export function toMajorUnitString(amount: number, currency: string): string {
   return `${negative ? "-" : ""}${whole}${fraction}`;
 }
 
-// Building an Intl.NumberFormat costs ~20 µs, formatting with one ~0.5 µs: keep one per pair
-// ("locale|CODE"). Locales and currencies come from small fixed sets; the bound only guards
-// against abuse.
-const moneyFormat = keptAnswers(1000, (key: string) => {
-  const [locale, code] = key.split("|") as [string, string];
-  const exponent = minorUnitExponent(code);
-  return new Intl.NumberFormat(locale, { style: "currency", currency: code, minimumFractionDigits: exponent, maximumFractionDigits: exponent });
-});
+// Building an Intl.NumberFormat costs ~20 µs, formatting with one ~0.5 µs: keep one per pair.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 /** The one way money is shown: integer minor units formatted for a locale. */
 export function formatMoney(amount: number, currency: string, locale = "en"): string {
   const code = currency.toUpperCase();
-  const format = moneyFormat(`${locale}|${code}`);
+  const exponent = minorUnitExponent(code);
+  const cacheKey = `${locale}|${code}`;
+  let format = moneyFormats.get(cacheKey);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency: code,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    });
+    // Locales and currencies come from small fixed sets; the bound only guards against abuse.
+    if (moneyFormats.size < 1000) moneyFormats.set(cacheKey, format);
+  }
   // The string form is exact: Intl.NumberFormat accepts decimal strings without going through a float.
   return format.format(toMajorUnitString(amount, code) as unknown as number);
 }

@@ -1,4 +1,3 @@
-import { keptAnswers } from "~/utils/kept";
 import { UNBOUNDED_PERIOD_START, type Interval } from "./periods";
 
 /**
@@ -34,7 +33,15 @@ export type MeterSource = {
 };
 
 // Building an Intl.NumberFormat costs ~20 µs, formatting with one ~0.5 µs: keep one per locale.
-const numberFormat = keptAnswers(100, (locale: string) => new Intl.NumberFormat(locale));
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string) {
+  let format = numberFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale);
+    if (numberFormats.size < 100) numberFormats.set(locale, format);
+  }
+  return format;
+}
 
 /** A meter in `locale`; dates as the surface writes them (the portal and the dashboard differ). */
 export function usageMeterView(s: MeterSource, locale: string, formatDate: (d: Date) => string): UsageMeterView {
