@@ -118,5 +118,20 @@ describe("t with options that only fill a key's placeholders (issue 13: straight
       spy.mockRestore();
     }
   });
+
+  it("fills such a key itself, and leaves a value that holds a placeholder to i18next's interpolator", () => {
+    const instance = getI18n("en");
+    const t = instance.getFixedT(null, "translation");
+    const interpolate = vi.spyOn(instance.services.interpolator, "interpolate");
+    try {
+      expect(t("billing.methods.cardEnding", { brand: "Visa", last4: "4242" })).toBe(plainI18next("en").t("billing.methods.cardEnding", { brand: "Visa", last4: "4242" }));
+      expect(interpolate).not.toHaveBeenCalled();
+      const odd = { brand: "{{last4}}", last4: "4242" };
+      expect(t("billing.methods.cardEnding", odd)).toBe(plainI18next("en").t("billing.methods.cardEnding", odd));
+      expect(interpolate).toHaveBeenCalledTimes(1);
+    } finally {
+      interpolate.mockRestore();
+    }
+  });
 });
 
