@@ -67,6 +67,40 @@ describe("the page thread", () => {
     expect(await statsOf(mainOnly)).toMatchObject({ enabled: false, running: false });
   });
 
+  it("gives each page the module script of its own path and routes (kept by the patched Scripts)", async () => {
+    const cookie = await signIn();
+    const subscriptionId = (await api.get(`/subscriptions?customer_id=${customerId}`)).body.data[0].id as string;
+    // Scripts' module script (patches/@remix-run+react+2.17.5.patch keeps it by manifest, path
+    // and matches): which route modules it imports and the routes of its inline manifest.
+    const moduleScript = (html: string) => {
+      const script = /<script[^>]*type="module"[^>]*>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? "";
+      const modules = Object.keys(JSON.parse(/window\.__remixRouteModules = (\{[^;]*\});/.exec(script.replace(/:route\d+/g, ":0"))![1]) as object);
+      const manifest = JSON.parse(/window\.__remixManifest = (\{[\s\S]*?\});\n/.exec(script)![1]) as { routes: Record<string, unknown> };
+      return { script, modules, manifestRoutes: Object.keys(manifest.routes).sort() };
+    };
+    const pages: Array<[string, string[]]> = [
+      ["/portal/billing", ["root", "routes/portal", "routes/portal.billing"]],
+      ["/portal/subscriptions", ["root", "routes/portal", "routes/portal.subscriptions._index"]],
+      [`/portal/subscriptions/${subscriptionId}/cancel`, ["root", "routes/portal", "routes/portal.subscriptions.$id.cancel"]],
+      ["/portal", ["root", "routes/portal", "routes/portal._index"]],
+    ];
+    const first = new Map<string, string>();
+    for (let round = 0; round < 2; round++) {
+      for (const [p, routes] of pages) {
+        const res = await request(`${server.url}${p}`, { cookie });
+        expect(res.status, p).toBe(200);
+        const { script, modules, manifestRoutes } = moduleScript(res.text);
+        expect(modules, p).toEqual(routes);
+        for (const id of routes) expect(manifestRoutes, p).toContain(id);
+        if (round === 0) first.set(p, script);
+        else expect(script, `${p} again`).toBe(first.get(p));
+        // The main thread (not kept across servers) makes the same script.
+        expect(moduleScript((await request(`${mainOnly.url}${p}`, { cookie })).text).script, p).toBe(script);
+      }
+    }
+    expect(new Set(first.values()).size).toBe(pages.length);
+  });
+
   it("renders what the main thread renders", async () => {
     const cookie = await signIn();
     await server.freezeClock();
