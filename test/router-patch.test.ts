@@ -221,3 +221,74 @@ describe("the patched json() and a document request's loader data", () => {
     expect(result.errors.gone.data).toEqual({ message: "Not here", at: "1970-01-01T00:00:00.000Z" });
   });
 });
+
+describe("the patched json(): a Response whose body is made only when asked for", () => {
+  type Kept = Response & { keptText(): string | undefined };
+  const r = require("@remix-run/router") as { json: (data: unknown, init?: ResponseInit | number) => Response; UNSAFE_KeptJsonResponse: new (...args: never[]) => Response };
+  const runtime = require("@remix-run/server-runtime/dist/responses.js") as { isResponse: (value: unknown) => boolean; json: typeof r.json };
+  const value = { a: 1, text: "김민지 🎉 </script>", when: new Date(0) };
+  const plain = () => new Response(JSON.stringify(value), { status: 201, headers: { "Content-Type": "application/json; charset=utf-8", "X-A": "1" } });
+  const kept = () => runtime.json(value, { status: 201, headers: { "X-A": "1" } }) as Kept;
+
+  it("is a Response with json()'s status and headers, recognised without making its body", () => {
+    const response = kept();
+    expect(response).toBeInstanceOf(Response);
+    expect(response).toBeInstanceOf(r.UNSAFE_KeptJsonResponse);
+    expect(response.status).toBe(201);
+    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(response.headers.get("x-a")).toBe("1");
+    expect(runtime.isResponse(response)).toBe(true);
+    expect(response.bodyUsed).toBe(false);
+    expect(response.keptText()).toBe(JSON.stringify(value));
+    // Asked for, the body is made; the kept text is no longer handed out.
+    expect(response.body).toBeInstanceOf(ReadableStream);
+    expect(response.keptText()).toBeUndefined();
+  });
+
+  it("reads as a plain Response reads, once", async () => {
+    for (const read of ["text", "json", "arrayBuffer", "blob"] as const) {
+      const [a, b] = [kept(), plain()];
+      const got = await a[read]();
+      const want = await b[read]();
+      if (read === "blob") {
+        expect((got as Blob).type).toBe((want as Blob).type);
+        expect(await (got as Blob).text()).toBe(await (want as Blob).text());
+      } else if (read === "arrayBuffer") expect(Buffer.from(got as ArrayBuffer)).toEqual(Buffer.from(want as ArrayBuffer));
+      else expect(got).toEqual(want);
+      expect(a.bodyUsed).toBe(true);
+      await expect(a.text()).rejects.toThrow(TypeError);
+      await expect(b.text()).rejects.toThrow(TypeError);
+      expect(() => a.clone()).toThrow(TypeError);
+      expect(() => b.clone()).toThrow(TypeError);
+    }
+    const streamed = kept();
+    expect(await new Response(streamed.body).text()).toBe(await plain().text());
+    expect(streamed.bodyUsed).toBe(true);
+    expect(typeof kept().bytes).toBe(typeof plain().bytes);
+  });
+
+  it("copies as a plain Response copies: clone() and Remix's new Response(body, init)", async () => {
+    const response = kept();
+    const copy = response.clone();
+    expect(copy.status).toBe(201);
+    expect(copy.headers.get("x-a")).toBe("1");
+    expect(await copy.json()).toEqual(JSON.parse(JSON.stringify(value)));
+    expect(await response.json()).toEqual(JSON.parse(JSON.stringify(value)));
+    const touched = kept();
+    void touched.body; // made, not read: its clone comes from the plain body
+    expect(await touched.clone().text()).toBe(JSON.stringify(value));
+    expect(await touched.text()).toBe(JSON.stringify(value));
+    const original = kept();
+    const relayed = new Response(original.body, { status: original.status, statusText: original.statusText, headers: original.headers, duplex: "half" } as RequestInit);
+    expect(relayed.status).toBe(201);
+    expect(await relayed.text()).toBe(JSON.stringify(value));
+  });
+
+  it("refuses a status without a body as before, and json(undefined) stays body-less", async () => {
+    expect(() => runtime.json({ a: 1 }, 204)).toThrow(TypeError);
+    expect(() => new Response("{}", { status: 204 })).toThrow(TypeError);
+    const empty = runtime.json(undefined);
+    expect(empty).not.toBeInstanceOf(r.UNSAFE_KeptJsonResponse);
+    expect(empty.body).toBeNull();
+  });
+});
