@@ -120,8 +120,8 @@ const PLAIN_CACHE_MAX = 5_000;
  * translation (no lng/ns/keyPrefix to add, as they are the instance's defaults), and a key
  * without options is looked up once per locale. A key whose options only fill its `{{name}}`
  * placeholders skips t's resolution and is filled from the key's text (`fill`; ≈ 18 % of a
- * billing page's React render was t; each row's payment method is one such call). Any other getFixedT call (another language,
- * namespace or key prefix) still gets i18next's own.
+ * billing page's React render was t; each row's payment method is one such call). Any other
+ * getFixedT call (another language, namespace or key prefix) still gets i18next's own.
  */
 function withLeanT(instance: i18n) {
   const fixedT = instance.getFixedT.bind(instance);

@@ -41,7 +41,7 @@ const signedCookie = createCookie(SESSION_COOKIE_NAME, {
 });
 
 // The session ids that Cookie headers carry, by header (issue 13: parsing and checking the HMAC
-// was ≈ 2 % of a portal page's thread, twice a page). The answer depends only on the header and
+// was ≈ 2 % of a portal page's thread). The answer depends only on the header and
 // the secrets, which are fixed for the process's life; whether the session is live is still
 // read from the database on every request. Bounded: emptied when full.
 const KEPT_COOKIE_HEADERS = 1_000;
