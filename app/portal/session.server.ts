@@ -6,6 +6,7 @@ import { spendLink } from "~/models/portal-sessions.server";
 import { now } from "~/utils/clock.server";
 import { db, writeTransaction } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
+import { keptAnswers } from "~/utils/kept";
 import { mainThreadWrite } from "~/utils/main-thread-writes.server";
 import { sha256Hex } from "~/utils/ids.server";
 import { signingSecrets } from "~/utils/signing-keys.server";
@@ -41,12 +42,19 @@ const signedCookie = createCookie(SESSION_COOKIE_NAME, {
 });
 
 // The session ids that Cookie headers carry, by header (issue 13: parsing and checking the HMAC
-// was ≈ 2 % of a portal page's thread). The answer depends only on the header and
-// the secrets, which are fixed for the process's life; whether the session is live is still
-// read from the database on every request. Bounded: emptied when full.
+// was ≈ 2 % of a portal page's thread). The answer depends only on the header and the secrets,
+// which are fixed for the process's life; whether the session is live is still read from the
+// database on every request. Only an id or null is kept: anything else (a value only our secret
+// could sign, or a parse that threw) is marked, and parsed afresh each time.
 const KEPT_COOKIE_HEADERS = 1_000;
 const MAX_KEPT_HEADER = 4_096;
-const keptIds = new Map<string, string | null>();
+const UNKEPT = Symbol("not kept");
+const keptId = keptAnswers(KEPT_COOKIE_HEADERS, (header: string): Promise<string | null | typeof UNKEPT> =>
+  signedCookie.parse(header).then(
+    (value: unknown) => (typeof value === "string" || value === null ? value : UNKEPT),
+    () => UNKEPT,
+  ),
+);
 
 /**
  * The session cookie: Remix's signed cookie, with the id each Cookie header parses to kept.
@@ -64,14 +72,8 @@ export const sessionCookie: Cookie = {
   },
   async parse(header, options) {
     if (!header || options !== undefined || header.length > MAX_KEPT_HEADER) return signedCookie.parse(header, options);
-    const kept = keptIds.get(header);
-    if (kept !== undefined) return kept;
-    const value: unknown = await signedCookie.parse(header);
-    if (typeof value === "string" || value === null) {
-      if (keptIds.size >= KEPT_COOKIE_HEADERS) keptIds.clear();
-      keptIds.set(header, value);
-    }
-    return value;
+    const id = await keptId(header);
+    return id === UNKEPT ? signedCookie.parse(header) : id;
   },
   serialize: (value, options) => signedCookie.serialize(value, options),
 };
