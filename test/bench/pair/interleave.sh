@@ -7,7 +7,7 @@
 # `autocannon -c 50`, A then B then A…; prints each one's requests a second over all its slices,
 # CPU a request (user + system of all its threads, from /proc, over its slices only) and how many
 # slices it won.
-# usage: test/bench/pair/interleave.sh <page|overview|read|mint> A B
+# usage: test/bench/pair/interleave.sh <page|overview|pdf|mint|read> A B
 #   A, B: builds in .cache/ab/<name> (PORTICO_BUILD_DIR=$PWD/.cache/ab/<name> npm run build)
 #   ENV_A, ENV_B, NODEFLAGS_A, NODEFLAGS_B: as in rate.sh
 #   needs the 1k seed: run `npm run bench` once first
@@ -15,8 +15,9 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 usage_unless_three 13 $#
 KIND=$1
+scenario_known "$KIND" || exit 2
 declare -A BUILD=([A]=$2 [B]=$3) PORT=([A]=4563 [B]=4564) ENVS=([A]="${ENV_A:-}" [B]="${ENV_B:-}") FLAGS=([A]="${NODEFLAGS_A:-}" [B]="${NODEFLAGS_B:-}")
-declare -A PID REQS CPU WINS ARGS_OF
+declare -A PID REQS CPU WINS
 for S in A B; do
   NODEFLAGS="${FLAGS[$S]}" SERVER_ENV="${ENVS[$S]}" NAME=I$S PORT=${PORT[$S]} BUILD=.cache/ab/${BUILD[$S]} npx tsx test/bench/pair/serve.ts > .cache/pair/serveI$S.log 2>&1 &
 done
@@ -26,18 +27,7 @@ for S in A B; do
   grep -q ready .cache/pair/serveI$S.log || { echo "server $S did not start" >&2; cat .cache/pair/serveI$S.log >&2; exit 1; }
   PID[$S]=$(cat .cache/pair/serverI$S.pid); REQS[$S]=0; CPU[$S]=0; WINS[$S]=0
 done
-args() { # $1 = A|B: autocannon's arguments for the scenario
-  local ctx=.cache/pair/ctxI$1.json P=${PORT[$1]}
-  local C=$(node -e "console.log(require('./$ctx').portalCookie)") K=$(node -e "console.log(require('./$ctx').apiKey)") CID=$(node -e "console.log(require('./$ctx').customerId)")
-  case $KIND in
-    page) printf '%s\n' -H "Cookie: $C" http://127.0.0.1:$P/portal/billing;;
-    overview) printf '%s\n' -H "Cookie: $C" http://127.0.0.1:$P/portal;;
-    read) printf '%s\n' -H "Authorization: Bearer $K" http://127.0.0.1:$P/api/v1/customers/$CID;;
-    mint) printf '%s\n' -m POST -H "Authorization: Bearer $K" -H "Content-Type: application/json" -b '{}' http://127.0.0.1:$P/api/v1/customers/$CID/portal-sessions;;
-    *) echo "unknown scenario $KIND" >&2; exit 2;;
-  esac
-}
-mapfile -t ARGS_A < <(args A); mapfile -t ARGS_B < <(args B)
+mapfile -t ARGS_A < <(scenario_args "$KIND" .cache/pair/ctxIA.json ${PORT[A]}); mapfile -t ARGS_B < <(scenario_args "$KIND" .cache/pair/ctxIB.json ${PORT[B]})
 run() { # $1 = A|B, $2 = seconds, $3 = json out or empty
   if [ "$1" = A ]; then npx autocannon -c 50 -d $2 ${3:+-j} "${ARGS_A[@]}"; else npx autocannon -c 50 -d $2 ${3:+-j} "${ARGS_B[@]}"; fi
 }

@@ -13,20 +13,11 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 usage_unless_three 11 $#
 KIND=$1; A=$2; B=$3
+scenario_known "$KIND" || exit 2
 NAME=A NODEFLAGS="${NODEFLAGS_A:-}" PORT=4561 BUILD=.cache/ab/$A npx tsx test/bench/pair/serve.ts > .cache/pair/serveA.log 2>&1 &
 NAME=B NODEFLAGS="${NODEFLAGS_B:-}" PORT=4562 BUILD=.cache/ab/$B npx tsx test/bench/pair/serve.ts > .cache/pair/serveB.log 2>&1 &
 for i in $(seq 1 90); do grep -q ready .cache/pair/serveA.log && grep -q ready .cache/pair/serveB.log && break; sleep 0.5; done
-args() { # $1 = A|B
-  local C=$(node -e "console.log(require('./.cache/pair/ctx$1.json').portalCookie)") K=$(node -e "console.log(require('./.cache/pair/ctx$1.json').apiKey)") I=$(node -e "console.log(require('./.cache/pair/ctx$1.json').invoicePaymentId)") port=$([ $1 = A ] && echo 4561 || echo 4562)
-  case $KIND in
-    page) echo "-H|Cookie: $C|http://127.0.0.1:$port/portal/billing";;
-    overview) echo "-H|Cookie: $C|http://127.0.0.1:$port/portal";;
-    pdf) echo "-H|Authorization: Bearer $K|http://127.0.0.1:$port/api/v1/payments/$I/invoice?locale=ko";;
-    mint) local CID=$(node -e "console.log(require('./.cache/pair/ctx$1.json').customerId)"); echo "-m|POST|-H|Authorization: Bearer $K|-H|Content-Type: application/json|-b|{}|http://127.0.0.1:$port/api/v1/customers/$CID/portal-sessions";;
-    read) local CID=$(node -e "console.log(require('./.cache/pair/ctx$1.json').customerId)"); echo "-H|Authorization: Bearer $K|http://127.0.0.1:$port/api/v1/customers/$CID";;
-  esac
-}
-IFS='|' read -ra ARGS_A <<< "$(args A)"; IFS='|' read -ra ARGS_B <<< "$(args B)"
+mapfile -t ARGS_A < <(scenario_args "$KIND" .cache/pair/ctxA.json 4561); mapfile -t ARGS_B < <(scenario_args "$KIND" .cache/pair/ctxB.json 4562)
 PA=$(cat .cache/pair/serverA.pid); PB=$(cat .cache/pair/serverB.pid)
 npx autocannon -c 50 -a ${WARM:-3000} "${ARGS_A[@]}" > /dev/null 2>&1; npx autocannon -c 50 -a ${WARM:-3000} "${ARGS_B[@]}" > /dev/null 2>&1
 N=${N:-2000}; ta=0; tb=0; la=""; lb=""

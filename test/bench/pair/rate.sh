@@ -5,7 +5,7 @@
 # each run's requests a second, p50 and p99, CPU a request (user + system of all the server's
 # threads, from /proc) and peak RSS (sampled every 100 ms). For what CPU a request cannot show
 # alone: a change that moves work to another core (the page thread, ADR 021).
-# usage: test/bench/pair/rate.sh <page|overview|read|mint> A B
+# usage: test/bench/pair/rate.sh <page|overview|pdf|mint|read> A B
 #   A, B: builds in .cache/ab/<name> (PORTICO_BUILD_DIR=$PWD/.cache/ab/<name> npm run build)
 #   ENV_A, ENV_B: extra environment for one server (`ENV_B=PAGE_THREAD=false … page cur cur`)
 #   NODEFLAGS_A, NODEFLAGS_B: node flags for one server only, after the start script's
@@ -14,18 +14,13 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 usage_unless_three 12 $#
 KIND=$1; A=$2; B=$3
+scenario_known "$KIND" || exit 2
 run() { # $1 = A|B, $2 = build, $3 = extra env, $4 = node flags
   NODEFLAGS="$4" SERVER_ENV="$3" NAME=R PORT=4563 BUILD=.cache/ab/$2 npx tsx test/bench/pair/serve.ts > .cache/pair/serveR.log 2>&1 &
   for i in $(seq 1 90); do grep -q ready .cache/pair/serveR.log && break; sleep 0.5; done
-  local P=$(cat .cache/pair/serverR.pid) C=$(node -e "console.log(require('./.cache/pair/ctxR.json').portalCookie)") K=$(node -e "console.log(require('./.cache/pair/ctxR.json').apiKey)") CID=$(node -e "console.log(require('./.cache/pair/ctxR.json').customerId)")
+  local P=$(cat .cache/pair/serverR.pid)
   local ARGS
-  case $KIND in
-    page) ARGS=(-H "Cookie: $C" http://127.0.0.1:4563/portal/billing);;
-    overview) ARGS=(-H "Cookie: $C" http://127.0.0.1:4563/portal);;
-    read) ARGS=(-H "Authorization: Bearer $K" http://127.0.0.1:4563/api/v1/customers/$CID);;
-    mint) ARGS=(-m POST -H "Authorization: Bearer $K" -H "Content-Type: application/json" -b '{}' http://127.0.0.1:4563/api/v1/customers/$CID/portal-sessions);;
-    *) echo "unknown scenario $KIND" >&2; exit 2;;
-  esac
+  mapfile -t ARGS < <(scenario_args "$KIND" .cache/pair/ctxR.json 4563)
   echo 0 > .cache/pair/peakR
   ( peak=0; while kill -0 $P 2>/dev/null; do r=$(awk '/VmRSS/{print int($2/1024)}' /proc/$P/status 2>/dev/null || echo 0); if [ "${r:-0}" -gt $peak ]; then peak=$r; echo $peak > .cache/pair/peakR; fi; sleep 0.1; done ) &
   npx autocannon -c 50 -d ${WARM:-5} "${ARGS[@]}" > /dev/null 2>&1
