@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { idPrefixes, newId, randomBase62 } from "./ids.server";
+import { idPrefixes, newId, randomBase62, sha256Hex } from "./ids.server";
 
 const randomPart = (id: string) => id.slice(id.indexOf("_") + 9);
 
@@ -52,5 +52,14 @@ describe("randomBase62", () => {
   it("gives the length asked for, from the 62 characters", () => {
     for (const length of [1, 6, 22, 43]) expect(randomBase62(length)).toMatch(new RegExp(`^[0-9A-Za-z]{${length}}$`));
     expect(new Set(Array.from({ length: 1000 }, () => randomBase62(22))).size).toBe(1000);
+  });
+});
+
+describe("sha256Hex", () => {
+  it("is SHA-256 of the text's UTF-8 bytes, in lower-case hex (what every stored key and token hash was made with)", () => {
+    // FIPS 180-2's test vectors; "é" hashes as its UTF-8 bytes C3 A9, not as Latin-1's E9.
+    expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(sha256Hex("é")).toBe("4a99557e4033c3539de2eb65472017cad5f9557f7a0625a09f1c3f6e2ba69c4c");
   });
 });
