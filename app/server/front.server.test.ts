@@ -29,7 +29,7 @@ beforeAll(async () => {
     routes: [],
     origin: "http://127.0.0.1",
     trust: app.get("trust proxy fn"),
-    securityHeaders: front.captureHeaders([helmet()]),
+    apiHeaders: front.captureHeaders([helmet()]),
     pageHeaders: (nonce) => front.captureHeaders([helmet({ contentSecurityPolicy: false })]).concat("Content-Security-Policy", `script-src 'nonce-${nonce}'`),
     readBody: express.raw({ type: () => true, limit: "1mb" }),
     checkHealth: () => {},

@@ -111,6 +111,12 @@ function sendString(req: IncomingMessage, res: ServerResponse, status: number, h
 /** Whether a request may be answered with an HTML page (and so gets a CSP nonce). */
 export const mayRenderPage = (path: string) => !(path.startsWith("/api/") || path.startsWith("/build/") || path === "/healthz");
 
+/**
+ * Whether a request is answered as the API answers (JSON, an invoice's PDF, the health check), and
+ * so gets the API's headers rather than a browser document's (docs/decisions/023-api-headers.md).
+ */
+export const isApiAnswerPath = (path: string) => path.startsWith("/api/") || path === "/healthz";
+
 /** Express's route `/healthz`: any letter case, one trailing slash allowed. */
 const HEALTH_PATH = /^\/healthz\/?$/i;
 
@@ -119,8 +125,8 @@ export function createFront(options: {
   origin: string;
   /** Express's compiled `trust proxy fn`, so the client IP is Express's `req.ip`. */
   trust: Trust;
-  /** The headers of every response without a page (captureHeaders of helmet and the data policy). */
-  securityHeaders: string[];
+  /** The headers of every API answer and health check (captureHeaders of the API's helmet). */
+  apiHeaders: string[];
   /**
    * The headers with a page's policy and this nonce: Express gave them to every path that might
    * be a page, which includes `/API/v1/…` and `/Healthz` (rare: computed per request).
@@ -141,7 +147,7 @@ export function createFront(options: {
   fallback: RequestListener;
 }): RequestListener {
   const router = createApiRouter({ routes: options.routes, origin: options.origin });
-  const { trust, securityHeaders, readBody, pages } = options;
+  const { trust, apiHeaders, readBody, pages } = options;
   const healthHead = ["Cache-Control", "no-store"];
   const healthy = Buffer.from(JSON.stringify({ status: "ok", database: "ok" }));
   const unhealthy = Buffer.from(JSON.stringify({ status: "error", database: "unavailable" }));
@@ -157,7 +163,7 @@ export function createFront(options: {
     const requestId = randomUUID();
     const ip = proxyaddr(req, trust);
     const nonce = mayRenderPage(pathname) ? cspNonce() : "";
-    const security = nonce ? options.pageHeaders(nonce) : securityHeaders;
+    const security = nonce ? options.pageHeaders(nonce) : apiHeaders;
     const head = ["X-Request-Id", requestId].concat(options.isShuttingDown() ? ["Connection", "close"] : [], security);
     res.on("finish", () => {
       logRequest({

@@ -12,7 +12,7 @@ import { freezeClock, now, setClockOffset } from "~/utils/clock.server";
 import { createRemixHandler, createRemixServe } from "~/server/remix-adapter.server";
 import { createPageThread } from "~/server/page-worker.server";
 import { cspNonce } from "~/server/csp-nonce.server";
-import { captureHeaders, captureHeadersWithNonce, createFront, mayRenderPage, unhandledErrorBody } from "~/server/front.server";
+import { captureHeaders, captureHeadersWithNonce, createFront, isApiAnswerPath, mayRenderPage, unhandledErrorBody } from "~/server/front.server";
 import { apiRoutes } from "~/api/routes/index";
 import { startBackgroundTasks, stopBackgroundTasks } from "~/utils/background.server";
 import { bootstrap } from "~/dev/demo.server";
@@ -91,8 +91,28 @@ export function startServer(build: ServerBuild, bundle: string) {
     crossOriginOpenerPolicy: { policy: "same-origin" },
     crossOriginEmbedderPolicy: false,
   });
-  app.use(securityHeaders);
-  app.use((req, res, next) => (res.locals.cspNonce ? pagePolicy : dataPolicy)(req, res, next));
+  // API answers (JSON, invoice PDFs, the health check) are read by programs, not rendered by a
+  // browser: the headers the OWASP REST Security Cheat Sheet names for every API response, none of
+  // those only a document uses (docs/decisions/023-api-headers.md). Cache-Control is each route's.
+  const apiHeaders = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: { policy: "same-origin" },
+    originAgentCluster: false,
+    referrerPolicy: false,
+    strictTransportSecurity: env.https ? { maxAge: 31536000, includeSubDomains: true } : false,
+    xContentTypeOptions: true,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xFrameOptions: { action: "deny" },
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  });
+  app.use((req, res, next) => {
+    if (isApiAnswerPath(req.path)) return apiHeaders(req, res, next);
+    securityHeaders(req, res, (error?: unknown) => (error ? next(error) : (res.locals.cspNonce ? pagePolicy : dataPolicy)(req, res, next)));
+  });
 
   if (env.PORTICO_TEST_CLOCK) {
     // Test-only: moves the server's clock (see app/utils/clock.server.ts). Never on in production.
@@ -171,7 +191,7 @@ export function startServer(build: ServerBuild, bundle: string) {
     routes: apiRoutes,
     origin: env.PUBLIC_URL,
     trust: app.get("trust proxy fn"),
-    securityHeaders: captureHeaders([securityHeaders, dataPolicy]),
+    apiHeaders: captureHeaders([apiHeaders]),
     pageHeaders: captureHeadersWithNonce([securityHeaders, pagePolicy]),
     readBody,
     checkHealth: () => {
