@@ -1,17 +1,12 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CustomerQuery, CustomerSort } from "./customer-list.server";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
 // A search's page found by walking a frequent term's matches in rowid order (`searchPageSeqs`),
 // held against the usual plan — every match read by key and sorted by SQLite
 // (`customerListStatement`) — on a real SQLite file: every sort, page size, cursor and filter,
 // with created_at in creation order, out of order, and reversed past the walk's cap.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-search-plan-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("search-plan");
 
 let m: {
   db: typeof import("~/utils/db.server");

@@ -1,16 +1,11 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CustomerQuery } from "./customer-list.server";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
 // The list's query plans, against a real SQLite file: every filter the issue names and every
 // sort must be served by an index (no full scan of customers, no sort of the whole table), so
 // they stay fast at 1,000,000 customers. `npm run bench` runs the same queries at that size.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-plans-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("plans");
 
 let m: {
   db: typeof import("~/utils/db.server");

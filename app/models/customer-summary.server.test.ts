@@ -1,13 +1,8 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
 // `expand[]=summary` must cost the same number of queries for 1 customer as for 100 (no N+1).
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-summary-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("summary");
 
 let m: {
   db: typeof import("~/utils/db.server");

@@ -1,16 +1,11 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CustomerQuery } from "./customer-list.server";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
 // The API's customer JSON written by SQLite (customerJsonFields) must be, byte for byte, what
 // JSON.stringify(serializeCustomer(…)) writes: checked on a real SQLite file with the values
 // where two JSON writers could differ (escapes, non-ASCII, missing or reordered address keys).
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-customer-json-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("customer-json");
 
 let m: {
   customers: typeof import("./customers.server");

@@ -1,15 +1,10 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
 // `POST …/entitlements/{feature}/check` is a hot path for merchants' backends: one statement
 // whose plan reads the entitlement by (customer, feature) and its customer by id, each through a
 // unique index, never scanning a table. `npm run bench` measures it (scenario entitlement_check).
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-check-plan-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("check-plan");
 
 let m: {
   db: typeof import("~/utils/db.server");

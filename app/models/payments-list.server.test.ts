@@ -1,17 +1,12 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
 // A customer's first page of payments is read by a statement prepared once; every other page by
 // `paginate`. Both must give the same rows, in the same order, with the same items, on a real
 // SQLite file: payments with equal created_at (ordered by seq), other customers' and merchants'
 // payments around them, payments without items and items stored out of position order.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-payments-list-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("payments-list");
 
 let m: typeof import("./payments.server");
 let merchantId: string;

@@ -1,13 +1,8 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
 // The models run against a real SQLite file of their own (set before the database module loads).
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-queue-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("queue");
 
 let m: {
   db: typeof import("~/utils/db.server");

@@ -1,14 +1,8 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { AppLoadContext } from "@remix-run/node";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
-// A real SQLite file of its own (set before the database module loads).
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-guards-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("guards");
 
 let guards: typeof import("./guards.server");
 beforeAll(async () => {

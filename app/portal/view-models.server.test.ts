@@ -1,13 +1,7 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
-// A real SQLite file of its own (set before the database module loads).
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-view-models-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("view-models");
 
 let displayFormat: typeof import("./view-models.server").displayFormat;
 beforeAll(async () => {

@@ -1,18 +1,13 @@
-import fs from "node:fs";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import express from "express";
 import helmet from "helmet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
 // The front on a real node:http server, with an empty route table (every /api/v1 path is the
 // API's JSON 404) and a fallback standing in for the Express app.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-front-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("front");
 
 let front: typeof import("./front.server");
 let server: http.Server;

@@ -1,15 +1,10 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
 // writeTransaction on the app's own database file: IMMEDIATE, all or nothing, nested calls as
 // savepoints, a Promise refused.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-db-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("db");
 
 let m: typeof import("./db.server");
 const notes = () => (m.sqlite.prepare("select note from tx_notes order by id").all() as { note: string }[]).map((r) => r.note);

@@ -1,15 +1,10 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useOwnDatabase } from "../../test/setup/own-database";
 
 // Customer search's index written once per group-committed batch (ADR 016), on a real SQLite
 // file with the app's migrations: the batch's new customers are found once it commits, with
 // their final values, and the index agrees with the customers table row for row.
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-search-batch-"));
-process.env.DATABASE_PATH = path.join(dir, "portico.db");
-process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL = "silent";
+useOwnDatabase("search-batch");
 
 let m: {
   db: typeof import("~/utils/db.server");

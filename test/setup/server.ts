@@ -5,15 +5,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import "./http-client";
+import { tempDbFile } from "./own-database";
 import { waitUntil, WAIT_TIMEOUT_MS } from "./wait";
 
 // import.meta.url rather than __dirname: Playwright loads this file as plain ESM.
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-export function tempDbFile(label = "test") {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `portico-${label}-`));
-  return path.join(dir, "portico.db");
-}
+export { tempDbFile };
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
