@@ -108,14 +108,14 @@ function sendString(req: IncomingMessage, res: ServerResponse, status: number, h
   sendLikeExpress(req, res, status, head, type, body, etag(body, { weak: true }));
 }
 
-/** Whether a request may be answered with an HTML page (and so gets a CSP nonce). */
-export const mayRenderPage = (path: string) => !(path.startsWith("/api/") || path.startsWith("/build/") || path === "/healthz");
-
 /**
  * Whether a request is answered as the API answers (JSON, an invoice's PDF, the health check), and
  * so gets the API's headers rather than a browser document's (docs/decisions/023-api-headers.md).
  */
 export const isApiAnswerPath = (path: string) => path.startsWith("/api/") || path === "/healthz";
+
+/** Whether a request may be answered with an HTML page (and so gets a CSP nonce): not the API's, not a built asset. */
+export const mayRenderPage = (path: string) => !(isApiAnswerPath(path) || path.startsWith("/build/"));
 
 /** Express's route `/healthz`: any letter case, one trailing slash allowed. */
 const HEALTH_PATH = /^\/healthz\/?$/i;
@@ -162,6 +162,7 @@ export function createFront(options: {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const ip = proxyaddr(req, trust);
+    // The front begins only the API's requests and pages: whatever cannot be a page is the API's.
     const nonce = mayRenderPage(pathname) ? cspNonce() : "";
     const security = nonce ? options.pageHeaders(nonce) : apiHeaders;
     const head = ["X-Request-Id", requestId].concat(options.isShuttingDown() ? ["Connection", "close"] : [], security);
