@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { percentile, requestLog, streamOnce, summarize } from "./measure";
 import {
+  bracketedFloor,
   check,
   compareRuns,
   cpuRatiosOf,
@@ -115,6 +116,27 @@ describe("targets", () => {
     expect(measuresFloorBeside([{ kind: "ratio" }, { kind: "p99_ms" }])).toBe(true);
     expect(measuresFloorBeside([{ kind: "server_p95_ms" }])).toBe(false);
     expect(measuresFloorBeside(undefined)).toBe(false);
+  });
+
+  it("takes a floor measured right before and right after a scenario as one measurement over both windows", () => {
+    // Floor A read 3,000 req/s at 0.3 ms of CPU each before the scenario and 1,000 at 0.9 ms after.
+    const before: FloorResult = { key: "A", title: "floor A", rps: 3000, p50: 1, p99: 3, cpu_pct: 90, cpu_ms_per_req: 0.3 };
+    const after: FloorResult = { key: "A", title: "floor A", rps: 1000, p50: 3, p99: 9, cpu_pct: 90, cpu_ms_per_req: 0.9 };
+    const both = bracketedFloor(before, after);
+    // Equal windows: 40,000 requests in 20 s; 3,000 × 0.3 + 1,000 × 0.9 = 1,800 ms of CPU a second over 4,000 requests.
+    expect(both).toEqual({ key: "A", title: "floor A", rps: 2000, p50: 2, p99: 6, cpu_pct: 90, cpu_ms_per_req: 0.45 });
+    // Floor C reports no CPU: the pair has none either.
+    const c: FloorResult = { key: "C", title: "floor C", rps: 6000, p50: 0.2, p99: 0.3, cpu_pct: null, cpu_ms_per_req: null };
+    expect(bracketedFloor(c, { ...c, rps: 8000 })).toMatchObject({ rps: 7000, cpu_pct: null, cpu_ms_per_req: null });
+
+    const r = result(1000, [scenario({ ratio: 0.5, floor_beside: before, floor_after: after }), scenario({ key: "api_list", title: "GET /api/v1/customers?limit=20", floor_beside: before })]);
+    expect(floorFor(r, r.scenarios[0])).toEqual(both);
+    // Without a measurement after it, a scenario keeps the one before it.
+    expect(floorFor(r, r.scenarios[1])).toBe(before);
+    const rows = formatTable(r).split("\n");
+    expect(rows.find((l) => l.startsWith("| GET /api/v1/customers/{id}"))).toMatch(/\| A +\| +2,000 \| +1,000 \| +0\.50 \|/);
+    // The CPU ratio against the pooled 0.45 ms: 0.45 ÷ 1 ms.
+    expect(cpuRatiosOf(r)).toEqual({ api_read: 0.45, api_list: 0.3 });
   });
 });
 

@@ -28,6 +28,11 @@ export type ScenarioResult = {
    * target, the floor measured again right before it (`floorFor`); otherwise its first measurement.
    */
   floor_beside?: FloorResult | null;
+  /**
+   * The same floor measured again right after the scenario (those with a ratio target): the ratio
+   * is then taken against the two measurements together (`bracketedFloor`).
+   */
+  floor_after?: FloorResult | null;
   flat_cost: boolean;
   rps: number;
   p50: number;
@@ -123,14 +128,40 @@ export function markdownTable(header: string[], rows: string[][], rightAligned: 
  */
 export const cpuRatio = (floor: FloorResult, s: ScenarioResult) => (floor.cpu_ms_per_req ?? NaN) / s.cpu_ms_per_req;
 
-/** The floor a scenario is compared with: the one measured beside it, else its floor's first measurement. */
-export const floorFor = (result: Pick<BenchResult, "floors">, s: ScenarioResult): FloorResult | undefined =>
-  s.floor_beside ?? (s.floor ? result.floors[s.floor] : undefined);
+/**
+ * One floor measured right before a scenario and again right after it, as one measurement over
+ * both windows (they last the same): the mean rate; CPU a request pooled over both windows'
+ * requests; the latencies' mean (shown nowhere a target reads them). The host's speed moves within
+ * a scenario's half minute; the two readings bracket the app's run instead of preceding it.
+ */
+export function bracketedFloor(before: FloorResult, after: FloorResult): FloorResult {
+  const pooledCpu =
+    before.cpu_ms_per_req === null || after.cpu_ms_per_req === null
+      ? null
+      : (before.cpu_ms_per_req * before.rps + after.cpu_ms_per_req * after.rps) / (before.rps + after.rps);
+  return {
+    key: before.key,
+    title: before.title,
+    rps: (before.rps + after.rps) / 2,
+    p50: (before.p50 + after.p50) / 2,
+    p99: (before.p99 + after.p99) / 2,
+    cpu_pct: before.cpu_pct === null || after.cpu_pct === null ? null : (before.cpu_pct + after.cpu_pct) / 2,
+    cpu_ms_per_req: pooledCpu,
+  };
+}
 
 /**
- * Whether a scenario's floor is measured again right before it: a ratio target's scenario may
- * run minutes after its floor's first measurement, and on a shared host the machine's speed moves
- * that much in minutes (README "Benchmarks": −27 % and +77 % between a run's start and end).
+ * The floor a scenario is compared with: the ones measured right before and right after it
+ * together, else the one measured before it, else its floor's first measurement.
+ */
+export const floorFor = (result: Pick<BenchResult, "floors">, s: ScenarioResult): FloorResult | undefined =>
+  s.floor_beside && s.floor_after ? bracketedFloor(s.floor_beside, s.floor_after) : (s.floor_beside ?? (s.floor ? result.floors[s.floor] : undefined));
+
+/**
+ * Whether a scenario's floor is measured again right before it and right after it: a ratio
+ * target's scenario may run minutes after its floor's first measurement, and on a shared host the
+ * machine's speed moves that much in minutes (README "Benchmarks": −27 % and +77 % between a run's
+ * start and end), and even within the scenario's own half minute.
  */
 export const measuresFloorBeside = (targets: readonly { kind: string }[] | undefined) => (targets ?? []).some((t) => t.kind === "ratio");
 

@@ -28,6 +28,7 @@ import {
   check,
   cpuRatiosOf,
   floorDrift,
+  floorFor,
   formatCpuRatios,
   formatFloorDrift,
   formatFloors,
@@ -205,8 +206,8 @@ async function stopChild(child: ChildProcess) {
   children.delete(child);
 }
 
-async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, runDir: string, when: "first" | "beside" | "after" = "first"): Promise<FloorResult> {
-  log(`floor ${key}${{ first: "", beside: " again, beside the next scenario", after: " again, after the last scenario" }[when]}: ${floors[key]} …`);
+async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, runDir: string, when: "first" | "beside" | "bracket" | "after" = "first"): Promise<FloorResult> {
+  log(`floor ${key}${{ first: "", beside: " again, beside the next scenario", bracket: " again, right after the scenario", after: " again, after the last scenario" }[when]}: ${floors[key]} …`);
   const { child, message } = await startFloor(key, dbFile, runDir);
   try {
     if (key === "C") return { key, title: floors[key], rps: message.rps, p50: message.p50, p99: message.p99, cpu_pct: null, cpu_ms_per_req: null };
@@ -354,16 +355,34 @@ async function main() {
 
     const floorResults: Partial<Record<FloorKey, FloorResult>> = {};
     const results: ScenarioResult[] = [];
+    // The floor measured last, while nothing has run since: the next scenario's "before" if it
+    // compares with the same floor (api_read → api_list, mint → write).
+    let lastFloor: FloorResult | undefined;
     for (const s of selected) {
       // A scenario with a ratio target is compared with its floor measured right before it (its
-      // first measurement, or again: `measuresFloorBeside`); the others with the first one.
+      // first measurement, or again: `measuresFloorBeside`) and right after it, together
+      // (`bracketedFloor`); the others with the first measurement.
       let floor: FloorResult | undefined;
+      const bracketed = s.kind === "load" && measuresFloorBeside(s.targets);
       if (s.kind === "load") {
         if (!floorResults[s.floor]) floor = floorResults[s.floor] = await measureFloor(s.floor, ctx, db.file, runDir);
-        else floor = measuresFloorBeside(s.targets) ? await measureFloor(s.floor, ctx, db.file, runDir, "beside") : floorResults[s.floor];
+        else if (!bracketed) floor = floorResults[s.floor];
+        else if (lastFloor?.key === s.floor) {
+          floor = lastFloor;
+          log(`floor ${s.floor}: the measurement right after the last scenario is this one's "before"`);
+        } else floor = await measureFloor(s.floor, ctx, db.file, runDir, "beside");
       }
       const r = await measureScenario(s, ctx, { server, memory, log: requests, floor });
       r.floor_beside = floor ?? null;
+      lastFloor = undefined;
+      if (bracketed && s.kind === "load") {
+        r.floor_after = lastFloor = await measureFloor(s.floor, ctx, db.file, runDir, "bracket");
+        const both = floorFor({ floors: floorResults }, r)!;
+        r.ratio = r.rps / both.rps;
+        r.checks = (s.targets ?? []).map((t) => check(t, r));
+        const n = (x: number) => Math.round(x).toLocaleString("en");
+        log(`  floor ${s.floor} ${n(floor!.rps)} before it, ${n(r.floor_after.rps)} after: ${s.key}'s ratio against ${n(both.rps)}`);
+      }
       results.push(r);
       log(`  ${Math.round(r.rps)} req/s${r.ratio === null ? "" : ` (ratio ${r.ratio.toFixed(2)})`}, p50 ${r.p50} ms, p99 ${r.p99} ms, server p95 ${r.server.p95} ms, RSS ${Math.round(r.rss_peak_mb)} MB${r.errors ? `, ${r.errors} errors` : ""}`);
     }
