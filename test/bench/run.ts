@@ -241,7 +241,7 @@ const probeUrl = (ctx: BenchContext) => `${ctx.url}/api/v1/__bench_drain_probe`;
 async function measureScenario(
   s: Scenario,
   ctx: BenchContext,
-  env: { server: ChildProcess; memory: MemorySampler; log: ReturnType<typeof requestLog>; floor?: FloorResult },
+  env: { server: ChildProcess; memory: MemorySampler; log: ReturnType<typeof requestLog> },
 ): Promise<ScenarioResult> {
   log(`${s.key}: ${s.title} …`);
   // The window's peak RSS includes the warm-up.
@@ -307,11 +307,11 @@ async function measureScenario(
       drain_s: drained,
       bytes_per_response: null,
       rss_peak_mb: env.memory.windowPeakMb(),
-      ratio: env.floor ? r.rps / env.floor.rps : null,
+      // Its floor may be measured after it too: the caller takes the ratio and judges the targets.
+      ratio: null,
       checks: [],
     };
   }
-  result.checks = (s.targets ?? []).map((t) => check(t, result));
   if (env.server.exitCode !== null) throw new Error(`the server exited (${env.server.exitCode}) during ${s.key}`);
   return result;
 }
@@ -372,17 +372,17 @@ async function main() {
           log(`floor ${s.floor}: the measurement right after the last scenario is this one's "before"`);
         } else floor = await measureFloor(s.floor, ctx, db.file, runDir, "beside");
       }
-      const r = await measureScenario(s, ctx, { server, memory, log: requests, floor });
+      const r = await measureScenario(s, ctx, { server, memory, log: requests });
       r.floor_beside = floor ?? null;
       lastFloor = undefined;
       if (bracketed && s.kind === "load") {
         r.floor_after = lastFloor = await measureFloor(s.floor, ctx, db.file, runDir, "bracket");
-        const both = floorFor({ floors: floorResults }, r)!;
-        r.ratio = r.rps / both.rps;
-        r.checks = (s.targets ?? []).map((t) => check(t, r));
         const n = (x: number) => Math.round(x).toLocaleString("en");
-        log(`  floor ${s.floor} ${n(floor!.rps)} before it, ${n(r.floor_after.rps)} after: ${s.key}'s ratio against ${n(both.rps)}`);
+        log(`  floor ${s.floor} ${n(floor!.rps)} before it, ${n(r.floor_after.rps)} after: ${s.key}'s ratio against ${n(floorFor({ floors: floorResults }, r)!.rps)}`);
       }
+      const against = floorFor({ floors: floorResults }, r);
+      r.ratio = against ? r.rps / against.rps : null;
+      r.checks = (s.targets ?? []).map((t) => check(t, r));
       results.push(r);
       log(`  ${Math.round(r.rps)} req/s${r.ratio === null ? "" : ` (ratio ${r.ratio.toFixed(2)})`}, p50 ${r.p50} ms, p99 ${r.p99} ms, server p95 ${r.server.p95} ms, RSS ${Math.round(r.rss_peak_mb)} MB${r.errors ? `, ${r.errors} errors` : ""}`);
     }
