@@ -6,6 +6,9 @@
  *   node --import tsx test/bench/floors.ts A --db bench.db    → prints {"port":…}; GET /customers/<id>
  *   node --import tsx test/bench/floors.ts B --db bench.db    → GET /billing/<customer id>
  *   node --import tsx test/bench/floors.ts C --dir <dir> --duration 10 → prints the commit figures
+ *   node --import tsx test/bench/floors.ts C --dir <dir> --slices      → prints {"ready":true}, then for
+ *     each line "<seconds>" read from stdin commits for that long and prints that slice's figures
+ *     (the interleaved measurement of run.ts); exits when stdin ends
  *   node --import tsx test/bench/floors.ts D --dir <dir>      → GET /static-30k.bin
  *
  * A: bare node:http + one better-sqlite3 read by id (the unique index on customers.id) → JSON.
@@ -19,6 +22,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { renderBillingPage, type FloorPaymentRow } from "./floor-page";
@@ -28,7 +32,7 @@ export const STATIC_FILE_BYTES = 30 * 1024;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { db: { type: "string" }, dir: { type: "string" }, duration: { type: "string", default: "10" } },
+  options: { db: { type: "string" }, dir: { type: "string" }, duration: { type: "string", default: "10" }, slices: { type: "boolean", default: false } },
 });
 const floor = positionals[0];
 
@@ -68,25 +72,43 @@ if (floor === "A") {
   });
 } else if (floor === "C") {
   const file = path.join(values.dir!, "floor-c.db");
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
+  const removeFiles = () => {
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
+  };
+  removeFiles();
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.exec("create table commits (id integer primary key, at integer not null, note text not null)");
   const insert = db.prepare("insert into commits (at, note) values (?, ?)");
-  const deadline = performance.now() + Number(values.duration) * 1000;
-  const latencies: number[] = [];
-  const started = performance.now();
-  while (performance.now() < deadline) {
-    const t = performance.now();
-    insert.run(Date.now(), "a single-row commit");
-    latencies.push(performance.now() - t);
+  /** Single-row commits one after another for `duration` seconds: their count, rate and latencies. */
+  const commitFor = (duration: number) => {
+    const deadline = performance.now() + duration * 1000;
+    const latencies: number[] = [];
+    const started = performance.now();
+    while (performance.now() < deadline) {
+      const t = performance.now();
+      insert.run(Date.now(), "a single-row commit");
+      latencies.push(performance.now() - t);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const times = summarize(latencies);
+    return { commits: latencies.length, seconds, rps: latencies.length / seconds, p50: times.p50, p99: times.p99 };
+  };
+  const finish = () => {
+    db.close();
+    removeFiles();
+  };
+  if (values.slices) {
+    process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+    const lines = createInterface({ input: process.stdin });
+    lines.on("line", (line) => process.stdout.write(`${JSON.stringify(commitFor(Number(line)))}\n`));
+    lines.on("close", finish);
+  } else {
+    const figures = commitFor(Number(values.duration));
+    finish();
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
   }
-  const seconds = (performance.now() - started) / 1000;
-  const times = summarize(latencies);
-  db.close();
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
-  process.stdout.write(`${JSON.stringify({ commits: latencies.length, seconds, rps: latencies.length / seconds, p50: times.p50, p99: times.p99 })}\n`);
 } else if (floor === "D") {
   const file = path.join(values.dir!, "static-30k.bin");
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(STATIC_FILE_BYTES));

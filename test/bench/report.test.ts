@@ -16,7 +16,10 @@ import {
   formatFloorDrift,
   formatRatios,
   formatTable,
+  interleavedOrder,
   measuresFloorBeside,
+  measuresInterleaved,
+  pooledSlices,
   ratiosOf,
   serverNodeFlags,
   targetsSummary,
@@ -134,9 +137,49 @@ describe("targets", () => {
     // Without a measurement after it, a scenario keeps the one before it.
     expect(floorFor(r, r.scenarios[1])).toBe(before);
     const rows = formatTable(r).split("\n");
-    expect(rows.find((l) => l.startsWith("| GET /api/v1/customers/{id}"))).toMatch(/\| A +\| +2,000 \| +1,000 \| +0\.50 \|/);
+    expect(rows.find((l) => l.startsWith("| GET /api/v1/customers/{id}"))).toMatch(/\| A, before \+ after +\| +2,000 \| +1,000 \| +0\.50 \|/);
     // The CPU ratio against the pooled 0.45 ms: 0.45 ÷ 1 ms.
     expect(cpuRatiosOf(r)).toEqual({ api_read: 0.45, api_list: 0.3 });
+  });
+
+  it("interleaves slices of a floor and the app only where every target is a ratio, in an order whose mean times match", () => {
+    expect(measuresInterleaved([{ kind: "ratio" }])).toBe(true);
+    // The portal page's p99 target is taken from one whole run: bracketed instead.
+    expect(measuresInterleaved([{ kind: "ratio" }, { kind: "p99_ms" }])).toBe(false);
+    expect(measuresInterleaved([])).toBe(false);
+    expect(measuresInterleaved(undefined)).toBe(false);
+    const order = interleavedOrder(4);
+    expect(order).toEqual(["floor", "app", "app", "floor", "floor", "app", "app", "floor"]);
+    // Slice i runs over [i, i + 1): each side's mean time is the same, so a steady drift in the
+    // machine's speed weighs on both alike.
+    const meanTime = (side: "floor" | "app") => {
+      const at = order.flatMap((x, i) => (x === side ? [i + 0.5] : []));
+      return at.reduce((a, b) => a + b, 0) / at.length;
+    };
+    expect(meanTime("floor")).toBe(meanTime("app"));
+    expect(interleavedOrder(1)).toEqual(["floor", "app"]);
+  });
+
+  it("pools slices by their summed requests and time, not by averaging their rates", () => {
+    // 9,000 in 1 s and 1,000 in 4 s: 2,000 a second over the 5 s (the rates' mean would say 4,625).
+    const pooled = pooledSlices([
+      { ok: 9000, seconds: 1, p50: 2, p99: 10, cpu_s: 0.9 },
+      { ok: 1000, seconds: 4, p50: 6, p99: 30, cpu_s: 0.6 },
+      { ok: 5000, seconds: 5, p50: 4, p99: 20, cpu_s: 1.5 },
+    ]);
+    expect(pooled).toMatchObject({ ok: 15000, seconds: 10, rps: 1500, p50: 4, p99: 30, cpu_pct: 30 });
+    expect(pooled.cpu_ms_per_req).toBeCloseTo(0.2, 10);
+    // An even count: the two middle p50s' mean; floor C's slices have no CPU.
+    expect(pooledSlices([
+      { ok: 100, seconds: 1, p50: 1, p99: 2, cpu_s: null },
+      { ok: 100, seconds: 1, p50: 3, p99: 5, cpu_s: null },
+    ])).toMatchObject({ rps: 100, p50: 2, p99: 5, cpu_pct: null, cpu_ms_per_req: null });
+    expect(() => pooledSlices([])).toThrow(/no slices/);
+
+    const interleaved = scenario({ key: "pdf", title: "GET /api/v1/payments/{id}/invoice", floor: "D", ratio: 0.4, rps: 8000, floor_beside: { key: "D", title: "floor D", rps: 20000, p50: 1, p99: 4, cpu_pct: 90, cpu_ms_per_req: 0.05 }, slices: { order: ["floor", "app"], floor_rps: [20000], app_rps: [8000] } });
+    const r = result(1000, [interleaved]);
+    expect(floorFor(r, interleaved)).toBe(interleaved.floor_beside);
+    expect(formatTable(r).split("\n").find((l) => l.startsWith("| GET /api/v1/payments"))).toMatch(/\| D, interleaved +\| +20,000 \| +8,000 \| +0\.40 \|/);
   });
 });
 

@@ -33,6 +33,12 @@ export type ScenarioResult = {
    * is then taken against the two measurements together (`bracketedFloor`).
    */
   floor_after?: FloorResult | null;
+  /**
+   * Scenarios whose targets are all ratios are measured interleaved with their floor: short
+   * slices of each in turn (`interleavedOrder`), each pooled (`pooledSlices`); the rates of the
+   * slices, in the order run, for the log and the JSON.
+   */
+  slices?: { order: Array<"floor" | "app">; floor_rps: number[]; app_rps: number[] } | null;
   flat_cost: boolean;
   rps: number;
   p50: number;
@@ -151,6 +157,53 @@ export function bracketedFloor(before: FloorResult, after: FloorResult): FloorRe
 }
 
 /**
+ * Whether a scenario is measured interleaved with its floor (slices of each in turn) rather than
+ * between two whole measurements of it: when its targets are ratios only. A latency target (the
+ * portal page's p99) is taken from one whole run, which opens its connections once.
+ */
+export const measuresInterleaved = (targets: readonly { kind: string }[] | undefined) =>
+  (targets ?? []).length > 0 && (targets ?? []).every((t) => t.kind === "ratio");
+
+/**
+ * The order of an interleaved measurement's `2 × pairs` slices: floor, app, app, floor, floor,
+ * app, app, floor… Each kind's slices then sit at the same mean time, so a machine whose speed
+ * moves steadily through the scenario moves both sides alike.
+ */
+export function interleavedOrder(pairs: number): Array<"floor" | "app"> {
+  const order: Array<"floor" | "app"> = [];
+  for (let i = 0; i < pairs; i++) order.push(...(i % 2 === 0 ? (["floor", "app"] as const) : (["app", "floor"] as const)));
+  return order;
+}
+
+/** What one slice of an interleaved measurement gave: one autocannon run, or one floor C loop. */
+export type Slice = { ok: number; seconds: number; p50: number; p99: number; cpu_s: number | null };
+
+/**
+ * Slices of one kind pooled: the rate is the successful requests (or commits) over the slices'
+ * summed time; p50 is the median of the slices' p50s and p99 the highest slice p99 (the slices'
+ * latency histograms are not kept); CPU a request over the slices' summed CPU, or null if a
+ * slice has none.
+ */
+export function pooledSlices(slices: readonly Slice[]) {
+  if (slices.length === 0) throw new Error("no slices to pool");
+  const ok = slices.reduce((n, x) => n + x.ok, 0);
+  const seconds = slices.reduce((n, x) => n + x.seconds, 0);
+  const p50s = slices.map((x) => x.p50).sort((a, b) => a - b);
+  const mid = p50s.length >> 1;
+  const p50 = p50s.length % 2 === 1 ? p50s[mid] : (p50s[mid - 1] + p50s[mid]) / 2;
+  const cpu = slices.some((x) => x.cpu_s === null) ? null : slices.reduce((n, x) => n + x.cpu_s!, 0);
+  return {
+    ok,
+    seconds,
+    rps: ok / seconds,
+    p50,
+    p99: Math.max(...slices.map((x) => x.p99)),
+    cpu_pct: cpu === null ? null : (100 * cpu) / seconds,
+    cpu_ms_per_req: cpu === null || ok === 0 ? null : (1000 * cpu) / ok,
+  };
+}
+
+/**
  * The floor a scenario is compared with: the ones measured right before and right after it
  * together, else the one measured before it, else its floor's first measurement.
  */
@@ -158,10 +211,11 @@ export const floorFor = (result: Pick<BenchResult, "floors">, s: ScenarioResult)
   s.floor_beside && s.floor_after ? bracketedFloor(s.floor_beside, s.floor_after) : (s.floor_beside ?? (s.floor ? result.floors[s.floor] : undefined));
 
 /**
- * Whether a scenario's floor is measured again right before it and right after it: a ratio
- * target's scenario may run minutes after its floor's first measurement, and on a shared host the
- * machine's speed moves that much in minutes (README "Benchmarks": −27 % and +77 % between a run's
- * start and end), and even within the scenario's own half minute.
+ * Whether a scenario's floor is measured again right before it and right after it, unless it is
+ * measured interleaved with it (`measuresInterleaved`, asked first): a ratio target's scenario may
+ * run minutes after its floor's first measurement, and on a shared host the machine's speed moves
+ * that much in minutes (README "Benchmarks": −27 % and +77 % between a run's start and end), and
+ * even within the scenario's own half minute.
  */
 export const measuresFloorBeside = (targets: readonly { kind: string }[] | undefined) => (targets ?? []).some((t) => t.kind === "ratio");
 
@@ -174,7 +228,7 @@ export function formatTable(result: BenchResult): string {
       ? [s.title, "—", "—", `${int(s.rows_per_s ?? NaN)} rows/s`, "—", "—", "—", ms(s.server.p95), "—", "—", String(s.errors), [`RSS +${fixed(s.rss_growth_mb ?? NaN, 0)} MB`, ...s.checks.map(mark)].join("; ")]
       : [
           s.title,
-          s.floor ?? "—",
+          s.floor ? `${s.floor}${s.slices ? ", interleaved" : s.floor_after ? ", before + after" : ""}` : "—",
           floor ? int(floor.rps) : "—",
           int(s.rps),
           s.ratio === null ? "—" : fixed(s.ratio, 2),

@@ -10,12 +10,16 @@
  * `npm run seed:scale` (cached per size in .cache/bench/, copied fresh for every run), start
  * `node build/index.js` with NODE_ENV=production and RATE_LIMIT_SCALE=0, make the fixtures through
  * the API, then for each scenario (scenarios.ts) measure its floor first (once, in a child process
- * of its own; floors.ts) and then the app with autocannon, each run on fresh connections. The
+ * of its own; floors.ts) and then the app with autocannon, each run on fresh connections; a
+ * scenario whose targets are ratios only is measured interleaved with its floor (slices of each in
+ * turn, `measureInterleaved`), one with a ratio and a latency target between two readings of its
+ * floor, right before and right after it. The
  * server's RSS is sampled every 100 ms through the whole run. Prints one table and a ratios line
  * and writes the results to .cache/bench/last.json and .cache/bench/customers-<N>.json.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
+import { once } from "node:events";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -34,12 +38,16 @@ import {
   formatFloors,
   formatRatios,
   formatTable,
+  interleavedOrder,
   measuresFloorBeside,
+  measuresInterleaved,
+  pooledSlices,
   ratiosOf,
   targetsSummary,
   type BenchResult,
   type FloorResult,
   type ScenarioResult,
+  type Slice,
 } from "./report";
 import { RSS_TARGET_MB, floors, scenarios, type BenchContext, type FloorKey, type Scenario } from "./scenarios";
 import { BENCH_MERCHANT, benchServerEnv, benchServerNodeFlags, middleCustomer, runCli } from "./server-env";
@@ -182,19 +190,25 @@ async function waitFor(what: string, ready: () => Promise<boolean>, child: Child
 }
 
 /** Starts a floor as a child process; HTTP floors answer with their port, floor C with its figures. */
-async function startFloor(key: FloorKey, dbFile: string, runDir: string) {
+/**
+ * Starts a floor's process and reads its first line (an HTTP floor's port; floor C's figures, or
+ * with `slices` its readiness). `nextLine` reads the next one: floor C in slices mode answers each
+ * "<seconds>" line written to its stdin with that slice's figures.
+ */
+async function startFloor(key: FloorKey, dbFile: string, runDir: string, slices = false) {
+  const sliced = slices && key === "C";
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "test/bench/floors.ts"), key, "--db", dbFile, "--dir", runDir, "--duration", String(DURATION)],
-    { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "inherit"] },
+    ["--import", "tsx", path.join(ROOT, "test/bench/floors.ts"), key, "--db", dbFile, "--dir", runDir, "--duration", String(DURATION), ...(sliced ? ["--slices"] : [])],
+    { cwd: ROOT, env: { ...process.env, NODE_ENV: "production" }, stdio: [sliced ? "pipe" : "ignore", "pipe", "inherit"] },
   );
   children.add(child);
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`floor ${key} exited with ${code}`)));
-  });
-  return { child, message: JSON.parse(firstLine) as Record<string, number> };
+  const lines = createInterface({ input: child.stdout! });
+  const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`floor ${key} exited with ${code}`))));
+  exited.catch(() => {});
+  const nextLine = async () => JSON.parse((await Promise.race([once(lines, "line"), exited]))[0] as string) as Record<string, number>;
+  const message = await nextLine();
+  return { child, message, nextLine };
 }
 
 async function stopChild(child: ChildProcess) {
@@ -316,6 +330,108 @@ async function measureScenario(
   return result;
 }
 
+/** Pairs of slices (one of the floor, one of the app) in an interleaved measurement. */
+const INTERLEAVED_PAIRS = 4;
+
+const floorPath = (key: Exclude<FloorKey, "C">, ctx: BenchContext) =>
+  ({ A: `/customers/${ctx.customerId}`, B: `/billing/${ctx.portalCustomerId}`, D: "/static-30k.bin" })[key];
+
+/**
+ * A scenario whose targets are ratios only, measured interleaved with its floor
+ * (`measuresInterleaved`): INTERLEAVED_PAIRS slices of each, --duration ÷ INTERLEAVED_PAIRS
+ * seconds apiece, in `interleavedOrder` (floor, app, app, floor, …), the floor's process kept
+ * running through them. Both are warmed up first; the app drains after each of its slices, so no
+ * floor slice runs beside the app's leftover work. The ratio is the pooled rates' (`pooledSlices`).
+ */
+async function measureInterleaved(
+  s: Extract<Scenario, { kind: "load" }>,
+  ctx: BenchContext,
+  env: { server: ChildProcess; memory: MemorySampler; log: ReturnType<typeof requestLog> },
+  dbFile: string,
+  runDir: string,
+): Promise<ScenarioResult> {
+  log(`${s.key}: ${s.title}, interleaved with floor ${s.floor}: ${floors[s.floor]} …`);
+  const rssStart = env.memory.startWindow();
+  const connections = s.connections ?? CONNECTIONS;
+  const appRequest = { url: `${ctx.url}${s.path(ctx)}`, method: s.method, headers: s.headers?.(ctx), body: s.body };
+  const sliceSeconds = DURATION / INTERLEAVED_PAIRS;
+  const order = interleavedOrder(INTERLEAVED_PAIRS);
+  const floorSlices: Slice[] = [];
+  const appSlices: Slice[] = [];
+  let drained = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let requests = 0;
+  const { child, message, nextLine } = await startFloor(s.floor, dbFile, runDir, true);
+  try {
+    const floorUrl = s.floor === "C" ? "" : `http://127.0.0.1:${message.port}${floorPath(s.floor, ctx)}`;
+    if (s.floor !== "C") await warmUp({ url: floorUrl }, CONNECTIONS, () => settle(() => [child.pid!]));
+    await warmUp(appRequest, connections, () => drain(probeUrl(ctx), () => env.memory.pids));
+    env.log.skip();
+    for (const side of order) {
+      if (side === "app") {
+        const cpuBefore = cpuSeconds(env.memory.pids);
+        const r = await load(appRequest, { connections, duration: sliceSeconds });
+        drained += await drain(probeUrl(ctx), () => env.memory.pids);
+        appSlices.push({ ok: Math.round(r.rps * r.seconds), seconds: r.seconds, p50: r.p50, p99: r.p99, cpu_s: cpuSeconds(env.memory.pids) - cpuBefore });
+        non2xx += r.non2xx;
+        errors += r.errors;
+        timeouts += r.timeouts;
+        requests += r.requests;
+      } else if (s.floor === "C") {
+        child.stdin!.write(`${sliceSeconds}\n`);
+        const c = await nextLine();
+        floorSlices.push({ ok: c.commits, seconds: c.seconds, p50: c.p50, p99: c.p99, cpu_s: null });
+      } else {
+        const cpuBefore = cpuSeconds([child.pid!]);
+        const r = await load({ url: floorUrl }, { connections: CONNECTIONS, duration: sliceSeconds });
+        await settle(() => [child.pid!]);
+        if (r.non2xx + r.errors > 0) throw new Error(`floor ${s.floor}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+        floorSlices.push({ ok: Math.round(r.rps * r.seconds), seconds: r.seconds, p50: r.p50, p99: r.p99, cpu_s: cpuSeconds([child.pid!]) - cpuBefore });
+      }
+    }
+  } finally {
+    child.stdin?.end();
+    await stopChild(child);
+  }
+  const floor = pooledSlices(floorSlices);
+  const app = pooledSlices(appSlices);
+  const server = env.log.read({ method: s.method ?? "GET", path: s.logPath(ctx) });
+  const cpu = appSlices.reduce((n, x) => n + x.cpu_s!, 0);
+  const served = server.all || requests;
+  if (env.server.exitCode !== null) throw new Error(`the server exited (${env.server.exitCode}) during ${s.key}`);
+  const n = (x: number) => Math.round(x).toLocaleString("en");
+  const rates = (side: "floor" | "app") => (side === "floor" ? floorSlices : appSlices).map((x) => n(x.ok / x.seconds)).join(", ");
+  log(`  ${order.map((x) => (x === "floor" ? s.floor : "app")).join(" ")}: floor ${s.floor} ${rates("floor")} → ${n(floor.rps)}; app ${rates("app")} → ${n(app.rps)}`);
+  if (drained > 2) log(`  the server stayed busy for ${drained.toFixed(0)} s after its slices (requests already accepted)`);
+  return {
+    key: s.key,
+    title: s.title,
+    kind: "load",
+    flat_cost: s.flatCost ?? false,
+    rss_start_mb: rssStart,
+    floor: s.floor,
+    floor_beside: { key: s.floor, title: floors[s.floor], rps: floor.rps, p50: floor.p50, p99: floor.p99, cpu_pct: floor.cpu_pct, cpu_ms_per_req: floor.cpu_ms_per_req },
+    floor_after: null,
+    slices: { order, floor_rps: floorSlices.map((x) => x.ok / x.seconds), app_rps: appSlices.map((x) => x.ok / x.seconds) },
+    rps: app.rps,
+    p50: app.p50,
+    p99: app.p99,
+    errors: non2xx + errors,
+    non2xx,
+    timeouts,
+    server,
+    cpu_pct: (100 * cpu) / (app.seconds + drained),
+    cpu_ms_per_req: served > 0 ? (1000 * cpu) / served : NaN,
+    drain_s: drained,
+    bytes_per_response: null,
+    rss_peak_mb: env.memory.windowPeakMb(),
+    ratio: null,
+    checks: [],
+  };
+}
+
 async function main() {
   fs.mkdirSync(CACHE, { recursive: true });
   const loadStart = os.loadavg();
@@ -363,7 +479,20 @@ async function main() {
       // first measurement, or again: `measuresFloorBeside`) and right after it, together
       // (`bracketedFloor`); the others with the first measurement.
       let floor: FloorResult | undefined;
-      const bracketed = s.kind === "load" && measuresFloorBeside(s.targets);
+      const interleaved = s.kind === "load" && measuresInterleaved(s.targets);
+      const bracketed = s.kind === "load" && !interleaved && measuresFloorBeside(s.targets);
+      if (interleaved && s.kind === "load") {
+        // Its floor's first whole measurement still comes first: the floors' table and the
+        // check at the end (did the machine's speed move during the run?) compare those.
+        if (!floorResults[s.floor]) floorResults[s.floor] = await measureFloor(s.floor, ctx, db.file, runDir);
+        const r = await measureInterleaved(s, ctx, { server, memory, log: requests }, db.file, runDir);
+        lastFloor = undefined;
+        r.ratio = r.rps / floorFor({ floors: floorResults }, r)!.rps;
+        r.checks = (s.targets ?? []).map((t) => check(t, r));
+        results.push(r);
+        log(`  ${Math.round(r.rps)} req/s (ratio ${r.ratio.toFixed(2)}), p50 ${r.p50} ms, p99 ${r.p99} ms (slices: median p50, highest p99), server p95 ${r.server.p95} ms, RSS ${Math.round(r.rss_peak_mb)} MB${r.errors ? `, ${r.errors} errors` : ""}`);
+        continue;
+      }
       if (s.kind === "load") {
         if (!floorResults[s.floor]) floor = floorResults[s.floor] = await measureFloor(s.floor, ctx, db.file, runDir);
         else if (!bracketed) floor = floorResults[s.floor];
