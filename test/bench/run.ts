@@ -189,7 +189,6 @@ async function waitFor(what: string, ready: () => Promise<boolean>, child: Child
   }
 }
 
-/** Starts a floor as a child process; HTTP floors answer with their port, floor C with its figures. */
 /**
  * Starts a floor's process and reads its first line (an HTTP floor's port; floor C's figures, or
  * with `slices` its readiness). `nextLine` reads the next one: floor C in slices mode answers each
@@ -392,7 +391,11 @@ async function measureInterleaved(
       }
     }
   } finally {
-    child.stdin?.end();
+    // Floor C in slices mode closes its database and removes its files when its stdin ends.
+    if (child.stdin && child.exitCode === null) {
+      child.stdin.end();
+      await Promise.race([once(child, "exit"), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    }
     await stopChild(child);
   }
   const floor = pooledSlices(floorSlices);
