@@ -251,6 +251,39 @@ async function warmUp(req: Parameters<typeof load>[0], connections: number, idle
 /** An unknown API URL: a cheap 404 that no scenario's log filter matches, used to probe for a backlog. */
 const probeUrl = (ctx: BenchContext) => `${ctx.url}/api/v1/__bench_drain_probe`;
 
+/**
+ * A load scenario's figures once its load has run: the client's (autocannon's, or slices pooled),
+ * the server's from its request log, and CPU a request over the requests the server logged (which
+ * includes those still in flight when the load stopped). Its floor may be measured after it too:
+ * the caller takes the ratio and judges the targets.
+ */
+function loadFigures(
+  s: Extract<Scenario, { kind: "load" }>,
+  ctx: BenchContext,
+  env: { memory: MemorySampler; log: ReturnType<typeof requestLog> },
+  m: { rps: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number; requests: number; seconds: number; cpu: number; drained: number },
+) {
+  const server = env.log.read({ method: s.method ?? "GET", path: s.logPath(ctx) });
+  const served = server.all || m.requests;
+  return {
+    floor: s.floor,
+    rps: m.rps,
+    p50: m.p50,
+    p99: m.p99,
+    errors: m.non2xx + m.errors,
+    non2xx: m.non2xx,
+    timeouts: m.timeouts,
+    server,
+    cpu_pct: (100 * m.cpu) / (m.seconds + m.drained),
+    cpu_ms_per_req: served > 0 ? (1000 * m.cpu) / served : NaN,
+    drain_s: m.drained,
+    bytes_per_response: null,
+    rss_peak_mb: env.memory.windowPeakMb(),
+    ratio: null,
+    checks: [],
+  } satisfies Partial<ScenarioResult>;
+}
+
 async function measureScenario(
   s: Scenario,
   ctx: BenchContext,
@@ -302,28 +335,7 @@ async function measureScenario(
     const drained = await drain(probeUrl(ctx), () => env.memory.pids);
     if (drained > 2) log(`  the server stayed busy for ${drained.toFixed(0)} s after the load stopped (requests already accepted)`);
     const cpu = cpuSeconds(env.memory.pids) - cpuBefore;
-    // Requests the server finished (its log), which includes those still in flight when the load stopped.
-    const server = env.log.read({ method: s.method ?? "GET", path: s.logPath(ctx) });
-    const served = server.all || r.requests;
-    result = {
-      ...base,
-      floor: s.floor,
-      rps: r.rps,
-      p50: r.p50,
-      p99: r.p99,
-      errors: r.non2xx + r.errors,
-      non2xx: r.non2xx,
-      timeouts: r.timeouts,
-      server,
-      cpu_pct: (100 * cpu) / (r.seconds + drained),
-      cpu_ms_per_req: served > 0 ? (1000 * cpu) / served : NaN,
-      drain_s: drained,
-      bytes_per_response: null,
-      rss_peak_mb: env.memory.windowPeakMb(),
-      // Its floor may be measured after it too: the caller takes the ratio and judges the targets.
-      ratio: null,
-      checks: [],
-    };
+    result = { ...base, ...loadFigures(s, ctx, env, { ...r, cpu, drained }) };
   }
   if (env.server.exitCode !== null) throw new Error(`the server exited (${env.server.exitCode}) during ${s.key}`);
   return result;
@@ -400,9 +412,7 @@ async function measureInterleaved(
   }
   const floor = pooledSlices(floorSlices);
   const app = pooledSlices(appSlices);
-  const server = env.log.read({ method: s.method ?? "GET", path: s.logPath(ctx) });
   const cpu = appSlices.reduce((n, x) => n + x.cpu_s!, 0);
-  const served = server.all || requests;
   if (env.server.exitCode !== null) throw new Error(`the server exited (${env.server.exitCode}) during ${s.key}`);
   const n = (x: number) => Math.round(x).toLocaleString("en");
   const rates = (side: "floor" | "app") => (side === "floor" ? floorSlices : appSlices).map((x) => n(x.ok / x.seconds)).join(", ");
@@ -414,24 +424,10 @@ async function measureInterleaved(
     kind: "load",
     flat_cost: s.flatCost ?? false,
     rss_start_mb: rssStart,
-    floor: s.floor,
     floor_beside: { key: s.floor, title: floors[s.floor], rps: floor.rps, p50: floor.p50, p99: floor.p99, cpu_pct: floor.cpu_pct, cpu_ms_per_req: floor.cpu_ms_per_req },
     floor_after: null,
     slices: { order, floor_rps: floorSlices.map((x) => x.ok / x.seconds), app_rps: appSlices.map((x) => x.ok / x.seconds) },
-    rps: app.rps,
-    p50: app.p50,
-    p99: app.p99,
-    errors: non2xx + errors,
-    non2xx,
-    timeouts,
-    server,
-    cpu_pct: (100 * cpu) / (app.seconds + drained),
-    cpu_ms_per_req: served > 0 ? (1000 * cpu) / served : NaN,
-    drain_s: drained,
-    bytes_per_response: null,
-    rss_peak_mb: env.memory.windowPeakMb(),
-    ratio: null,
-    checks: [],
+    ...loadFigures(s, ctx, env, { ...app, non2xx, errors, timeouts, requests, cpu, drained }),
   };
 }
 
