@@ -349,8 +349,9 @@ const floorPath = (key: Exclude<FloorKey, "C">, ctx: BenchContext) =>
 
 /**
  * A scenario whose targets are ratios only, measured interleaved with its floor
- * (`measuresInterleaved`): INTERLEAVED_PAIRS slices of each, --duration ÷ INTERLEAVED_PAIRS
- * seconds apiece, in `interleavedOrder` (floor, app, app, floor, …), the floor's process kept
+ * (`measuresInterleaved`): INTERLEAVED_PAIRS slices of each, ⌈--duration ÷ INTERLEAVED_PAIRS⌉
+ * seconds apiece (whole seconds: autocannon ends a run on its next one-second sample, so an HTTP
+ * slice of 2.5 s would run 3), in `interleavedOrder` (floor, app, app, floor, …), the floor's process kept
  * running through them. Both are warmed up first; the app drains after each of its slices, so no
  * floor slice runs beside the app's leftover work. The ratio is the pooled rates' (`pooledSlices`).
  */
@@ -365,7 +366,7 @@ async function measureInterleaved(
   const rssStart = env.memory.startWindow();
   const connections = s.connections ?? CONNECTIONS;
   const appRequest = { url: `${ctx.url}${s.path(ctx)}`, method: s.method, headers: s.headers?.(ctx), body: s.body };
-  const sliceSeconds = DURATION / INTERLEAVED_PAIRS;
+  const sliceSeconds = Math.ceil(DURATION / INTERLEAVED_PAIRS);
   const order = interleavedOrder(INTERLEAVED_PAIRS);
   const floorSlices: Slice[] = [];
   const appSlices: Slice[] = [];
