@@ -219,12 +219,16 @@ async function stopChild(child: ChildProcess) {
   children.delete(child);
 }
 
+/** The path an HTTP floor answers, for the bench's fixtures. */
+const floorPath = (key: Exclude<FloorKey, "C">, ctx: BenchContext) =>
+  ({ A: `/customers/${ctx.customerId}`, B: `/billing/${ctx.portalCustomerId}`, D: "/static-30k.bin" })[key];
+
 async function measureFloor(key: FloorKey, ctx: BenchContext, dbFile: string, runDir: string, when: "first" | "beside" | "bracket" | "after" = "first"): Promise<FloorResult> {
   log(`floor ${key}${{ first: "", beside: " again, beside the next scenario", bracket: " again, right after the scenario", after: " again, after the last scenario" }[when]}: ${floors[key]} …`);
   const { child, message } = await startFloor(key, dbFile, runDir);
   try {
     if (key === "C") return { key, title: floors[key], rps: message.rps, p50: message.p50, p99: message.p99, cpu_pct: null, cpu_ms_per_req: null };
-    const target = { A: `/customers/${ctx.customerId}`, B: `/billing/${ctx.portalCustomerId}`, D: "/static-30k.bin" }[key];
+    const target = floorPath(key, ctx);
     await warmUp({ url: `http://127.0.0.1:${message.port}${target}` }, CONNECTIONS, () => settle(() => [child.pid!]));
     const cpuBefore = cpuSeconds([child.pid!]);
     const r = await load({ url: `http://127.0.0.1:${message.port}${target}` }, { connections: CONNECTIONS, duration: DURATION });
@@ -344,15 +348,12 @@ async function measureScenario(
 /** Pairs of slices (one of the floor, one of the app) in an interleaved measurement. */
 const INTERLEAVED_PAIRS = 4;
 
-const floorPath = (key: Exclude<FloorKey, "C">, ctx: BenchContext) =>
-  ({ A: `/customers/${ctx.customerId}`, B: `/billing/${ctx.portalCustomerId}`, D: "/static-30k.bin" })[key];
-
 /**
  * A scenario whose targets are ratios only, measured interleaved with its floor
  * (`measuresInterleaved`): INTERLEAVED_PAIRS slices of each, ⌈--duration ÷ INTERLEAVED_PAIRS⌉
  * seconds apiece (whole seconds: autocannon ends a run on its next one-second sample, so an HTTP
- * slice of 2.5 s would run 3), in `interleavedOrder` (floor, app, app, floor, …), the floor's process kept
- * running through them. Both are warmed up first; the app drains after each of its slices, so no
+ * slice of 2.5 s would run 3), in `interleavedOrder` (floor, app, app, floor, …), the floor's
+ * process kept running through them. Both are warmed up first; the app drains after each of its slices, so no
  * floor slice runs beside the app's leftover work. The ratio is the pooled rates' (`pooledSlices`).
  */
 async function measureInterleaved(
@@ -472,12 +473,13 @@ async function main() {
     const floorResults: Partial<Record<FloorKey, FloorResult>> = {};
     const results: ScenarioResult[] = [];
     // The floor measured last, while nothing has run since: the next scenario's "before" if it
-    // compares with the same floor (api_read → api_list, mint → write).
+    // compares with the same floor and is measured between two readings of it.
     let lastFloor: FloorResult | undefined;
     for (const s of selected) {
-      // A scenario with a ratio target is compared with its floor measured right before it (its
-      // first measurement, or again: `measuresFloorBeside`) and right after it, together
-      // (`bracketedFloor`); the others with the first measurement.
+      // A scenario whose targets are ratios only is compared with its floor measured interleaved
+      // with it (`measuresInterleaved`); one with a ratio and a latency target with its floor
+      // measured right before it (its first measurement, or again: `measuresFloorBeside`) and right
+      // after it, together (`bracketedFloor`); the others with the first measurement.
       let floor: FloorResult | undefined;
       const interleaved = s.kind === "load" && measuresInterleaved(s.targets);
       const bracketed = s.kind === "load" && !interleaved && measuresFloorBeside(s.targets);
