@@ -480,42 +480,41 @@ async function main() {
       // with it (`measuresInterleaved`); one with a ratio and a latency target with its floor
       // measured right before it (its first measurement, or again: `measuresFloorBeside`) and right
       // after it, together (`bracketedFloor`); the others with the first measurement.
-      let floor: FloorResult | undefined;
       const interleaved = s.kind === "load" && measuresInterleaved(s.targets);
       const bracketed = s.kind === "load" && !interleaved && measuresFloorBeside(s.targets);
+      let r: ScenarioResult;
       if (interleaved && s.kind === "load") {
         // Its floor's first whole measurement still comes first: the floors' table and the
         // check at the end (did the machine's speed move during the run?) compare those.
         if (!floorResults[s.floor]) floorResults[s.floor] = await measureFloor(s.floor, ctx, db.file, runDir);
-        const r = await measureInterleaved(s, ctx, { server, memory, log: requests }, db.file, runDir);
+        r = await measureInterleaved(s, ctx, { server, memory, log: requests }, db.file, runDir);
         lastFloor = undefined;
-        r.ratio = r.rps / floorFor({ floors: floorResults }, r)!.rps;
-        r.checks = (s.targets ?? []).map((t) => check(t, r));
-        results.push(r);
-        log(`  ${Math.round(r.rps)} req/s (ratio ${r.ratio.toFixed(2)}), p50 ${r.p50} ms, p99 ${r.p99} ms (slices: median p50, highest p99), server p95 ${r.server.p95} ms, RSS ${Math.round(r.rss_peak_mb)} MB${r.errors ? `, ${r.errors} errors` : ""}`);
-        continue;
-      }
-      if (s.kind === "load") {
-        if (!floorResults[s.floor]) floor = floorResults[s.floor] = await measureFloor(s.floor, ctx, db.file, runDir);
-        else if (!bracketed) floor = floorResults[s.floor];
-        else if (lastFloor?.key === s.floor) {
-          floor = lastFloor;
-          log(`floor ${s.floor}: the measurement right after the last scenario is this one's "before"`);
-        } else floor = await measureFloor(s.floor, ctx, db.file, runDir, "beside");
-      }
-      const r = await measureScenario(s, ctx, { server, memory, log: requests });
-      r.floor_beside = floor ?? null;
-      lastFloor = undefined;
-      if (bracketed && s.kind === "load") {
-        r.floor_after = lastFloor = await measureFloor(s.floor, ctx, db.file, runDir, "bracket");
-        const n = (x: number) => Math.round(x).toLocaleString("en");
-        log(`  floor ${s.floor} ${n(floor!.rps)} before it, ${n(r.floor_after.rps)} after: ${s.key}'s ratio against ${n(floorFor({ floors: floorResults }, r)!.rps)}`);
+      } else {
+        let floor: FloorResult | undefined;
+        if (s.kind === "load") {
+          if (!floorResults[s.floor]) floor = floorResults[s.floor] = await measureFloor(s.floor, ctx, db.file, runDir);
+          else if (!bracketed) floor = floorResults[s.floor];
+          else if (lastFloor?.key === s.floor) {
+            floor = lastFloor;
+            log(`floor ${s.floor}: the measurement right after the last scenario is this one's "before"`);
+          } else floor = await measureFloor(s.floor, ctx, db.file, runDir, "beside");
+        }
+        r = await measureScenario(s, ctx, { server, memory, log: requests });
+        r.floor_beside = floor ?? null;
+        lastFloor = undefined;
+        if (bracketed && s.kind === "load") {
+          r.floor_after = lastFloor = await measureFloor(s.floor, ctx, db.file, runDir, "bracket");
+          const n = (x: number) => Math.round(x).toLocaleString("en");
+          log(`  floor ${s.floor} ${n(floor!.rps)} before it, ${n(r.floor_after.rps)} after: ${s.key}'s ratio against ${n(floorFor({ floors: floorResults }, r)!.rps)}`);
+        }
       }
       const against = floorFor({ floors: floorResults }, r);
       r.ratio = against ? r.rps / against.rps : null;
       r.checks = (s.targets ?? []).map((t) => check(t, r));
       results.push(r);
-      log(`  ${Math.round(r.rps)} req/s${r.ratio === null ? "" : ` (ratio ${r.ratio.toFixed(2)})`}, p50 ${r.p50} ms, p99 ${r.p99} ms, server p95 ${r.server.p95} ms, RSS ${Math.round(r.rss_peak_mb)} MB${r.errors ? `, ${r.errors} errors` : ""}`);
+      log(
+        `  ${Math.round(r.rps)} req/s${r.ratio === null ? "" : ` (ratio ${r.ratio.toFixed(2)})`}, p50 ${r.p50} ms, p99 ${r.p99} ms${r.slices ? " (slices: median p50, highest p99)" : ""}, server p95 ${r.server.p95} ms, RSS ${Math.round(r.rss_peak_mb)} MB${r.errors ? `, ${r.errors} errors` : ""}`,
+      );
     }
     // Every floor again, in the same conditions (the app idle beside it): a machine whose speed
     // moved during the run shows here, and the report says which ratios it spoils.
