@@ -96,7 +96,8 @@ export function compileApiRoutes(routes: readonly ApiRoute[]) {
  * path matches nothing (no route has one): it stays, so the path is answered as unknown.
  */
 export function apiSegments(pathname: string): string[] | null {
-  const segments = decodePath(pathname).split("/");
+  // Without a "%" there is nothing to decode: decodePath would give the path back as it is.
+  const segments = (pathname.includes("%") ? decodePath(pathname) : pathname).split("/");
   if (segments.length < 3 || segments[0] !== "" || !API_PREFIX.every((p, i) => sameText(segments[i + 1], p))) return null;
   let end = segments.length;
   while (end > 3 && segments[end - 1] === "") end--;
@@ -125,19 +126,42 @@ function stripIndexParam(url: URL) {
 // The headers of a plain JSON answer (`jsonAnswer` without extras), as written: most answers.
 const JSON_HEADERS = ["cache-control", "no-store", "content-type", "application/json; charset=utf-8"];
 
+/**
+ * How `answerHeaders` writes the headers of one set of names (in their order): each lower-cased
+ * name, sorted, with the given names it joins. Answers come in a few shapes (the invoice's, an
+ * error's with Retry-After, …), so a shape is worked out once; a set of names met after
+ * `MAX_HEADER_PLANS` shapes is worked out each time instead.
+ */
+type HeaderPlan = { lower: string; names: string[] }[];
+const headerPlans = new Map<string, HeaderPlan>();
+const MAX_HEADER_PLANS = 64;
+
+function headerPlan(names: string[]): HeaderPlan {
+  const key = names.join("\n"); // no header name holds a line break
+  let plan = headerPlans.get(key);
+  if (plan) return plan;
+  const byLower = new Map<string, string[]>();
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    const same = byLower.get(lower);
+    if (same) same.push(name);
+    else byLower.set(lower, [name]);
+  }
+  plan = [...byLower.keys()].sort().map((lower) => ({ lower, names: byLower.get(lower)! }));
+  if (headerPlans.size < MAX_HEADER_PLANS) headerPlans.set(key, plan);
+  return plan;
+}
+
 /** `answer.headers` lower-cased, same names joined by ", ", in sorted order (a `Headers` object's). */
-function answerHeaders(answer: ApiAnswer): string[] {
+export function answerHeaders(answer: ApiAnswer): string[] {
   const given = answer.headers;
   const names = Object.keys(given);
   if (names.length === 2 && given["Content-Type"] === JSON_HEADERS[3] && given["Cache-Control"] === JSON_HEADERS[1]) return JSON_HEADERS;
-  const headers: Record<string, string> = {};
-  for (const name of names) {
-    const lower = name.toLowerCase();
-    headers[lower] = lower in headers ? `${headers[lower]}, ${given[name]}` : given[name];
+  const headers: string[] = [];
+  for (const { lower, names: same } of headerPlan(names)) {
+    headers.push(lower, same.length === 1 ? given[same[0]] : same.map((name) => given[name]).join(", "));
   }
-  return Object.keys(headers)
-    .sort()
-    .flatMap((name) => [name, headers[name]]);
+  return headers;
 }
 
 /**
