@@ -5,7 +5,7 @@
 # autocannons), then one process, 50 connections; WARM (5) s unmeasured, then DURATION (10) s.
 # Prints each run's requests a second (both processes together), p99 of each, CPU a request (all
 # the servers' threads, from /proc), the servers' CPU in cores and the machine's idle share
-# (/proc/stat). ADR 024's addendum was measured with it.
+# (/proc/stat). ADR 024's addendum: its figures (from this script's first draft), and three rounds of it.
 # usage: test/bench/pair/processes.sh <page|overview|pdf|mint|read> A
 #   A: a build in .cache/ab/<name> (PORTICO_BUILD_DIR=$PWD/.cache/ab/<name> npm run build)
 #   needs the 1k seed: run `npm run bench` once first
