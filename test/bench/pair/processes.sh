@@ -5,23 +5,30 @@
 # autocannons), then one process, 50 connections; WARM (5) s unmeasured, then DURATION (10) s.
 # Prints each run's requests a second (both processes together), p99 of each, CPU a request (all
 # the servers' threads, from /proc), the servers' CPU in cores and the machine's idle share
-# (/proc/stat). ADR 024's addendum: its figures (from this script's first draft), and three rounds of it.
+# (/proc/stat). ADR 024's addendum: its table came from this script's first draft, its last three
+# rounds from this script.
 # usage: test/bench/pair/processes.sh <page|overview|pdf|mint|read> A
 #   A: a build in .cache/ab/<name> (PORTICO_BUILD_DIR=$PWD/.cache/ab/<name> npm run build)
 #   needs the 1k seed: run `npm run bench` once first
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-if [ $# -ne 2 ]; then sed -n 2,11p "$0"; exit 2; fi
+if [ $# -ne 2 ]; then sed -n 2,12p "$0"; exit 2; fi
 KIND=$1; A=$2
 scenario_known "$KIND" || exit 2
 idle() { awk '/^cpu /{print $5+$6}' /proc/stat; }
+# The servers are stopped however the script ends (the second one is detached), so that a
+# leftover one never answers the next run's port.
+P2=""
+trap '[ -z "$P2" ] || kill -TERM "$P2" 2> /dev/null; pkill -TERM -f "test/bench/pair/serve.ts" || true' EXIT
 run() { # $1 = number of server processes (1 or 2)
   NAME=M PORT=4581 BUILD=.cache/ab/$A npx tsx test/bench/pair/serve.ts > .cache/pair/serveM.log 2>&1 &
   for i in $(seq 1 90); do grep -q ready .cache/pair/serveM.log && break; sleep 0.5; done
-  local P1 P2="" PIDS
+  local P1 PIDS
+  P2=""
   P1=$(cat .cache/pair/serverM.pid); PIDS=$P1
   if [ "$1" = 2 ]; then
-    # The second process: the first's command line and environment, another port.
+    # The second process: the first's command line and environment, another port (a free one).
+    if curl -sf http://127.0.0.1:4582/healthz > /dev/null; then echo "port 4582 already answers: stop that server first" >&2; exit 1; fi
     P2=$(node -e '
       const fs = require("node:fs"), { spawn } = require("node:child_process");
       const pid = process.argv[1];
@@ -33,6 +40,7 @@ run() { # $1 = number of server processes (1 or 2)
       child.unref();' "$P1")
     PIDS="$P1 $P2"
     for i in $(seq 1 100); do curl -sf http://127.0.0.1:4582/healthz > /dev/null && break; sleep 0.2; done
+    kill -0 "$P2" 2> /dev/null || { echo "the second process did not start (.cache/pair/serverM2.log)" >&2; exit 1; }
   fi
   local ARGS1 ARGS2
   mapfile -t ARGS1 < <(scenario_args "$KIND" .cache/pair/ctxM.json 4581)
@@ -60,7 +68,8 @@ run() { # $1 = number of server processes (1 or 2)
     const p99 = n === 2 ? `${one.latency.p99}/${two.latency.p99}` : `${one.latency.p99}`;
     console.log(`${n} process${n === 2 ? "es" : ""}: ${Math.round(total / seconds)} req/s, p99 ${p99} ms, ${((ticks * 10) / total).toFixed(3)} ms CPU a request, servers ${(ticks / seconds).toFixed(0)} % of a core, machine ${(idleTicks / seconds / cores).toFixed(0)} % idle, ${one.non2xx + two.non2xx + one.errors + two.errors} errors`);
   ' "$1" $((b - a)) $((ib - ia)) "${DURATION:-10}" "$(nproc)"
-  [ -n "$P2" ] && kill -TERM "$P2"
+  [ -z "$P2" ] || kill -TERM "$P2"
+  P2=""
   pkill -TERM -f "test/bench/pair/serve.ts" || true
   for i in $(seq 1 40); do kill -0 $P1 2> /dev/null || break; sleep 0.25; done
 }
