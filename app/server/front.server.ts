@@ -74,17 +74,30 @@ export function captureHeadersWithNonce(middlewares: Middleware[]): (nonce: stri
   };
 }
 
-/** The JSON error (API paths) or text of a request that failed outside the API's own conventions. */
-export function unhandledErrorBody(status: number, requestId: string, path: string): { json: boolean; body: string } {
+/**
+ * Whether an error is Express's router failing to percent-decode the path (its `decode_param`: the
+ * `URIError` of `decodeURIComponent`, given status 400), e.g. `/api/v1/customers/cus%ZZ`.
+ */
+const isUndecodablePath = (error: unknown) => error instanceof URIError && (error as { status?: number }).status === 400;
+
+const UNDECODABLE_PATH = "The request path is not valid percent-encoding: each % must start a %XX escape of UTF-8 bytes.";
+
+/**
+ * The JSON error (API paths) or text of a request that failed outside the API's own conventions;
+ * `error`, when given, names what failed where that can be told (a body too large, a path that
+ * cannot be decoded).
+ */
+export function unhandledErrorBody(status: number, requestId: string, path: string, error?: unknown): { json: boolean; body: string } {
   const tooLarge = status === 413;
-  const message = tooLarge ? "Request body exceeds 1 MB." : "Something went wrong.";
+  const undecodable = !tooLarge && isUndecodablePath(error);
+  const message = tooLarge ? "Request body exceeds 1 MB." : undecodable ? UNDECODABLE_PATH : "Something went wrong.";
   if (!path.startsWith("/api/")) return { json: false, body: `${message} Request id: ${requestId}` };
-  const error = {
+  const body = {
     type: tooLarge ? "invalid_request_error" : status < 500 ? "invalid_request_error" : "api_error",
-    code: tooLarge ? "body_too_large" : status < 500 ? "bad_request" : "internal_error",
+    code: tooLarge ? "body_too_large" : undecodable ? "invalid_path" : status < 500 ? "bad_request" : "internal_error",
     message: status < 500 ? message : `${message} Request id: ${requestId}`,
   };
-  return { json: true, body: JSON.stringify({ error }) };
+  return { json: true, body: JSON.stringify({ error: body }) };
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -183,7 +196,7 @@ export function createFront(options: {
       if (res.headersSent) return void res.end();
       // What Remix set before it failed is not Express's error answer.
       for (const name of res.getHeaderNames()) res.removeHeader(name);
-      const { json, body } = unhandledErrorBody(status, requestId, pathname);
+      const { json, body } = unhandledErrorBody(status, requestId, pathname, error);
       sendString(req, res, status, head, json ? JSON_TYPE : TEXT_TYPE, body);
     };
     return { requestId, ip, nonce, head, fail };

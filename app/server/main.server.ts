@@ -176,7 +176,7 @@ export function startServer(build: ServerBuild, bundle: string) {
     const requestId = res.locals.requestId as string;
     if (status >= 500) logger.error({ err: error, request_id: requestId }, "unhandled error");
     if (res.headersSent) return res.end();
-    const { json, body } = unhandledErrorBody(status, requestId, req.path);
+    const { json, body } = unhandledErrorBody(status, requestId, req.path, error);
     res.status(status).type(json ? "application/json" : "text/plain").send(body);
   });
 

@@ -148,9 +148,25 @@ describe("the node:http front", () => {
     it("leaves static files and undecodable paths to Express", async () => {
       const icon = await get("/favicon.svg");
       expect([icon.status, Object.fromEntries(icon.head)["Cache-Control"]]).toEqual([200, "public, max-age=3600"]);
-      // Express's router cannot decode it: its 400, in its error handler's words.
+      // Express's router cannot decode it: its 400, in its error handler's words, naming the fault.
       const bad = await get("/portal/%E0%A4%A");
-      expect([bad.status, bad.body]).toEqual([400, `Something went wrong. Request id: ${bad.head[0][1]}`]);
+      expect([bad.status, bad.body]).toEqual([
+        400,
+        `The request path is not valid percent-encoding: each % must start a %XX escape of UTF-8 bytes. Request id: ${bad.head[0][1]}`,
+      ]);
+      // On the API, the JSON error object (no route saw the request, so no key was checked).
+      const api = await get("/api/v1/customers/cus%ZZ");
+      expect([api.status, Object.fromEntries(api.head)["Content-Type"], JSON.parse(api.body)]).toEqual([
+        400,
+        "application/json; charset=utf-8",
+        {
+          error: {
+            type: "invalid_request_error",
+            code: "invalid_path",
+            message: "The request path is not valid percent-encoding: each % must start a %XX escape of UTF-8 bytes.",
+          },
+        },
+      ]);
     });
   });
 });
