@@ -92,12 +92,12 @@ export function unhandledErrorBody(status: number, requestId: string, path: stri
   const undecodable = !tooLarge && isUndecodablePath(error);
   const message = tooLarge ? "Request body exceeds 1 MB." : undecodable ? UNDECODABLE_PATH : "Something went wrong.";
   if (!path.startsWith("/api/")) return { json: false, body: `${message} Request id: ${requestId}` };
-  const body = {
+  const errorObject = {
     type: tooLarge ? "invalid_request_error" : status < 500 ? "invalid_request_error" : "api_error",
     code: tooLarge ? "body_too_large" : undecodable ? "invalid_path" : status < 500 ? "bad_request" : "internal_error",
     message: status < 500 ? message : `${message} Request id: ${requestId}`,
   };
-  return { json: true, body: JSON.stringify({ error: body }) };
+  return { json: true, body: JSON.stringify({ error: errorObject }) };
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
