@@ -218,7 +218,7 @@ describe("GET /customers (list, filters, pagination)", () => {
   it.each(["0", "101", "abc", "1.5", "-1"])("rejects limit=%s with 422 param limit", async (limit) => {
     const res = await fresh.get(`/customers?limit=${limit}`);
     expect(res.status).toBe(422);
-    expect(res.body.error).toMatchObject({ param: "limit" });
+    expect(res.body.error).toMatchObject({ param: "limit", message: "Invalid limit: must be a whole number from 1 to 100" });
   });
 
   it("rejects a forged cursor and an unknown query parameter", async () => {
