@@ -14,7 +14,7 @@ export default defineConfig({
     include: ["app/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
     exclude: ["test/e2e/**", "node_modules/**"],
     globalSetup: ["test/setup/global-setup.ts"],
-    setupFiles: ["test/setup/fail-on-console-error.ts", "test/setup/check-api-responses.ts"],
+    setupFiles: ["test/setup/database-default.ts", "test/setup/fail-on-console-error.ts", "test/setup/check-api-responses.ts"],
     // Failure bounds for a loaded 2-core machine, above the 60 s of test/setup/wait.ts so that a
     // stuck wait fails with what it waited for. Tests never sleep; they wait on conditions.
     testTimeout: 120_000,
