@@ -15,7 +15,7 @@ import { db, sqlite } from "~/utils/db.server";
 import { customerJson, customerJsonFields, type CustomerJsonRow } from "./customers.server";
 import { invalidField } from "./errors.server";
 import type { Page } from "./pagination.server";
-import { customerSearch, likeContains, phrase, rareSearchMatches, searchUsesIndex } from "./customer-search.server";
+import { customerSearch, likeContains, rareSearchMatches, searchIndexFor, searchUsesIndex, unindexedMatches, type SearchIndexTable } from "./customer-search.server";
 import { runTimeValue } from "~/utils/prepared.server";
 
 /**
@@ -290,13 +290,14 @@ const once = <T>(make: () => T) => {
  * cursor): the exact external id, the walk over FTS5 matches in rowid order (each with its
  * created_at and whether it is `ok`), and the proof that no unwalked customer ranks on the page.
  */
-function searchStatements(ok: SQL, desc: boolean, withPosition: boolean) {
+function searchStatements(ok: SQL, desc: boolean, withPosition: boolean, table: SearchIndexTable) {
+  const index = sql.identifier(table);
   const walk = (direction: "asc" | "desc", from: boolean) =>
     once(() =>
       compile(
-        sql`select customers_fts.rowid, ${customers.createdAt}, (${ok}) from customers_fts left join ${customers} on ${customers.seq} = customers_fts.rowid where customers_fts match ${ph("match")}${
-          from ? (direction === "desc" ? sql` and customers_fts.rowid < ${ph("bound")}` : sql` and customers_fts.rowid > ${ph("bound")}`) : sql``
-        } order by customers_fts.rowid ${direction === "desc" ? sql`desc` : sql`asc`} limit ${runTimeValue(ph("n"))}`,
+        sql`select ${index}.rowid, ${customers.createdAt}, (${ok}) from ${index} left join ${customers} on ${customers.seq} = ${index}.rowid where ${index} match ${ph("match")}${
+          from ? (direction === "desc" ? sql` and ${index}.rowid < ${ph("bound")}` : sql` and ${index}.rowid > ${ph("bound")}`) : sql``
+        } order by ${index}.rowid ${direction === "desc" ? sql`desc` : sql`asc`} limit ${runTimeValue(ph("n"))}`,
       ),
     );
   const [beyond, before] = desc ? [sql`>`, sql`<`] : [sql`<`, sql`>`];
@@ -331,13 +332,13 @@ type SearchStatements = ReturnType<typeof searchStatements>;
 
 const plainSearches = new Map<string, SearchStatements>();
 /** The statements of a search with no filter (the API's `q`, the dashboard's search box), kept per sort. */
-function plainSearchStatements(sort: CustomerSort, withPosition: boolean): SearchStatements {
-  const key = `${sortParam(sort)}${withPosition ? " after" : ""}`;
+function plainSearchStatements(sort: CustomerSort, withPosition: boolean, table: SearchIndexTable): SearchStatements {
+  const key = `${table} ${sortParam(sort)}${withPosition ? " after" : ""}`;
   let statements = plainSearches.get(key);
   if (!statements) {
     const position = withPosition ? { key: ph("key"), createdAt: ph("createdAt"), seq: ph("seq") } : null;
     const ok = pageClauses({ merchantId: ph("merchantId"), sort, filters: [], position, limit: 0 }).where!;
-    statements = searchStatements(ok, sort.direction === "desc", withPosition);
+    statements = searchStatements(ok, sort.direction === "desc", withPosition, table);
     plainSearches.set(key, statements);
   }
   return statements;
@@ -363,13 +364,15 @@ function plainSearchStatements(sort: CustomerSort, withPosition: boolean): Searc
  * matches all fit in the first batch is answered from that batch, in any sort.
  */
 export function searchPageSeqs(merchantId: string, query: CustomerQuery, q: string): { seqs: number[]; walked: number } | null {
+  const index = searchIndexFor(q);
+  if (!index) return null;
   const sort = query.sort ?? defaultCustomerSort;
   const p = query.after ? positionAfter(merchantId, sort, query.after) : null;
   const want = query.limit + 1;
   const desc = sort.direction === "desc";
   const statements =
     !query.filters?.length && query.upToSeq === undefined
-      ? plainSearchStatements(sort, !!p)
+      ? plainSearchStatements(sort, !!p, index.table)
       : searchStatements(
           // One of this page's rows: the merchant's, live, through the filters, after the cursor.
           pageClauses({
@@ -382,11 +385,15 @@ export function searchPageSeqs(merchantId: string, query: CustomerQuery, q: stri
           }).where!,
           desc,
           !!p,
+          index.table,
         );
-  const values: Record<string, unknown> = { merchantId, q, match: phrase(q), key: p?.key ?? "", createdAt: p?.createdAt, seq: p?.seq };
+  const values: Record<string, unknown> = { merchantId, q, match: index.match, key: p?.key ?? "", createdAt: p?.createdAt, seq: p?.seq };
   const rank = desc ? (a: Candidate, b: Candidate) => b.createdAt - a.createdAt || b.seq - a.seq : (a: Candidate, b: Candidate) => a.createdAt - b.createdAt || a.seq - b.seq;
-  // The exact external id, the search's other half (customerSearch), read through its unique index.
+  // The exact external id, the search's other half (customerSearch), read through its unique
+  // index; and the matches not in the index yet (customers queued for the short-search index).
   const exact = run<CandidateRow>(statements.exact(), values);
+  const unindexed = unindexedMatches(q, index.table);
+  if (unindexed.length > 0) exact.push(...run<CandidateRow>(statements.probeSeqs(), { ...values, seqs: JSON.stringify(unindexed) }));
   let held = new Map<number, Candidate>();
   const hold = (rows: CandidateRow[]) => {
     for (const [seq, createdAt, isOk] of rows) if (isOk) held.set(seq, { seq, createdAt });

@@ -2,9 +2,10 @@ import type Database from "better-sqlite3";
 import { or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { customers } from "#db/schema/index";
-import { sqlite } from "~/utils/db.server";
+import { shortSearchIndex, sqlite } from "~/utils/db.server";
 import { createFtsMatchCheck } from "~/utils/fts-match-check.server";
 import { runTimeValue } from "~/utils/prepared.server";
+import { shortSearchMatch } from "~/utils/search-grams.server";
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -23,28 +24,56 @@ const TRIGRAM = 3;
 /** A phrase for FTS5 MATCH: the text as one quoted string (quotes doubled), never query syntax. */
 export const phrase = (q: string) => `"${q.replace(/"/g, '""')}"`;
 
-/** Whether a search is answered by the trigram index (and so can drive the list's query). */
-export const searchUsesIndex = (q: string) => [...q].length >= TRIGRAM;
+/** Customer search's two indexes: trigrams (0007) for three characters or more, characters and pairs (0009) below. */
+export type SearchIndexTable = "customers_fts" | "customers_grams";
+
+/**
+ * Which index answers `q`, and its MATCH expression: the trigram index for three characters or
+ * more, the short-search index for one or two (app/utils/search-grams.server.ts), or null for a
+ * search that folds to nothing (accents alone), left to the scan.
+ */
+export function searchIndexFor(q: string): { table: SearchIndexTable; match: string } | null {
+  if ([...q].length >= TRIGRAM) return { table: "customers_fts", match: phrase(q) };
+  const match = shortSearchMatch(q);
+  return match ? { table: "customers_grams", match } : null;
+}
+
+/** Whether a search is answered by an index (and so can drive the list's query). */
+export const searchUsesIndex = (q: string) => searchIndexFor(q) !== null;
+
+/**
+ * The matches of `q` that its index does not hold yet: the short-search index's queued customers
+ * that `q` finds (a customer changed in this transaction, or by another connection, before the
+ * app indexed it). None for the trigram index, which its triggers keep in step.
+ */
+export const unindexedMatches = (q: string, table: SearchIndexTable): number[] =>
+  table === "customers_grams" ? shortSearchIndex.queuedMatches(q) : [];
 
 /**
  * `q`: a substring of the name or email, or of the id, case- and accent-insensitive (Hangul and
  * kana included), or an exact external id. The one place the search predicate lives.
  *
  * Three characters or more go through `customers_fts` (FTS5, trigram tokenizer with diacritics
- * removed, kept in step by triggers), so a search costs an index lookup at any number of
- * customers. The predicate is one `seq in (…)` over the matches and the exact external id (read
- * through the merchant's unique index), a set of rowids the list reads by primary key — an `or`
- * of the two would make SQLite walk the merchant's customers and test each one (36 ms at 100,000
- * customers against 1.5 ms). Shorter text cannot be answered by trigrams: it falls back to a
- * case-folded LIKE, which scans the merchant's customers in the list's order and stops at a page.
+ * removed, kept in step by triggers); one or two through `customers_grams`, which holds each
+ * customer's characters and pairs of characters (ADR 025). Either way a search costs an index
+ * lookup at any number of customers. The predicate is one `seq in (…)` over the matches and the
+ * exact external id (read through the merchant's unique index), a set of rowids the list reads by
+ * primary key — an `or` of the two would make SQLite walk the merchant's customers and test each
+ * one (36 ms at 100,000 customers against 1.5 ms). A search that folds to nothing (combining
+ * accents alone) falls back to a case-folded LIKE, which scans the merchant's customers in the
+ * list's order and stops at a page.
  *
  * For a term with many matches the list does not run this predicate as is: `searchPageSeqs`
  * (customer-list.server.ts, ADR 013) walks the matches in rowid order and reads only the page.
  * This is the usual plan it falls back to, and the reference its tests are held against.
  */
 export function customerSearch(q: string, merchantId: string): SQL {
-  if (searchUsesIndex(q)) {
-    return sql`${customers.seq} in (select rowid from customers_fts where customers_fts match ${phrase(q)} union all select seq from customers where merchant_id = ${merchantId} and external_id = ${q} and deleted_at is null and external_id is not null)`;
+  const index = searchIndexFor(q);
+  if (index) {
+    const table = sql.identifier(index.table);
+    const unindexed = unindexedMatches(q, index.table);
+    const queued = unindexed.length > 0 ? sql` union all select value from json_each(${JSON.stringify(unindexed)})` : sql``;
+    return sql`${customers.seq} in (select rowid from ${table} where ${table} match ${index.match}${queued} union all select seq from customers where merchant_id = ${merchantId} and external_id = ${q} and deleted_at is null and external_id is not null)`;
   }
   const folded = q.toLowerCase();
   return or(

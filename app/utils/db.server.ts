@@ -9,6 +9,7 @@ import { isPageThread } from "./threads.server";
 import { createGroupCommit } from "./group-commit.server";
 import { logger } from "./logger.server";
 import { customerSearchIndexPerBatch } from "./search-index-batch.server";
+import { searchGrams, shortSearchQueue } from "./search-grams.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -71,16 +72,19 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
   return client;
 }
 
-// SQLite's lower() folds ASCII only; search must match "Ångström" from "ångström".
-function addCasefold(sqlite: Database.Database) {
+// SQLite's lower() folds ASCII only; search must match "Ångström" from "ångström". search_grams
+// is what the app indexes a queued customer with for one- and two-character searches (migration
+// 0009, search-grams.server.ts); the triggers never call it, so any connection can write customers.
+function addSearchFunctions(sqlite: Database.Database) {
   sqlite.function("casefold", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
+  sqlite.function("search_grams", { deterministic: true }, searchGrams);
 }
 
 export function openDatabase(file: string) {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
   applyPragmas(sqlite);
-  addCasefold(sqlite);
+  addSearchFunctions(sqlite);
   const db = drizzle({ client: withStatementCache(sqlite), schema, casing: "snake_case" });
   // Migrations are resolved from the project root: the server bundle lives in build/.
   // Foreign keys are off while they run (SQLite's own procedure for rebuilding a table: inside a
@@ -92,6 +96,10 @@ export function openDatabase(file: string) {
   if (broken.length > 0) throw new Error(`Refusing to start: ${broken.length} rows break a foreign key after migrating`);
   sqlite.pragma("foreign_keys = ON");
   verifyPragmas(sqlite);
+  // Customers queued for the short-search index by another connection (the sqlite3 shell, a
+  // process without the app's functions), or every customer once after migration 0009. Not
+  // logged: the command-line tools open the database too, and some print JSON on stdout.
+  sqlite.transaction(() => shortSearchQueue(sqlite).drain()).immediate();
   return { sqlite, db };
 }
 
@@ -103,7 +111,7 @@ export function openDatabase(file: string) {
 function openReadOnly(file: string) {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  addCasefold(sqlite);
+  addSearchFunctions(sqlite);
   return { sqlite, db: drizzle({ client: withStatementCache(sqlite), schema, casing: "snake_case" }) };
 }
 
@@ -112,12 +120,18 @@ const opened = isPageThread ? openReadOnly(env.DATABASE_PATH) : openDatabase(env
 export const sqlite = opened.sqlite;
 export const db: Db = opened.db;
 
+/** The short-search index's queue (migration 0009): indexed in every write transaction, checked by every short search. */
+export const shortSearchIndex = shortSearchQueue(sqlite);
+
 // better-sqlite3's transaction function, made once (Drizzle's `db.transaction` made one, and a
 // transaction object with a query helper per table, on every call: ≈ 10 % of a keyed write's
 // CPU). Called inside a transaction, it runs as a savepoint.
-const immediateTransaction = sqlite.transaction((fn: () => unknown) => {
+const immediateTransaction = sqlite.transaction((fn: () => unknown, outermost: boolean) => {
   const result = fn();
   if (result instanceof Promise) throw new Error("writeTransaction callbacks must be synchronous");
+  // The customers this transaction queued for the short-search index, indexed before it commits
+  // (inside a group-committed unit the batch does it, ADR 016).
+  if (outermost) shortSearchIndex.drain();
   return result;
 });
 
@@ -128,12 +142,12 @@ const immediateTransaction = sqlite.transaction((fn: () => unknown) => {
  * Nested calls become savepoints.
  */
 export function writeTransaction<T>(fn: () => T): T {
-  return immediateTransaction.immediate(fn) as T;
+  return immediateTransaction.immediate(fn, !sqlite.inTransaction) as T;
 }
 
 
 // Customer search's index is written once a batch, not once a unit (ADR 016).
-const committer = createGroupCommit(sqlite, { hooks: [customerSearchIndexPerBatch(sqlite)] });
+const committer = createGroupCommit(sqlite, { hooks: [customerSearchIndexPerBatch(sqlite, shortSearchIndex)] });
 
 /**
  * A write a request waits for (docs/decisions/009-group-commit.md): the synchronous unit of work

@@ -3,18 +3,21 @@ import { useOwnDatabase } from "../../test/setup/own-database";
 
 // Customer search's index written once per group-committed batch (ADR 016), on a real SQLite
 // file with the app's migrations: the batch's new customers are found once it commits, with
-// their final values, and the index agrees with the customers table row for row.
+// their final values, and both indexes (trigrams, and the short search's characters and pairs)
+// agree with the customers table row for row.
 useOwnDatabase("search-batch");
 
 let m: {
   db: typeof import("~/utils/db.server");
   customers: typeof import("~/models/customers.server");
 };
+let grams: typeof import("~/utils/search-grams.server");
 let merchantId: string;
 const actor = { type: "api_key", id: "key_test" } as const;
 
 beforeAll(async () => {
   m = { db: await import("~/utils/db.server"), customers: await import("~/models/customers.server") };
+  grams = await import("~/utils/search-grams.server");
   const { createMerchant } = await import("~/models/merchants.server");
   merchantId = createMerchant({ name: "Search batches" }).merchant.id;
 });
@@ -30,6 +33,20 @@ const found = (phrase: string) =>
   ).map((r) => r.id);
 /** FTS5's own check of the index against its content table (throws SQLITE_CORRUPT_VTAB on a mismatch). */
 const integrityCheck = () => m.db.sqlite.prepare("insert into customers_fts (customers_fts, rank) values ('integrity-check', 1)").run();
+/**
+ * The short-search index (0009, contentless) against the customers table: for every token any
+ * customer's name, email or id gives (search_grams, recomputed here), exactly the customers that
+ * give it. Returns the number of tokens checked.
+ */
+function shortIndexAgrees(): number {
+  const { searchGrams } = grams;
+  const customers = m.db.sqlite.prepare("select seq, name, email_normalized, id from customers").all() as { seq: number; name: string; email_normalized: string; id: string }[];
+  const want = new Map<string, number[]>();
+  for (const c of customers) for (const token of searchGrams(c.name, c.email_normalized, c.id).split(" ")) want.set(token, [...(want.get(token) ?? []), c.seq]);
+  const lookup = m.db.sqlite.prepare("select rowid from customers_grams where customers_grams match ? order by rowid").pluck();
+  for (const [token, seqs] of want) expect(lookup.all(`"${token}"`), token).toEqual(seqs.sort((a, b) => a - b));
+  return want.size;
+}
 const deferredRows = () => m.db.sqlite.prepare("select count(*) from customers_fts_deferred").pluck().get();
 const settled = <T>(p: Promise<T>) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 
@@ -80,6 +97,13 @@ describe("customer search index, one statement per batch", () => {
     expect(found("kiwi")).toEqual([kiwiId]);
     expect(deferredRows()).toBe(0);
     expect(() => integrityCheck()).not.toThrow();
+    // The short-search index the same: "wo" of Wombat, never "qu" of Quokka or "nu" of Numbat.
+    const short = (q: string) => m.db.sqlite.prepare("select c.id from customers_grams g join customers c on c.seq = g.rowid where customers_grams match ? order by c.seq").pluck().all(grams.shortSearchMatch(q));
+    expect(short("wo")).toEqual([wombatId]);
+    expect(short("qu")).toEqual([]);
+    expect(short("nu")).toEqual([]);
+    expect(short("ki")).toEqual([kiwiId]);
+    expect(shortIndexAgrees()).toBeGreaterThan(40);
   });
 
   it("leaves every other writer to the triggers: a transaction of its own is indexed at once", () => {
@@ -87,6 +111,7 @@ describe("customer search index, one statement per batch", () => {
       const c = create("Foxtrot Okapi", "foxtrot@example.com");
       expect(found("okapi")).toEqual([c.id]);
     });
+    expect(shortIndexAgrees()).toBeGreaterThan(40);
     expect(deferredRows()).toBe(0);
     expect(() => integrityCheck()).not.toThrow();
   });
@@ -104,5 +129,6 @@ describe("customer search index, one statement per batch", () => {
     expect(found("round0 person0")).toEqual([ids[0]]);
     expect(deferredRows()).toBe(0);
     expect(() => integrityCheck()).not.toThrow();
+    expect(shortIndexAgrees()).toBeGreaterThan(40);
   });
 });

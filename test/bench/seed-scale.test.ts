@@ -128,6 +128,12 @@ describe("npm run seed:scale", () => {
     rebuilt.close();
   });
 
+  it("indexes every customer for one- and two-character searches before it commits", () => {
+    expect(one<{ n: number }>("select count(*) as n from customers_grams_pending").n).toBe(0);
+    // One index row a customer (contentless: its rowids are the customers' seqs).
+    expect(all<{ seq: number }>("select rowid as seq from customers_grams order by rowid")).toEqual(all("select seq from customers order by seq"));
+  });
+
   it("refuses bad flags with a clear message", () => {
     const zero = runCli("seed-scale", ["--customers", "0"], tempDbFile("seed-scale-bad"));
     expect(zero.status).toBe(2);
