@@ -144,6 +144,18 @@ export const scenarios: Scenario[] = [
     flatCost: true,
   },
   {
+    // A character no customer has: before the short-search index (ADR 025) this read every customer
+    // (1 s a search at 1,000,000); now one index lookup at any size.
+    kind: "load",
+    key: "search_none",
+    title: "GET /api/v1/customers?q=뷁 (1 character, no match)",
+    floor: "A",
+    path: fixed(`/api/v1/customers?q=${encodeURIComponent("뷁")}&limit=20`),
+    logPath: fixed("/api/v1/customers"),
+    headers: auth,
+    flatCost: true,
+  },
+  {
     // Autumn's /check, the hot path of merchants' backends: one statement by two unique indexes
     // (app/models/entitlements.server.test.ts holds its query plan). Issue 11 sets no ratio.
     kind: "load",
