@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CustomerQuery, CustomerSort } from "./customer-list.server";
+import { everyPage, insertCustomerRows } from "../../test/setup/customer-rows";
 import { useOwnDatabase } from "../../test/setup/own-database";
 
 // A search's page found by walking a frequent term's matches in rowid order (`searchPageSeqs`),
@@ -19,16 +20,14 @@ let n = 0;
 
 /** Customers written straight into the table (the FTS triggers fire as for any insert). */
 function insert(merchant: string, rows: { name: string; createdAt: number; country?: string; externalId?: string; deleted?: boolean }[]) {
-  const statement = m.db.sqlite.prepare(
-    "insert into customers (id, merchant_id, email, email_normalized, name, external_id, billing_address, metadata, created_at, updated_at, deleted_at) values (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?)",
-  );
-  m.db.sqlite.transaction(() => {
-    for (const r of rows) {
+  insertCustomerRows(
+    m.db.sqlite,
+    (fn) => m.db.sqlite.transaction(fn)(),
+    rows.map((r) => {
       n++;
-      const email = `p${n}@plan.example`;
-      statement.run(`cus_t${n}`, merchant, email, email, r.name, r.externalId ?? null, JSON.stringify({ line1: "1 Road", city: "City", country: r.country ?? "US" }), r.createdAt, r.createdAt, r.deleted ? r.createdAt + 1 : null);
-    }
-  })();
+      return { id: `cus_t${n}`, merchant, email: `p${n}@plan.example`, name: r.name, externalId: r.externalId, country: r.country, createdAt: r.createdAt, deletedAt: r.deleted ? r.createdAt + 1 : null };
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -55,17 +54,7 @@ const reference = (query: Omit<CustomerQuery, "limit">) =>
   (m.list.customerListStatement({ merchantId, query: { ...query, limit: 100_000 } }).all() as { id: string }[]).map((c) => c.id);
 
 /** Every page of a query through listCustomers, following its cursors (or, with byId, the last id). */
-function paged(query: CustomerQuery, byId = false): string[] {
-  const ids: string[] = [];
-  let after: CustomerQuery["after"];
-  for (let pages = 0; pages < 2000; pages++) {
-    const page = m.list.listCustomers({ merchantId, query: { ...query, after } });
-    ids.push(...page.rows.map((r) => r.id));
-    if (!page.hasMore) return ids;
-    after = byId ? { id: page.rows[page.rows.length - 1].id } : { cursor: page.nextCursor! };
-  }
-  throw new Error("too many pages");
-}
+const paged = (query: CustomerQuery, byId = false) => everyPage(m.list.listCustomers, merchantId, query, byId);
 
 const sorts: CustomerSort[] = (["created_at", "name", "email"] as const).flatMap((key) => (["desc", "asc"] as const).map((direction) => ({ key, direction })));
 

@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CustomerQuery, CustomerSort } from "./customer-list.server";
+import { everyPage, insertCustomerRows } from "../../test/setup/customer-rows";
 import { tempDbFile, useOwnDatabase } from "../../test/setup/own-database";
 
 // One- and two-character searches, answered by customers_grams (migration 0009, ADR 025), on a
@@ -28,18 +29,12 @@ const rows: Row[] = [];
 
 /** Customers written straight into the table, in the app's write transaction (which indexes what the triggers queued). */
 function insert(merchant: string, specs: { name: string; email?: string; externalId?: string; deleted?: boolean }[]) {
-  const statement = m.db.sqlite.prepare(
-    "insert into customers (id, merchant_id, email, email_normalized, name, external_id, billing_address, metadata, created_at, updated_at, deleted_at) values (?, ?, ?, ?, ?, ?, ?, '{}', ?, ?, ?)",
-  );
-  m.db.writeTransaction(() => {
-    for (const s of specs) {
-      n++;
-      const email = s.email ?? `p${n}@short.example`;
-      const row: Row = { id: `cus_s${n}`, name: s.name, email, externalId: s.externalId ?? null, createdAt: BASE + n * 1000, merchant, deleted: !!s.deleted };
-      statement.run(row.id, merchant, email, email.toLowerCase(), s.name, row.externalId, JSON.stringify({ line1: "1 Road", city: "City", country: "US" }), row.createdAt, row.createdAt, s.deleted ? row.createdAt + 1 : null);
-      rows.push(row);
-    }
+  const added = specs.map((s): Row => {
+    n++;
+    return { id: `cus_s${n}`, name: s.name, email: s.email ?? `p${n}@short.example`, externalId: s.externalId ?? null, createdAt: BASE + n * 1000, merchant, deleted: !!s.deleted };
   });
+  insertCustomerRows(m.db.sqlite, (fn) => m.db.writeTransaction(fn), added.map((r) => ({ ...r, deletedAt: r.deleted ? r.createdAt + 1 : null })));
+  rows.push(...added);
 }
 
 const queuedCount = () => m.db.sqlite.prepare("select count(*) from customers_grams_pending").pluck().get();
@@ -57,17 +52,7 @@ const expected = (q: string) =>
     .map((r) => r.id);
 
 /** Every page of a query through listCustomers, following its cursors. */
-function paged(query: CustomerQuery): string[] {
-  const ids: string[] = [];
-  let after: CustomerQuery["after"];
-  for (let pages = 0; pages < 2000; pages++) {
-    const page = m.list.listCustomers({ merchantId, query: { ...query, after } });
-    ids.push(...page.rows.map((r) => r.id));
-    if (!page.hasMore) return ids;
-    after = { cursor: page.nextCursor! };
-  }
-  throw new Error("too many pages");
-}
+const paged = (query: CustomerQuery) => everyPage(m.list.listCustomers, merchantId, query);
 
 const sorts: CustomerSort[] = (["created_at", "name", "email"] as const).flatMap((key) => (["desc", "asc"] as const).map((direction) => ({ key, direction })));
 const usualPlan = (query: Omit<CustomerQuery, "limit">) =>
