@@ -99,8 +99,9 @@ export function openDatabase(file: string) {
   // Customers queued for the short-search index by another connection (the sqlite3 shell, a
   // process without the app's functions), or every customer once after migration 0009. Not
   // logged: the command-line tools open the database too, and some print JSON on stdout.
-  sqlite.transaction(() => shortSearchQueue(sqlite).drain()).immediate();
-  return { sqlite, db };
+  const shortSearch = shortSearchQueue(sqlite);
+  sqlite.transaction(() => shortSearch.drain()).immediate();
+  return { sqlite, db, shortSearch };
 }
 
 /**
@@ -112,7 +113,7 @@ function openReadOnly(file: string) {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   addSearchFunctions(sqlite);
-  return { sqlite, db: drizzle({ client: withStatementCache(sqlite), schema, casing: "snake_case" }) };
+  return { sqlite, db: drizzle({ client: withStatementCache(sqlite), schema, casing: "snake_case" }), shortSearch: shortSearchQueue(sqlite) };
 }
 
 const opened = isPageThread ? openReadOnly(env.DATABASE_PATH) : openDatabase(env.DATABASE_PATH);
@@ -121,7 +122,7 @@ export const sqlite = opened.sqlite;
 export const db: Db = opened.db;
 
 /** The short-search index's queue (migration 0009): indexed in every write transaction, checked by every short search. */
-export const shortSearchIndex = shortSearchQueue(sqlite);
+export const shortSearchIndex = opened.shortSearch;
 
 // better-sqlite3's transaction function, made once (Drizzle's `db.transaction` made one, and a
 // transaction object with a query helper per table, on every call: ≈ 10 % of a keyed write's
