@@ -1,12 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CustomerQuery, CustomerSort } from "./customer-list.server";
 import { everyPage, insertCustomerRows } from "../../test/setup/customer-rows";
-import { tempDbFile, useOwnDatabase } from "../../test/setup/own-database";
+import { databaseMigratedUpTo, useOwnDatabase } from "../../test/setup/own-database";
 
 // One- and two-character searches, answered by customers_grams (migration 0009, ADR 025), on a
 // real SQLite file with the app's migrations. Every page is held against a reference computed
@@ -204,17 +202,9 @@ describe("migration 0009", () => {
   it("indexes the customers a database already holds", async () => {
     // A database migrated up to 0008 with customers in it, then opened by the app (all migrations):
     // the migration queues them (plain SQL), the app indexes the queue as it opens the database.
-    const file = tempDbFile("grams-migration");
-    const folder = fs.mkdtempSync(path.join(path.dirname(file), "migrations-"));
-    const source = path.join(process.cwd(), "db/migrations");
-    fs.cpSync(source, folder, { recursive: true });
-    const journalFile = path.join(folder, "meta/_journal.json");
-    const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as { entries: { idx: number; tag: string }[] };
-    expect(journal.entries.map((e) => e.tag)).toContain("0009_short-search-index");
-    journal.entries = journal.entries.filter((e) => e.idx <= 8);
-    fs.writeFileSync(journalFile, JSON.stringify(journal));
+    expect(fs.readFileSync(path.join(process.cwd(), "db/migrations/meta/_journal.json"), "utf8")).toContain("0009_short-search-index");
+    const file = databaseMigratedUpTo("grams-migration", 8);
     const before = new Database(file);
-    migrate(drizzle({ client: before }), { migrationsFolder: folder });
     before
       .prepare("insert into merchants (id, name, slug, portal_settings, created_at, updated_at) values ('mer_old', 'Old', 'old', '{}', 0, 0)")
       .run();

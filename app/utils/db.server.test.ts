@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useOwnDatabase } from "../../test/setup/own-database";
+import { databaseMigratedUpTo, tempDbFile, useOwnDatabase } from "../../test/setup/own-database";
 
 // writeTransaction on the app's own database file: IMMEDIATE, all or nothing, nested calls as
 // savepoints, a Promise refused.
@@ -71,5 +71,49 @@ describe("writeTransaction", () => {
     ).toThrow("writeTransaction callbacks must be synchronous");
     expect(notes()).toEqual(["a", "b", "other", "outer", "inner kept"]);
     expect(m.sqlite.inTransaction).toBe(false);
+  });
+});
+
+describe("openDatabase and foreign keys", () => {
+  // A customer of a merchant that does not exist, written by a connection with foreign keys off
+  // (the sqlite3 shell's default).
+  const addOrphan = (file: string) => {
+    const other = new Database(file);
+    try {
+      other.pragma("foreign_keys = OFF");
+      other
+        .prepare(
+          "insert into customers (id, merchant_id, email, email_normalized, name, billing_address, metadata, created_at, updated_at) values ('cus_orphan', 'mer_gone', null, null, 'Orphan', '{}', '{}', 1, 1)",
+        )
+        .run();
+    } finally {
+      other.close();
+    }
+  };
+
+  it("refuses to start when the migrations it ran leave a row breaking a foreign key", () => {
+    const file = databaseMigratedUpTo("fk-after-migrating", 8);
+    addOrphan(file);
+    expect(() => m.openDatabase(file)).toThrow("Refusing to start: 1 rows break a foreign key after migrating");
+  });
+
+  it("does not read every table when no migration ran, and writes with foreign keys on", () => {
+    const file = tempDbFile("fk-no-migration");
+    m.openDatabase(file).sqlite.close();
+    addOrphan(file);
+    const { sqlite } = m.openDatabase(file);
+    try {
+      expect(sqlite.prepare("select name from customers where id = 'cus_orphan'").pluck().get()).toBe("Orphan");
+      expect(sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
+      expect(() =>
+        sqlite
+          .prepare(
+            "insert into customers (id, merchant_id, email, email_normalized, name, billing_address, metadata, created_at, updated_at) values ('cus_orphan2', 'mer_gone', null, null, 'Orphan', '{}', '{}', 1, 1)",
+          )
+          .run(),
+      ).toThrow(/FOREIGN KEY constraint failed/);
+    } finally {
+      sqlite.close();
+    }
   });
 });

@@ -1,6 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 
 /** A fresh SQLite file's path in a directory of its own (`portico-<label>-…` under the system's temp directory). */
 export function tempDbFile(label = "test") {
@@ -19,5 +22,29 @@ export function useOwnDatabase(label: string): string {
   process.env.DATABASE_PATH = file;
   process.env.NODE_ENV = "test";
   process.env.LOG_LEVEL = "silent";
+  return file;
+}
+
+/**
+ * A fresh SQLite file migrated by the project's migrations up to and including `lastIdx` (the
+ * journal's index: 8 for `0008_…`), as an older release left it; the app's `openDatabase` then
+ * runs the rest. The migrations are copied to a folder beside the file with the later ones
+ * left out of the copy's journal.
+ */
+export function databaseMigratedUpTo(label: string, lastIdx: number): string {
+  const file = tempDbFile(label);
+  const folder = fs.mkdtempSync(path.join(path.dirname(file), "migrations-"));
+  fs.cpSync(path.join(process.cwd(), "db/migrations"), folder, { recursive: true });
+  const journalFile = path.join(folder, "meta/_journal.json");
+  const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as { entries: { idx: number }[] };
+  if (!journal.entries.some((e) => e.idx > lastIdx)) throw new Error(`no migration after index ${lastIdx}: nothing would be left for the app to run`);
+  journal.entries = journal.entries.filter((e) => e.idx <= lastIdx);
+  fs.writeFileSync(journalFile, JSON.stringify(journal));
+  const sqlite = new Database(file);
+  try {
+    migrate(drizzle({ client: sqlite }), { migrationsFolder: folder });
+  } finally {
+    sqlite.close();
+  }
   return file;
 }
