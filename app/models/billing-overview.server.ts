@@ -66,7 +66,9 @@ export function liveSubscriptionsOf({ merchantId, customerIds }: { merchantId: s
     })
     .from(subscriptions)
     .innerJoin(products, eq(products.id, subscriptions.productId))
-    .where(and(eq(subscriptions.merchantId, merchantId), inArray(subscriptions.customerId, customerIds), sql`${status} <> 'cancelled'`))
+    // `+merchant_id`, as in revenueByCustomer: the planner otherwise walked every subscription of
+    // the merchant (0.41 s at 300,000 subscriptions) instead of the customers' own.
+    .where(and(sql`+${subscriptions.merchantId} = ${merchantId}`, inArray(subscriptions.customerId, customerIds), sql`${status} <> 'cancelled'`))
     .all() as { id: string; customerId: string; status: "active" | "trialing" | "past_due"; quantity: number; productName: string; price: number; currency: string }[];
 }
 

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { useOwnDatabase } from "../../test/setup/own-database";
+import { queryPlansDuring, walksWholeMerchant } from "../../test/setup/query-plans";
 
 // `expand[]=summary` must cost the same number of queries for 1 customer as for 100 (no N+1).
 useOwnDatabase("summary");
@@ -59,6 +60,15 @@ describe("customerSummaries", () => {
     expect(one).toBeGreaterThan(0);
     expect(one).toBeLessThanOrEqual(3);
     expect(hundred).toBe(one);
+  });
+
+  it("reads each query from the page's customers, not from every row of the merchant", () => {
+    // Without table statistics the planner preferred `merchant_id = ?`: every subscription or
+    // customer of the merchant (0.41 and 0.38 s a page at 1,000,000 customers).
+    const plans = queryPlansDuring(m.db.sqlite, () => m.summary.customerSummaries({ merchantId, customerIds: ids.slice(0, 20) }));
+    expect(plans.map((p) => p.source).join("\n")).toMatch(/from "subscriptions"[\s\S]*from "wallets"[\s\S]*from "payments"/);
+    for (const { source, plan } of plans) expect(plan, source).not.toMatch(walksWholeMerchant);
+    expect(plans.map((p) => p.plan).join("\n")).toMatch(/subscriptions_customer_idx \(customer_id=\?\)[\s\S]*wallets\w* \(customer_id=\?\)[\s\S]*payments_customer_created_idx \(customer_id=\?\)/);
   });
 
   it("gives every customer their own numbers", () => {

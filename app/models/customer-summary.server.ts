@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { customers, isActiveSubscription, wallets } from "#db/schema/index";
 import { db } from "~/utils/db.server";
 import { liveSubscriptionsOf, revenueByCustomer } from "./billing-overview.server";
@@ -30,7 +30,9 @@ export function customerSummaries({ merchantId, customerIds }: { merchantId: str
   const balances = db
     .select({ customerId: wallets.customerId, currency: wallets.currency, balance: wallets.balance })
     .from(wallets)
-    .innerJoin(customers, and(eq(customers.id, wallets.customerId), eq(customers.merchantId, merchantId)))
+    // `+merchant_id`: the wallets are found by their customers' ids, each customer's owner
+    // checked by its id; otherwise the planner walked every customer of the merchant (0.38 s at 1M).
+    .innerJoin(customers, and(eq(customers.id, wallets.customerId), sql`+${customers.merchantId} = ${merchantId}`))
     .where(inArray(wallets.customerId, customerIds))
     .orderBy(wallets.customerId, wallets.currency)
     .all();

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte, ne } from "drizzle-orm";
+import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { liveSubscriptionStatuses, products, subscriptions, type LiveSubscriptionStatus, type Product, type Subscription } from "#db/schema/index";
 import { AmountOverflowError, subscriptionAmount } from "~/billing/money";
 import { addInterval, type Interval } from "~/billing/periods";
@@ -42,6 +42,16 @@ export type SubscriptionWithProduct = { subscription: Subscription; product: Pro
 export const serializeSubscriptionWithProduct = (r: SubscriptionWithProduct) => serializeSubscription(r.subscription, r.product);
 
 /**
+ * A pending cancellation, word for word the condition of `subscriptions_pending_cancellation_idx`
+ * (migration 0010; without it the settle step read every subscription of the merchant: 0.17 s a
+ * request at 300,000 subscriptions). SQLite reads a partial index only for a WHERE that holds its
+ * terms. It also matches a bound `?` holding 1, but then compiles the statement again on every run
+ * to look at the value (as ADR 017 found for LIMIT): 4.4 µs a run against 0.44 with the literal,
+ * in a 2,000-row table. Drizzle's `eq(column, true)` binds one.
+ */
+export const pendingCancellation = sql`${subscriptions.cancelAtPeriodEnd} = 1 and ${subscriptions.status} <> 'cancelled'`;
+
+/**
  * Settles pending cancellations whose period has ended: they become `cancelled` as of
  * current_period_end and `subscription.cancelled` is emitted. It runs on every read and write of
  * subscriptions, so no reader ever sees a stale status and the test clock needs no scheduler tick.
@@ -51,8 +61,7 @@ export function settleDueCancellations({ merchantId, customerId }: { merchantId:
   const due = and(
     eq(subscriptions.merchantId, merchantId),
     customerId ? eq(subscriptions.customerId, customerId) : undefined,
-    eq(subscriptions.cancelAtPeriodEnd, true),
-    ne(subscriptions.status, "cancelled"),
+    pendingCancellation,
     lte(subscriptions.currentPeriodEnd, at),
   );
   if (!db.select({ id: subscriptions.id }).from(subscriptions).where(due).get()) return 0;

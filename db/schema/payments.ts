@@ -97,7 +97,9 @@ export const refunds = sqliteTable(
     reason: text(),
     createdAt: createdAt(),
   },
-  (t) => [index("refunds_payment_idx").on(t.paymentId, t.createdAt)],
+  // By merchant and date: the dashboard overview's refunds of the last 30 days (without it, every
+  // refund of every merchant was read).
+  (t) => [index("refunds_payment_idx").on(t.paymentId, t.createdAt), index("refunds_merchant_created_idx").on(t.merchantId, t.createdAt)],
 );
 
 // One row per merchant; incremented inside the transaction that makes a payment succeed,

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
 import { customerRef } from "./customers";
@@ -51,6 +52,13 @@ export const subscriptions = sqliteTable(
   (t) => [
     index("subscriptions_merchant_created_idx").on(t.merchantId, t.createdAt, t.seq),
     index("subscriptions_customer_idx").on(t.customerId, t.createdAt),
+    // Pending cancellations only (a few rows): settling the due ones runs on every read of a
+    // merchant's subscriptions, and the overview lists the upcoming ones. The queries repeat this
+    // condition word for word (`pendingCancellation`, app/models/subscriptions.server.ts), as
+    // SQLite uses a partial index only for a query whose WHERE holds its terms.
+    index("subscriptions_pending_cancellation_idx")
+      .on(t.merchantId, t.currentPeriodEnd)
+      .where(sql`${t.cancelAtPeriodEnd} = 1 and ${t.status} <> 'cancelled'`),
   ],
 );
 
