@@ -5,10 +5,12 @@ import { db } from "~/utils/db.server";
 import { runTimeValue } from "~/utils/prepared.server";
 
 /**
- * The dashboard overview of one merchant: per-currency figures for the last 30 days against the
- * 30 before, a 90-day daily revenue series, and what needs attention (the at-risk list). Every
- * figure is one grouped query over an index on (merchant, created_at); nothing is loaded row by
- * row into JavaScript.
+ * The dashboard overview of one merchant: per-currency figures for the last 30 UTC days (today
+ * included, up to now) against the 30 before, a 90-day daily revenue series whose last 30 bars
+ * are the cards' figures, and what needs attention (the at-risk list). Money and failed payments
+ * come from `payment_days` (per merchant, day and currency, kept by triggers: migration 0010), so
+ * the cost does not grow with the merchant's payments: summing them per request read 2.6 million
+ * payments at 1,000,000 customers (9 s). Nothing is loaded row by row into JavaScript.
  */
 
 const DAY_MS = 86_400_000;
@@ -27,6 +29,7 @@ export type CurrencyFigures = {
 };
 
 export type MerchantOverview = {
+  /** The first instant of the 30 days (midnight UTC, 29 days before today's). */
   from: Date;
   to: Date;
   currencies: CurrencyFigures[];
@@ -36,11 +39,15 @@ export type MerchantOverview = {
   daily: Map<string, { day: string; amount: number }[]>;
 };
 
+type DayRow = { day: number; currency: string; invoiced: number; failed: number; refunded: number };
+
 export function getMerchantOverview({ merchantId }: { merchantId: string }): MerchantOverview {
   const to = now();
   const t = to.getTime();
-  const from = t - 30 * DAY_MS;
-  const before = t - 60 * DAY_MS;
+  const today = Math.floor(t / DAY_MS);
+  const firstDay = today - 89;
+  const from = (today - 29) * DAY_MS;
+  const before = (today - 59) * DAY_MS;
   const byCurrency = new Map<string, CurrencyFigures>();
   const entry = (currency: string) => {
     let e = byCurrency.get(currency);
@@ -50,52 +57,79 @@ export function getMerchantOverview({ merchantId }: { merchantId: string }): Mer
     }
     return e;
   };
-  const payments = db.all<{ currency: string; gross: number; gross_before: number; failed: number }>(sql`
-    select currency,
-      sum(case when status in (${invoiced}) and created_at >= ${from} then amount else 0 end) as gross,
-      sum(case when status in (${invoiced}) and created_at < ${from} then amount else 0 end) as gross_before,
-      sum(case when status = 'failed' and created_at >= ${from} then 1 else 0 end) as failed
-    from payments where merchant_id = ${merchantId} and created_at >= ${before} and created_at <= ${t}
-    group by currency`);
-  for (const p of payments) Object.assign(entry(p.currency), { gross: p.gross, grossBefore: p.gross_before, failedPayments: p.failed });
-  const refunds = db.all<{ currency: string; amount: number }>(sql`
-    select currency, sum(amount) as amount from refunds
-    where merchant_id = ${merchantId} and created_at >= ${from} and created_at <= ${t} group by currency`);
-  for (const r of refunds) entry(r.currency).refunded = r.amount;
-  // Active: active or trialing (a pending cancellation still counts until its period ends).
-  const subs = db.all<{ currency: string; n: number }>(sql`
-    select p.currency, count(*) as n from subscriptions s join products p on p.id = s.product_id
-    where s.merchant_id = ${merchantId} and s.status in ('active', 'trialing')
-      and not (s.cancel_at_period_end = 1 and s.current_period_end <= ${t})
-    group by p.currency`);
-  for (const s of subs) entry(s.currency).activeSubscriptions = s.n;
-  const customers = db.get<{ now: number; before: number }>(sql`
-    select sum(case when created_at >= ${from} then 1 else 0 end) as now, sum(case when created_at < ${from} then 1 else 0 end) as before
-    from customers where merchant_id = ${merchantId} and deleted_at is null and created_at >= ${before} and created_at <= ${t}`);
-
-  const start = Math.floor(t / DAY_MS) * DAY_MS - 89 * DAY_MS;
-  const days = db.all<{ currency: string; day: number; amount: number }>(sql`
-    select currency, (created_at / ${DAY_MS}) * ${DAY_MS} as day, sum(amount) as amount from payments
-    where merchant_id = ${merchantId} and status in (${invoiced}) and created_at >= ${start} and created_at <= ${t}
-    group by currency, day`);
+  const days = db.all<DayRow>(sql`
+    select day, currency, invoiced_amount as invoiced, failed_payments as failed, refunded from payment_days
+    where merchant_id = ${merchantId} and day >= ${firstDay} and day <= ${today}`);
+  // Today's row also holds what is dated later today (a backdated clock, an imported payment):
+  // taken away, so every figure stops at now. An empty index range in the usual case.
+  const later = db.all<DayRow>(sql`
+    select ${today} as day, currency, sum(case when status in (${invoiced}) then amount else 0 end) as invoiced,
+      sum(case when status = 'failed' then 1 else 0 end) as failed, 0 as refunded
+    from payments where merchant_id = ${merchantId} and created_at > ${t} and created_at < ${(today + 1) * DAY_MS} group by currency
+    union all
+    select ${today}, currency, 0, 0, sum(amount) from refunds
+    where merchant_id = ${merchantId} and created_at > ${t} and created_at < ${(today + 1) * DAY_MS} group by currency`);
   const daily = new Map<string, { day: string; amount: number }[]>();
-  for (const d of days) {
+  const add = (d: DayRow, sign: 1 | -1) => {
+    const recent = d.day > today - 30;
+    const inCards = d.day > today - 60;
+    if (inCards && (d.invoiced !== 0 || d.failed !== 0 || d.refunded !== 0)) {
+      const e = entry(d.currency);
+      if (recent) {
+        e.gross += sign * d.invoiced;
+        e.failedPayments += sign * d.failed;
+        e.refunded += sign * d.refunded;
+      } else e.grossBefore += sign * d.invoiced;
+    }
+    if (d.invoiced === 0) return;
     let series = daily.get(d.currency);
     if (!series) {
-      series = Array.from({ length: 90 }, (_, i) => ({ day: new Date(start + i * DAY_MS).toISOString().slice(0, 10), amount: 0 }));
+      series = Array.from({ length: 90 }, (_, i) => ({ day: new Date((firstDay + i) * DAY_MS).toISOString().slice(0, 10), amount: 0 }));
       daily.set(d.currency, series);
     }
-    const index = Math.round((d.day - start) / DAY_MS);
-    if (index >= 0 && index < 90) series[index].amount += d.amount;
-  }
+    series[d.day - firstDay]!.amount += sign * d.invoiced;
+  };
+  for (const d of days) add(d, 1);
+  for (const d of later) add(d, -1);
+  // A currency whose sums came back to nothing (a payment's status changed) shows no card.
+  for (const [currency, e] of byCurrency) if (e.gross === 0 && e.grossBefore === 0 && e.failedPayments === 0 && e.refunded === 0) byCurrency.delete(currency);
+  for (const [currency, series] of daily) if (series.every((d) => d.amount === 0)) daily.delete(currency);
+  for (const s of activeSubscriptionsByCurrency(merchantId, t)) entry(s.currency).activeSubscriptions = s.n;
+  // New customers: all of them from the covering (merchant, created_at) index, less the deleted
+  // ones from their own small index; not every new customer's row read for its deleted_at.
+  const counted = (deleted: boolean) =>
+    db.get<{ now: number | null; before: number | null }>(sql`
+      select sum(case when created_at >= ${from} then 1 else 0 end) as now, sum(case when created_at < ${from} then 1 else 0 end) as before
+      from customers where merchant_id = ${merchantId} and created_at >= ${before} and created_at <= ${t}${deleted ? sql` and deleted_at is not null` : sql``}`);
+  const all = counted(false);
+  const deleted = counted(true);
   return {
     from: new Date(from),
     to,
     currencies: [...byCurrency.values()].sort((a, b) => b.gross - a.gross || a.currency.localeCompare(b.currency)),
-    newCustomers: customers?.now ?? 0,
-    newCustomersBefore: customers?.before ?? 0,
+    newCustomers: (all?.now ?? 0) - (deleted?.now ?? 0),
+    newCustomersBefore: (all?.before ?? 0) - (deleted?.before ?? 0),
     daily,
   };
+}
+
+/**
+ * Active subscriptions (active or trialing; a pending cancellation counts until its period ends)
+ * per currency: counted per product from `subscriptions_live_product_idx` alone, less the pending
+ * cancellations already past their period's end (`subscriptions_pending_cancellation_idx`). Both
+ * conditions are written as the indexes' own, literals included, so SQLite uses them.
+ */
+function activeSubscriptionsByCurrency(merchantId: string, t: number) {
+  return db.all<{ currency: string; n: number }>(sql`
+    select p.currency, sum(x.n) as n from (
+      select product_id, count(*) as n from subscriptions
+      where merchant_id = ${merchantId} and status in ('active', 'trialing') group by product_id
+      union all
+      select product_id, -count(*) from subscriptions
+      where merchant_id = ${merchantId} and cancel_at_period_end = 1 and status <> 'cancelled' and current_period_end <= ${t}
+        and status in ('active', 'trialing') group by product_id
+    ) x join products p on p.id = x.product_id
+    group by p.currency having sum(x.n) > 0`);
 }
 
 export type AtRiskItem = {
@@ -145,7 +179,7 @@ export function listAtRisk({ merchantId, limit = 10 }: { merchantId: string; lim
     union all select * from (
       select 'low_wallet', c.id, c.name, c.email, c.id || ':' || w.currency, w.balance, w.currency, null, null, null, w.updated_at
       from wallets w join customers c on c.id = w.customer_id
-      where c.merchant_id = ${merchantId} and c.deleted_at is null
+      where +c.merchant_id = ${merchantId} and c.deleted_at is null
         and w.balance * 10 < (select sum(e.amount) from wallet_ledger_entries e where e.customer_id = w.customer_id and e.currency = w.currency and e.entry_type = 'credit')
       order by w.updated_at desc limit ${runTimeValue(limit)})`);
   return rows.map((r) => ({

@@ -58,6 +58,9 @@ export const customers = sqliteTable(
       .on(t.merchantId, t.externalId)
       .where(sql`deleted_at is null and external_id is not null`),
     index("customers_merchant_created_idx").on(t.merchantId, t.createdAt, t.seq),
+    // Deleted customers only (a few): the overview counts new customers from the covering index
+    // above and takes these away, instead of reading every new customer's row for deleted_at.
+    index("customers_deleted_idx").on(t.merchantId, t.createdAt).where(sql`${t.deletedAt} is not null`),
     // One index per sort key: (key, created_at, seq) read forwards or backwards serves both directions.
     index("customers_merchant_name_sort_idx").on(t.merchantId, t.sortName, t.createdAt, t.seq).where(sql`deleted_at is null`),
     index("customers_merchant_email_sort_idx").on(t.merchantId, t.sortEmail, t.createdAt, t.seq).where(sql`deleted_at is null`),

@@ -102,6 +102,28 @@ export const refunds = sqliteTable(
   (t) => [index("refunds_payment_idx").on(t.paymentId, t.createdAt), index("refunds_merchant_created_idx").on(t.merchantId, t.createdAt)],
 );
 
+/**
+ * Per merchant, UTC day (created_at ÷ 86,400,000) and currency: what the dashboard overview
+ * shows, summed as payments and refunds are written — by triggers in plain SQL (migration 0010),
+ * so every writer keeps it, the sqlite3 shell included. `invoiced_amount` sums the amounts of
+ * payments with an invoiced status (succeeded, refunded, partially refunded: the overview's gross),
+ * `failed_payments` counts the failed ones, `refunded` sums refunds by their own date. Derived
+ * data, rebuilt from payments and refunds by the migration; no foreign key, as nothing reads it
+ * by its merchant but the overview.
+ */
+export const paymentDays = sqliteTable(
+  "payment_days",
+  {
+    merchantId: text().notNull(),
+    day: integer().notNull(),
+    currency: text().notNull(),
+    invoicedAmount: integer().notNull().default(0),
+    failedPayments: integer().notNull().default(0),
+    refunded: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.day, t.currency] })],
+);
+
 // One row per merchant; incremented inside the transaction that makes a payment succeed,
 // so numbers have no gaps and no duplicates.
 export const invoiceCounters = sqliteTable("invoice_counters", {

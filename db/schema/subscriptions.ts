@@ -59,6 +59,11 @@ export const subscriptions = sqliteTable(
     index("subscriptions_pending_cancellation_idx")
       .on(t.merchantId, t.currentPeriodEnd)
       .where(sql`${t.cancelAtPeriodEnd} = 1 and ${t.status} <> 'cancelled'`),
+    // Past-due subscriptions only, latest change first: the overview's at-risk list.
+    index("subscriptions_past_due_idx").on(t.merchantId, t.updatedAt).where(sql`${t.status} = 'past_due'`),
+    // Active and trialing only, by product: the overview counts them per currency from the index
+    // alone (`activeSubscriptionsByCurrency`, app/models/merchant-overview.server.ts).
+    index("subscriptions_live_product_idx").on(t.merchantId, t.productId, t.status).where(sql`${t.status} in ('active', 'trialing')`),
   ],
 );
 

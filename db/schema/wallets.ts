@@ -41,6 +41,9 @@ export const wallets = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.customerId, t.currency] }),
+    // Latest change first: the overview's low-balance wallets are found by walking from the newest
+    // until enough qualify, instead of checking every wallet of the merchant.
+    index("wallets_updated_idx").on(t.updatedAt),
     check("wallets_balance_non_negative", sql`balance >= 0`),
   ],
 );

@@ -1,2 +1,0 @@
-CREATE INDEX `subscriptions_pending_cancellation_idx` ON `subscriptions` (`merchant_id`,`current_period_end`) WHERE "subscriptions"."cancel_at_period_end" = 1 and "subscriptions"."status" <> 'cancelled';--> statement-breakpoint
-CREATE INDEX `refunds_merchant_created_idx` ON `refunds` (`merchant_id`,`created_at`);
