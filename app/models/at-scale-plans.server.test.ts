@@ -167,3 +167,30 @@ describe("payment_days (the overview's sums, kept by triggers)", () => {
     expect(fromRows().length).toBeGreaterThan(3);
   });
 });
+
+describe("a customer's timeline", () => {
+  it("reads the customer's audit rows and events from indexes of their own, and only theirs", async () => {
+    const { createCustomer } = await import("./customers.server");
+    const { emitEvent } = await import("./events.server");
+    const { audit } = await import("./audit.server");
+    const { customerActivity } = await import("./customer-activity.server");
+    const [mine, theirs] = m.db.writeTransaction(() => ["t1", "t2"].map((n) => createCustomer({ merchantId, input: { email: `${n}@example.com` }, actor }).id));
+    m.db.writeTransaction(() => {
+      for (const id of [mine!, theirs!]) {
+        emitEvent({ merchantId, type: "customer.updated", object: { id, object: "customer" }, actor });
+        emitEvent({ merchantId, type: "subscription.resumed", object: { id: `sub_of_${id}`, object: "subscription", customer_id: id }, actor });
+        audit({ merchantId, actor: { type: "customer", id, portalSessionId: "ps_x" }, action: "profile.updated", objectType: "customer" });
+      }
+    });
+    let entries: ReturnType<typeof customerActivity> = [];
+    const plans = queryPlansDuring(m.db.sqlite, () => (entries = customerActivity({ merchantId, customerId: mine! })));
+    const webhook = entries.filter((e) => e.kind === "webhook").map((e) => (e as { action: string }).action);
+    expect(webhook.sort()).toEqual(["customer.updated", "subscription.resumed"]);
+    expect(entries.filter((e) => e.kind === "audit" && e.actorType === "customer").map((e) => (e as { actorId: string | null }).actorId)).toEqual([mine]);
+    const all = plans.map((p) => p.plan).join("\n");
+    expect(all).toMatch(/SEARCH audit_log USING INDEX audit_log_object_idx \(object_id=\?\)/);
+    expect(all).toMatch(/SEARCH audit_log USING INDEX audit_log_customer_actor_idx \(actor_id=\?\)/);
+    expect(all).toMatch(/SEARCH webhook_events USING INDEX webhook_events_customer_idx \(merchant_id=\? AND <expr>=\?\)/);
+    for (const { source, plan } of plans) expect(plan, source).not.toMatch(walksWholeMerchant);
+  });
+});

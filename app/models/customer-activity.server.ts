@@ -16,6 +16,18 @@ export type ActivityEntry =
 
 type Row = { kind: string; at: number; action: string | null; actor_type: string | null; actor_id: string | null; object_type: string | null; object_id: string | null };
 
+/**
+ * The customer an event is about: the object's customer_id, or, for a customer object, its own id
+ * (no other object's id can equal a customer's: each kind has its own prefix). Word for word the
+ * expression of `webhook_events_customer_idx` (migration 0010), which SQLite needs to use it.
+ */
+const eventCustomer = sql.raw(`coalesce(json_extract(payload, '$.data.object.customer_id'), json_extract(payload, '$.data.object.id'))`);
+
+// Each source is read from an index of its own (migration 0010 and earlier): the merchant's
+// audit rows by the customer's objects or by the customer as actor (`+merchant_id` keeps the
+// planner off the merchant's whole log), its events by the customer they are about. Reading
+// the merchant's log or events newest first until 50 matched cost 0.73 s a customer page with
+// 500,000 of each for the merchant (every API mint writes one of each).
 export function customerActivity({ merchantId, customerId, limit = 50 }: { merchantId: string; customerId: string; limit?: number }): ActivityEntry[] {
   // Every id of this customer's objects that the audit log can name.
   const objects = sql`
@@ -30,10 +42,10 @@ export function customerActivity({ merchantId, customerId, limit = 50 }: { merch
   const rows = db.all<Row>(sql`
     select * from (
       select 'audit' as kind, created_at as at, action, actor_type, actor_id, object_type, object_id from audit_log
-       where merchant_id = ${merchantId} and object_id in (${objects})
+       where +merchant_id = ${merchantId} and object_id in (${objects})
       union
       select 'audit', created_at, action, actor_type, actor_id, object_type, object_id from audit_log
-       where merchant_id = ${merchantId} and actor_type = 'customer' and actor_id = ${customerId}
+       where +merchant_id = ${merchantId} and actor_type = 'customer' and actor_id = ${customerId}
       order by 2 desc limit ${runTimeValue(limit)})
     union all
     select * from (
@@ -46,8 +58,7 @@ export function customerActivity({ merchantId, customerId, limit = 50 }: { merch
     union all
     select * from (
       select 'webhook', created_at, type, null, null, null, id from webhook_events
-       where merchant_id = ${merchantId}
-         and (json_extract(payload, '$.data.object.customer_id') = ${customerId} or json_extract(payload, '$.data.object.id') = ${customerId})
+       where merchant_id = ${merchantId} and ${eventCustomer} = ${customerId}
        order by created_at desc limit ${runTimeValue(limit)})
     order by at desc limit ${runTimeValue(limit)}`);
   return rows.map((r): ActivityEntry => {

@@ -14,6 +14,8 @@ CREATE INDEX `subscriptions_past_due_idx` ON `subscriptions` (`merchant_id`,`upd
 CREATE INDEX `subscriptions_live_product_idx` ON `subscriptions` (`merchant_id`,`product_id`,`status`) WHERE "subscriptions"."status" in ('active', 'trialing');--> statement-breakpoint
 CREATE INDEX `refunds_merchant_created_idx` ON `refunds` (`merchant_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `wallets_updated_idx` ON `wallets` (`updated_at`);--> statement-breakpoint
+CREATE INDEX `webhook_events_customer_idx` ON `webhook_events` (`merchant_id`, coalesce(json_extract(`payload`, '$.data.object.customer_id'), json_extract(`payload`, '$.data.object.id')), `created_at`);--> statement-breakpoint
+CREATE INDEX `audit_log_customer_actor_idx` ON `audit_log` (`actor_id`,`created_at`) WHERE "audit_log"."actor_type" = 'customer';--> statement-breakpoint
 -- payment_days: the dashboard overview's sums per merchant, UTC day and currency, kept by the
 -- triggers below for any writer (plain SQL, no app function). A payment counts by its status:
 -- the invoiced ones (succeeded, refunded, partially_refunded: invoicedPaymentStatuses) add their

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq } from "./columns";
 
@@ -26,5 +27,7 @@ export const auditLog = sqliteTable(
     // The dashboard's audit page: newest first per merchant, keyset on (created_at, seq).
     index("audit_log_merchant_idx").on(t.merchantId, t.createdAt, t.seq),
     index("audit_log_object_idx").on(t.objectId),
+    // A customer's own portal actions, newest first: the customer page's timeline.
+    index("audit_log_customer_actor_idx").on(t.actorId, t.createdAt).where(sql`${t.actorType} = 'customer'`),
   ],
 );

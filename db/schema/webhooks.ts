@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, leaseColumns, publicId, seq, timestamp } from "./columns";
 import { merchantRef } from "./merchants";
@@ -47,7 +48,18 @@ export const webhookEvents = sqliteTable(
     payload: text().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("webhook_events_merchant_idx").on(t.merchantId, t.createdAt)],
+  (t) => [
+    index("webhook_events_merchant_idx").on(t.merchantId, t.createdAt),
+    // The customer an event is about, newest first: the customer page's timeline. An object that
+    // belongs to a customer names it in customer_id; a customer object is its own id (every other
+    // object's id has its own prefix, so it never equals a customer's). `eventCustomer` in
+    // app/models/customer-activity.server.ts is this expression, word for word.
+    index("webhook_events_customer_idx").on(
+      t.merchantId,
+      sql`coalesce(json_extract(${t.payload}, '$.data.object.customer_id'), json_extract(${t.payload}, '$.data.object.id'))`,
+      t.createdAt,
+    ),
+  ],
 );
 
 export const webhookDeliveryStatuses = ["pending", "delivered", "failed"] as const;
