@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { invoicedPaymentStatuses } from "#db/schema/index";
 import { useOwnDatabase } from "../../test/setup/own-database";
 import { queryPlansDuring, walksWholeMerchant } from "../../test/setup/query-plans";
 
@@ -116,12 +117,14 @@ describe("the dashboard overview", () => {
 });
 
 describe("payment_days (the overview's sums, kept by triggers)", () => {
-  // What the triggers must hold at every moment: the same sums read from payments and refunds.
+  // What the triggers must hold at every moment: the same sums read from payments and refunds,
+  // "invoiced" meaning what the rest of the app means by it.
+  const invoiced = invoicedPaymentStatuses.map((s) => `'${s}'`).join(", ");
   const fromRows = () =>
     m.db.sqlite
       .prepare(
         `select merchant_id, day, currency, sum(invoiced) as invoiced, sum(failed) as failed, sum(refunded) as refunded from (
-           select merchant_id, created_at / 86400000 as day, currency, case when status in ('succeeded', 'refunded', 'partially_refunded') then amount else 0 end as invoiced,
+           select merchant_id, created_at / 86400000 as day, currency, case when status in (${invoiced}) then amount else 0 end as invoiced,
              case when status = 'failed' then 1 else 0 end as failed, 0 as refunded from payments
            union all select merchant_id, created_at / 86400000, currency, 0, 0, amount from refunds)
          group by 1, 2, 3 having sum(invoiced) <> 0 or sum(failed) <> 0 or sum(refunded) <> 0 order by 1, 2, 3`,
@@ -133,6 +136,15 @@ describe("payment_days (the overview's sums, kept by triggers)", () => {
         "select merchant_id, day, currency, invoiced_amount as invoiced, failed_payments as failed, refunded from payment_days where invoiced_amount <> 0 or failed_payments <> 0 or refunded <> 0 order by 1, 2, 3",
       )
       .all();
+
+  it("counts as invoiced exactly the statuses the app calls invoiced (the triggers' SQL cannot import the list)", () => {
+    const triggers = m.db.sqlite.prepare("select name, sql from sqlite_master where type = 'trigger' and name like 'payment_days_payment_%'").all() as { name: string; sql: string }[];
+    expect(triggers.map((t) => t.name).sort()).toEqual(["payment_days_payment_delete", "payment_days_payment_insert", "payment_days_payment_update"]);
+    for (const { name, sql } of triggers) {
+      for (const list of sql.matchAll(/IN \(([^)]*)\)/g)) expect(list[1], name).toBe(invoiced);
+      expect(sql.match(/IN \(/g)?.length, name).toBe(name.endsWith("update") ? 2 : 1);
+    }
+  });
 
   it("equals the payments' and refunds' own sums through creates, settling, refunds and other connections' writes", async () => {
     const { createCustomer } = await import("./customers.server");

@@ -3,6 +3,7 @@ import { invoicedPaymentStatuses } from "#db/schema/index";
 import { now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { runTimeValue } from "~/utils/prepared.server";
+import { pendingCancellation } from "./subscriptions.server";
 
 /**
  * The dashboard overview of one merchant: per-currency figures for the last 30 UTC days (today
@@ -116,8 +117,9 @@ export function getMerchantOverview({ merchantId }: { merchantId: string }): Mer
 /**
  * Active subscriptions (active or trialing; a pending cancellation counts until its period ends)
  * per currency: counted per product from `subscriptions_live_product_idx` alone, less the pending
- * cancellations already past their period's end (`subscriptions_pending_cancellation_idx`). Both
- * conditions are written as the indexes' own, literals included, so SQLite uses them.
+ * cancellations already past their period's end (`subscriptions_pending_cancellation_idx`, through
+ * the shared `pendingCancellation`). Both conditions are written as the indexes' own, literals
+ * included, so SQLite uses them.
  */
 function activeSubscriptionsByCurrency(merchantId: string, t: number) {
   return db.all<{ currency: string; n: number }>(sql`
@@ -126,7 +128,7 @@ function activeSubscriptionsByCurrency(merchantId: string, t: number) {
       where merchant_id = ${merchantId} and status in ('active', 'trialing') group by product_id
       union all
       select product_id, -count(*) from subscriptions
-      where merchant_id = ${merchantId} and cancel_at_period_end = 1 and status <> 'cancelled' and current_period_end <= ${t}
+      where merchant_id = ${merchantId} and ${pendingCancellation} and current_period_end <= ${t}
         and status in ('active', 'trialing') group by product_id
     ) x join products p on p.id = x.product_id
     group by p.currency having sum(x.n) > 0`);

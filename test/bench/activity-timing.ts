@@ -8,6 +8,7 @@
 //   FILL=500000 DATABASE_PATH=/tmp/tl.db NODE_ENV=development SEED_DEMO=false LOG_LEVEL=silent \
 //     npx tsx test/bench/activity-timing.ts
 import Database from "better-sqlite3";
+import { timeCalls } from "./time-calls";
 
 const file = process.env.DATABASE_PATH!;
 const fill = Number(process.env.FILL ?? 0);
@@ -36,15 +37,5 @@ const count = sqlite.prepare("select count(*) from customers where merchant_id =
 const customerId = sqlite.prepare("select id from customers where merchant_id = ? order by seq limit 1 offset ?").pluck().get(merchantId, Math.floor(count / 2)) as string;
 const events = sqlite.prepare("select count(*) from webhook_events where merchant_id = ?").pluck().get(merchantId);
 const audits = sqlite.prepare("select count(*) from audit_log where merchant_id = ?").pluck().get(merchantId);
-const first = performance.now();
-const entries = customerActivity({ merchantId, customerId });
-const firstMs = performance.now() - first;
-const times: number[] = [];
-const deadline = performance.now() + 5000;
-while (times.length < 5 || (performance.now() < deadline && times.length < 200)) {
-  const t = performance.now();
-  customerActivity({ merchantId, customerId });
-  times.push(performance.now() - t);
-}
-times.sort((a, b) => a - b);
-console.log(`${events} events, ${audits} audit rows for the merchant; ${entries.length} entries: first ${firstMs.toFixed(1)} ms, median ${times[times.length >> 1]!.toFixed(2)} ms (n=${times.length})`);
+const { result: entries, firstMs, medianMs, calls } = timeCalls(() => customerActivity({ merchantId, customerId }), { maxCalls: 200, budgetMs: 5000 });
+console.log(`${events} events, ${audits} audit rows for the merchant; ${entries.length} entries: first ${firstMs.toFixed(1)} ms, median ${medianMs.toFixed(2)} ms (n=${calls})`);

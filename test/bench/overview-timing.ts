@@ -5,25 +5,16 @@
 // (the bench's are in .cache/bench/seed-*.db):
 //   DATABASE_PATH=/tmp/1m.db NODE_ENV=development SEED_DEMO=false LOG_LEVEL=silent \
 //     npx tsx test/bench/overview-timing.ts
+import { timeCalls } from "./time-calls";
+
 const { sqlite } = await import("~/utils/db.server");
 const { getMerchantOverview, listAtRisk } = await import("~/models/merchant-overview.server");
 const merchantId = sqlite.prepare("select merchant_id from customers group by 1 order by count(*) desc limit 1").pluck().get() as string;
 console.log(`${sqlite.prepare("select count(*) from customers").pluck().get()} customers, ${sqlite.prepare("select count(*) from subscriptions").pluck().get()} subscriptions`);
-for (const [name, run] of [
+for (const [name, run] of <[string, () => unknown][]>[
   ["getMerchantOverview", () => getMerchantOverview({ merchantId })],
   ["listAtRisk", () => listAtRisk({ merchantId })],
-] as const) {
-  const first = performance.now();
-  run();
-  const firstMs = performance.now() - first;
-  const times: number[] = [];
-  const deadline = performance.now() + 5000;
-  while (times.length < 5 || (performance.now() < deadline && times.length < 200)) {
-    const t = performance.now();
-    run();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  console.log(`${name.padEnd(20)} first ${firstMs.toFixed(1).padStart(8)} ms  median ${times[times.length >> 1]!.toFixed(1).padStart(8)} ms  (n=${times.length})`);
+]) {
+  const { firstMs, medianMs, calls } = timeCalls(run, { maxCalls: 200, budgetMs: 5000 });
+  console.log(`${name.padEnd(20)} first ${firstMs.toFixed(1).padStart(8)} ms  median ${medianMs.toFixed(1).padStart(8)} ms  (n=${calls})`);
 }
-export {};

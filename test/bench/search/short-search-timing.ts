@@ -5,6 +5,8 @@
 //   cp .cache/bench/seed-1000000x5-<hash>.db /tmp/1m.db
 //   DATABASE_PATH=/tmp/1m.db NODE_ENV=development SEED_DEMO=false LOG_LEVEL=silent \
 //     npx tsx test/bench/search/short-search-timing.ts          # QS=민지,뷁 to choose the terms
+import { timeCalls } from "../time-calls";
+
 const t0 = performance.now();
 const { sqlite } = await import("~/utils/db.server");
 const opened = performance.now() - t0;
@@ -13,18 +15,7 @@ const merchantId = sqlite.prepare("select merchant_id from customers group by 1 
 console.log(`opened (migrations included) in ${(opened / 1000).toFixed(1)} s; ${sqlite.prepare("select count(*) from customers").pluck().get()} customers`);
 for (const q of (process.env.QS ?? "민지,김,zq,q,뷁,mü,müller").split(",")) {
   const run = () => listCustomersJson({ merchantId, query: { q, limit: 20 } });
-  const first = performance.now();
-  const page = run();
-  const firstMs = performance.now() - first;
-  const times: number[] = [];
-  const deadline = performance.now() + 3000;
-  while (times.length < 5 || (performance.now() < deadline && times.length < 2000)) {
-    const t = performance.now();
-    run();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  console.log(`q=${q.padEnd(7)} rows ${String(page.rows.length).padStart(2)} first ${firstMs.toFixed(2).padStart(8)} ms  median ${times[times.length >> 1].toFixed(3).padStart(8)} ms  (n=${times.length})`);
+  const { result: page, firstMs, medianMs, calls } = timeCalls(run, { maxCalls: 2000, budgetMs: 3000 });
+  console.log(`q=${q.padEnd(7)} rows ${String(page.rows.length).padStart(2)} first ${firstMs.toFixed(2).padStart(8)} ms  median ${medianMs.toFixed(3).padStart(8)} ms  (n=${calls})`);
 }
 
-export {};
