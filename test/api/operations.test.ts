@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient } from "../setup/api";
-import { createMerchant, ROOT, runCli, startServer, tempDbFile, type TestServer } from "../setup/server";
+import { createMerchant, ROOT, runCli, runCliAsync, startServer, tempDbFile, type TestServer } from "../setup/server";
 
 describe("start-up checks", () => {
   it("refuses to start when the SQLite pragmas do not read back (an in-memory database has no WAL)", async () => {
@@ -67,6 +67,87 @@ describe("db:backup", () => {
     const out = runCli("db-backup", [path.join(ROOT, ".cache", "never.db")], tempDbFile("absent"));
     expect(out.status).not.toBe(0);
     expect(out.stderr).toContain("No database");
+  });
+});
+
+describe("db:optimize", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const segments = (dbFile: string) => {
+    const db = new Database(dbFile, { readonly: true });
+    const count = (t: string) => db.prepare(`select count(distinct segid) from ${t}_idx`).pluck().get() as number;
+    const result = { trigram: count("customers_fts"), short: count("customers_grams") };
+    db.close();
+    return result;
+  };
+
+  it("compacts the search indexes beside the running app, and every search finds what it found before", async () => {
+    const api = apiClient(server.url, createMerchant(server.dbFile, "Optimize Co").apiKey);
+    const names = ["Jörg Müller", "Ana Muller", "김민지", "Olivia Sharma", "Zoë Lee", "민지 Park"];
+    // One request at a time: each is its own group commit, and leaves the indexes a segment.
+    for (let i = 0; i < 36; i++) {
+      const created = await api.post("/customers", { email: `opt${i}@example.com`, name: `${names[i % names.length]} ${i}` });
+      expect(created.status).toBe(201);
+    }
+    const before = segments(server.dbFile);
+    expect(before.trigram).toBeGreaterThan(1);
+    expect(before.short).toBeGreaterThan(1);
+    // (A one-letter Latin search would also match random ids, among them the new customers'.)
+    const searches = ["müller", "MULLER", "민지", "김", "지", "sharma 1", "opt3", "zoe", "nobody"];
+    const ids = async () => {
+      const found: Record<string, string[]> = {};
+      for (const q of searches) {
+        const page = await api.get<{ data: { id: string }[] }>(`/customers?limit=100&q=${encodeURIComponent(q)}`);
+        expect(page.status).toBe(200);
+        found[q] = page.body.data.map((c) => c.id);
+      }
+      return found;
+    };
+    const found = await ids();
+    expect(found["müller"].length).toBe(12);
+    expect(found["민지"].length).toBe(12);
+
+    // The command runs while the app keeps writing customers (and merging its own segments),
+    // from its start to its end, a page a step so that its steps and the writes interleave.
+    let done = false;
+    const run = runCliAsync("db-optimize", ["--pages", "1"], server.dbFile).finally(() => (done = true));
+    const writes: number[] = [];
+    while (!done || writes.length < 3) {
+      const i = writes.length;
+      writes.push((await api.post("/customers", { email: `during.q${i}@example.net`, name: `During Quux ${i}` })).status);
+    }
+    const out = await run;
+    expect(writes).toEqual(Array(writes.length).fill(201));
+    expect(out.stderr).toBe("");
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/^customers_fts: \d+ segments? → \d+ in [0-9.]+ s \(\d+ steps?, the longest \d+ ms\)/m);
+    expect(out.stdout).toMatch(/^customers_grams: \d+ segments? → \d+ in /m);
+
+    // The writes made during the run may have added a segment since: a second run leaves one.
+    expect(runCli("db-optimize", ["--pages", "8"], server.dbFile).status).toBe(0);
+    expect(segments(server.dbFile)).toEqual({ trigram: 1, short: 1 });
+    const after = await ids();
+    // Every search finds what it found, and the customers made during the run are found too.
+    expect(after).toEqual(found);
+    expect((await api.get<{ data: unknown[] }>("/customers?limit=100&q=quux")).body.data).toHaveLength(Math.min(writes.length, 100));
+    const db = new Database(server.dbFile);
+    expect(() => db.exec("insert into customers_fts (customers_fts, rank) values ('integrity-check', 1)")).not.toThrow();
+    db.close();
+  });
+
+  it("refuses a page count that is not a whole number, and a missing database", () => {
+    const bad = runCli("db-optimize", ["--pages", "0"], server.dbFile);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--pages must be a whole number from 1 to 100000");
+    const missing = runCli("db-optimize", [], tempDbFile("absent"));
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain("No database");
   });
 });
 

@@ -169,6 +169,22 @@ export function runCli(script: string, args: string[], dbFile: string) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** `runCli` without blocking this process: requests it has in flight go on while the command runs. */
+export function runCliAsync(script: string, args: string[], dbFile: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, `app/cli/${script}.ts`), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_PATH: dbFile, NODE_ENV: "test" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 export type MerchantFixture = { id: string; slug: string; apiKey: string };
 
 /** A merchant and its first secret key, made through `npm run merchant:create -- --json`. */
