@@ -8,10 +8,10 @@ import type Database from "better-sqlite3";
  *
  * It runs as many short steps, each its own transaction writing about `pagesPerStep` pages
  * (FTS5's `merge` command with a negative page count: every segment may merge, whatever its
- * level), so a running app's writes wait for one step at most, never for the whole compaction
- * (most steps take milliseconds, a few far longer: 1.4 and 1.7 s were measured at the start of
- * the trigram index's merge at 1,000,000 customers, through doclists every email shares). `afterStep` runs between two steps, when
- * nothing is held.
+ * level), so a running app's writes wait for one step at most, never for the whole compaction.
+ * Most steps take milliseconds, a few far longer: 1.4 and 1.7 s were measured at the start of the
+ * trigram index's merge at 1,000,000 customers, through doclists every email shares. `afterStep`
+ * runs between two steps, when nothing is held.
  *
  * It stops when a step finds nothing to merge (fewer than two rows changed, as FTS5's
  * documentation describes the test), or, with writes arriving all along, once it has written
