@@ -2,7 +2,7 @@
 // Compacts the customer search indexes (FTS5: customers_fts, customers_grams) into one segment
 // each (ADR 027), in short steps, so it can run beside the live app: the app's writes wait for one
 // step at most. Run it after a bulk import, or at a quiet hour; searches then read one segment per
-// term instead of the 8–20 that everyday writes leave. What a search finds does not change.
+// term instead of the dozen or more that everyday writes leave. What a search finds does not change.
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { fail, parseCli } from "./cli";
