@@ -3,8 +3,8 @@ import type Database from "better-sqlite3";
 /**
  * FTS5 keeps an index as a set of segments (b-trees) and merges them only as writes come in
  * (`automerge`, 4 by default): an index the app writes a few rows at a time settles at a median
- * of 17 segments (up to 26, measured), and every search reads each of them once per term (ADR 027). Compaction merges them
- * into one.
+ * of 17 segments (up to 26, measured), and every search reads each of them once per term
+ * (ADR 027). Compaction merges them into one.
  *
  * It runs as many short steps, each its own transaction writing about `pagesPerStep` pages
  * (FTS5's `merge` command with a negative page count: every segment may merge, whatever its
