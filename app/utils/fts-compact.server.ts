@@ -20,7 +20,7 @@ import type Database from "better-sqlite3";
  */
 export function compactFtsIndex(sqlite: Database.Database, table: string, opts: { pagesPerStep?: number; afterStep?: (step: number) => void } = {}) {
   const pages = Math.max(1, Math.floor(opts.pagesPerStep ?? 64));
-  const quoted = `"${table.replace(/"/g, '""')}"`;
+  const quoted = identifier(table);
   // FTS5 takes the page count only as an integer value: a JavaScript number binds as a real.
   const merge = sqlite.prepare(`insert into ${quoted} (${quoted}, rank) values ('merge', ?)`);
   const changes = sqlite.prepare("select total_changes()").pluck();
@@ -28,7 +28,7 @@ export function compactFtsIndex(sqlite: Database.Database, table: string, opts: 
   // Merging everything once writes about as many pages as the index holds. Writes arriving
   // meanwhile add segments that a negative merge would take in again and again (rewriting the
   // whole index each time), so the work is capped at twice the index's size when it started.
-  const budget = 2 * (sqlite.prepare(`select count(*) from "${`${table}_data`.replace(/"/g, '""')}"`).pluck().get() as number) + 2 * pages;
+  const budget = 2 * (sqlite.prepare(`select count(*) from ${identifier(`${table}_data`)}`).pluck().get() as number) + 2 * pages;
   let steps = 0;
   let capped = false;
   let longestStepMs = 0;
@@ -54,8 +54,11 @@ export function compactFtsIndex(sqlite: Database.Database, table: string, opts: 
  * table, which holds one row for the first leaf of every segment (and for later leaves).
  */
 export function ftsSegmentCount(sqlite: Database.Database, table: string): number {
-  return sqlite.prepare(`select count(distinct segid) from "${`${table}_idx`.replace(/"/g, '""')}"`).pluck().get() as number;
+  return sqlite.prepare(`select count(distinct segid) from ${identifier(`${table}_idx`)}`).pluck().get() as number;
 }
+
+/** A table's name as an SQL identifier: double-quoted, its own quotes doubled. */
+const identifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** The database's FTS5 tables, by name (the search indexes: customers_fts, customers_grams). */
 export function ftsTables(sqlite: Database.Database): string[] {

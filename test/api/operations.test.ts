@@ -3,6 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ftsSegmentCount } from "~/utils/fts-compact.server";
 import { apiClient } from "../setup/api";
 import { createMerchant, ROOT, runCli, runCliAsync, startServer, tempDbFile, type TestServer } from "../setup/server";
 
@@ -81,8 +82,7 @@ describe("db:optimize", () => {
 
   const segments = (dbFile: string) => {
     const db = new Database(dbFile, { readonly: true });
-    const count = (t: string) => db.prepare(`select count(distinct segid) from ${t}_idx`).pluck().get() as number;
-    const result = { trigram: count("customers_fts"), short: count("customers_grams") };
+    const result = { trigram: ftsSegmentCount(db, "customers_fts"), short: ftsSegmentCount(db, "customers_grams") };
     db.close();
     return result;
   };
