@@ -98,8 +98,10 @@ describe("db:optimize", () => {
     const before = segments(server.dbFile);
     expect(before.trigram).toBeGreaterThan(1);
     expect(before.short).toBeGreaterThan(1);
-    // (A one-letter Latin search would also match random ids, among them the new customers'.)
-    const searches = ["müller", "MULLER", "민지", "김", "지", "sharma 1", "opt3", "zoe", "nobody"];
+    // A Latin search matches ids too, and the customers written below get random ones: each
+    // short Latin search here has a space or an "@", which no id has ("zoe" alone matched a new
+    // customer's "…VzOE7L" in one run).
+    const searches = ["müller", "MULLER", "민지", "김", "지", "sharma 1", "opt3@", "zoe lee", "nobody"];
     const ids = async () => {
       const found: Record<string, string[]> = {};
       for (const q of searches) {
@@ -112,6 +114,7 @@ describe("db:optimize", () => {
     const found = await ids();
     expect(found["müller"].length).toBe(12);
     expect(found["민지"].length).toBe(12);
+    expect(found["zoe lee"].length).toBe(6);
 
     // The command runs while the app keeps writing customers (and merging its own segments),
     // from its start to its end, a page a step so that its steps and the writes interleave.
