@@ -57,6 +57,7 @@ if (N >= 2 ** 26) fail("--customers must be below 67,108,864", 2);
 if (values.db) process.env.DATABASE_PATH = values.db;
 
 const { sqlite, shortSearchIndex } = await import("~/utils/db.server");
+const { markOutOfOrderCustomers, OUT_OF_ORDER_INSERT_TRIGGER } = await import("~/utils/customer-order.server");
 const { createMerchant, getMerchant, MerchantInputError } = await import("~/models/merchants.server");
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -174,6 +175,15 @@ const SEEDED_TABLES = ["customers", "subscriptions", "wallet_ledger_entries", "w
 const existingRows = sqlite.prepare("select count(*) from customers").pluck().get() as number;
 const deferred: { name: string; sql: string }[] = [];
 const rebuild = values["rebuild-indexes"] ?? (values["no-rebuild-indexes"] ? false : N >= 50_000 && N >= existingRows);
+// The insert trigger that marks customers dated out of insertion order (migration 0011) reads
+// customers_merchant_created_idx: with that index dropped it would scan the merchant's customers
+// on every insert. Off during the load; the loaded customers are marked in one pass after the
+// indexes are rebuilt, and the trigger is put back in the same transaction.
+const seqBefore = sqlite.prepare("select coalesce(max(seq), 0) from customers").pluck().get() as number;
+const outOfOrderTrigger = rebuild
+  ? (sqlite.prepare("select sql from sqlite_master where type = 'trigger' and name = ?").pluck().get(OUT_OF_ORDER_INSERT_TRIGGER) as string | undefined)
+  : undefined;
+if (outOfOrderTrigger) sqlite.exec(`drop trigger "${OUT_OF_ORDER_INSERT_TRIGGER}"`);
 if (rebuild) {
   const indexes = sqlite.prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${SEEDED_TABLES.map(() => "?").join(", ")})`).all(...SEEDED_TABLES) as { name: string; sql: string }[];
   for (const index of indexes) {
@@ -421,6 +431,11 @@ log(`payments: ${counts.payments.toLocaleString("en")} (${counts.payment_items.t
 
 const phase3 = performance.now();
 for (const index of deferred) sqlite.exec(index.sql);
+if (outOfOrderTrigger) {
+  const marked = markOutOfOrderCustomers(sqlite, seqBefore);
+  sqlite.exec(outOfOrderTrigger);
+  log(`customers dated before an earlier one: ${marked.toLocaleString("en")} marked`);
+}
 const indexSeconds = seconds(phase3);
 if (deferred.length > 0) log(`indexes: ${deferred.length} rebuilt in ${indexSeconds} s`);
 // The short-search index (migration 0009): its triggers queued every new customer.

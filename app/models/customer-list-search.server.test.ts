@@ -85,9 +85,45 @@ describe("a frequent term's page, walked in rowid order", () => {
     // 181 + 300 matches: one walk of 256 from the newest end proves the page.
     expect(plan!.walked).toBeLessThanOrEqual(256);
     expect(plan!.seqs).toHaveLength(21);
+    // Proven from the out-of-order marks, from the first page and from a cursor: the page's last
+    // candidate is not marked ("Plain", dated among the others but inserted last, is).
+    expect(plan!.proof).toBe("marks");
+    const second = m.list.listCustomers({ merchantId, query: { q: "müller", limit: 20 } }).nextCursor!;
+    expect(m.list.searchPageSeqs(merchantId, { q: "müller", limit: 20, after: { cursor: second } }, "müller")!.proof).toBe("marks");
     // A rare term is read whole in the first batch.
     expect(m.list.searchPageSeqs(merchantId, { q: "Müller 51", limit: 20 }, "Müller 51")).toEqual({ seqs: expect.any(Array), walked: expect.any(Number) });
     expect(paged({ q: "Müller 51", limit: 2 })).toEqual(reference({ q: "Müller 51" }));
+  });
+
+  it("the marks prove a page only where they can, in either direction; the index decides the rest", async () => {
+    const { createMerchant } = await import("./merchants.server");
+    const own = createMerchant({ name: "Marks" }).merchant.id;
+    const newest = { key: "created_at", direction: "desc" } as const;
+    const oldest = { key: "created_at", direction: "asc" } as const;
+    const proof = (sort: CustomerSort) => m.list.searchPageSeqs(own, { q: "schmidt", sort, limit: 10 }, "schmidt")?.proof;
+    const pages = (sort: CustomerSort) => everyPage(m.list.listCustomers, own, { q: "schmidt", sort, limit: 10 });
+    const expected = (sort: CustomerSort) =>
+      (m.list.customerListStatement({ merchantId: own, query: { q: "schmidt", sort, limit: 100_000 } }).all() as { id: string }[]).map((c) => c.id);
+    // 2,000 customers in creation order, one in ten a "Schmidt": nobody is marked.
+    insert(own, Array.from({ length: 2000 }, (_, i) => ({ name: i % 10 === 0 ? `Anna Schmidt ${i}` : `Someone ${i}`, createdAt: BASE + i * 1000 })));
+    expect(proof(newest)).toBe("marks");
+    expect(proof(oldest)).toBe("marks");
+    // An import dated among the last few, not a match: marked. Newest first the page's last
+    // candidate is not marked, and the marks still prove the page; oldest first a marked customer
+    // lies beyond the walk, so the index range is read (and finds nobody ranking on the page).
+    insert(own, [{ name: "Imported Person", createdAt: BASE + 1_990_000 + 500 }]);
+    expect(m.db.sqlite.prepare("select out_of_order from customers where seq = (select max(seq) from customers)").pluck().get()).toBe(1);
+    expect(proof(newest)).toBe("marks");
+    expect(proof(oldest)).toBe("index");
+    // A "Schmidt" imported with a date among the newest (walked first, newest first: it takes its
+    // place first) and one dated before everyone (oldest first it ranks first, though
+    // walked last: the index range finds it, and the walk goes on to it).
+    insert(own, [{ name: "Late Schmidt", createdAt: BASE + 1_999_000 - 500 }]);
+    insert(own, [{ name: "Early Schmidt", createdAt: BASE - 1_000_000 }]);
+    for (const sort of [newest, oldest]) expect(pages(sort), sort.direction).toEqual(expected(sort));
+    const id = (name: string) => m.db.sqlite.prepare("select id from customers where name = ?").pluck().get(name) as string;
+    expect(pages(newest).indexOf(id("Late Schmidt"))).toBe(0);
+    expect(pages(oldest).indexOf(id("Early Schmidt"))).toBe(0);
   });
 
   it("a row the walk has not reached that ranks on the page (an import, a clock step) is found", () => {
@@ -173,7 +209,9 @@ describe("a long, rare search, found from a rare piece of it", () => {
     ["müller-lüdenscheidt", true, "diacritics folded, precomposed and combining alike"],
     ["mu\u0308ller-lu\u0308denscheidt", true, "combining marks in the search, none in its last piece"],
     ["mu\u0308ller-lu\u0308d", false, "a combining mark in both pieces: neither is tried"],
-    ["smythe0099@rare.example", false, "both pieces frequent: the whole phrase is evaluated"],
+    ["smythe0099@rare.example", true, "a whole address: its end and start frequent, the piece before the domain rare"],
+    ["quentin.smythe0099@rare.example", true, "a whole address, tried from the end: the third piece is the rare one"],
+    ["quentin smythe@rare.example", true, "no match: a piece no customer has (\"smythe@\") is rare"],
   ])("%s (rare path: %s; %s): the same matches as the index's own phrase, and the same pages as the usual plan", (q, rarePath) => {
     const found = search.rareSearchMatches(q, 63);
     expect(found).toEqual(rarePath ? indexMatches(q) : null);
@@ -191,6 +229,12 @@ describe("a long, rare search, found from a rare piece of it", () => {
     expect(search.rareSearchMatches("bartholomew crowd", 63)).toBeNull();
     expect(paged({ q: "bartholomew crowd", limit: 50 })).toEqual(reference({ q: "bartholomew crowd" }));
     expect(reference({ q: "bartholomew crowd" })).toHaveLength(120);
+    // Where the pieces start, in the order they are tried: the end, the start, then back from
+    // the end in steps of six; at most six pieces.
+    expect(search.rarePieceStarts(9)).toEqual([3, 0]);
+    expect(search.rarePieceStarts(23)).toEqual([17, 0, 11, 5]);
+    expect(search.rarePieceStarts(30)).toEqual([24, 0, 18, 12, 6]);
+    expect(search.rarePieceStarts(80)).toEqual([74, 0, 68, 62, 56, 50]);
     // Shorter than nine characters: never tried.
     expect(search.rareSearchMatches("smythe00", 63)).toBeNull();
     // A limit the piece's matches exceed: not rare either.

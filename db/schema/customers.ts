@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, publicId, seq, timestamp } from "./columns";
 import { merchantRef, type PostalAddress } from "./merchants";
 
@@ -49,6 +49,12 @@ export const customers = sqliteTable(
     updatedAt: timestamp().notNull(),
     // Soft delete: payments keep pointing at the row; email and external_id become reusable.
     deletedAt: timestamp(),
+    // 1 when a customer of the same merchant inserted before this one (a smaller seq) has a later
+    // created_at: an import dated in the past, a clock that stepped back. Set by SQLite's triggers
+    // (migration 0011) for every writer and never cleared, so that for any two customers of a
+    // merchant whose seq and created_at orders disagree, the later-inserted one is marked: a
+    // search's page is proven from a few rowids instead of an index range (ADR 028).
+    outOfOrder: integer().notNull().default(0),
   },
   (t) => [
     uniqueIndex("customers_merchant_email_live_uq")
@@ -58,6 +64,8 @@ export const customers = sqliteTable(
       .on(t.merchantId, t.externalId)
       .where(sql`deleted_at is null and external_id is not null`),
     index("customers_merchant_created_idx").on(t.merchantId, t.createdAt, t.seq),
+    // The marked customers only (none where everyone was created in insertion order).
+    index("customers_out_of_order_idx").on(t.merchantId, t.seq).where(sql`${t.outOfOrder} = 1`),
     // Deleted customers only (a few): the overview counts new customers from the covering index
     // above and takes these away, instead of reading every new customer's row for deleted_at.
     index("customers_deleted_idx").on(t.merchantId, t.createdAt).where(sql`${t.deletedAt} is not null`),
