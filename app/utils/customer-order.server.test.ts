@@ -1,36 +1,23 @@
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectedOutOfOrderMarks, orderRows, type OrderRow } from "../../test/setup/customer-rows";
 import { databaseMigratedUpTo, useOwnDatabase } from "../../test/setup/own-database";
 
 // customers.out_of_order (migration 0011, ADR 028) on real SQLite files: the marks the triggers,
-// the migration and markOutOfOrderCustomers leave are held against a reference computed here in
-// JavaScript from the rows themselves — a customer is marked exactly when an earlier customer
-// (smaller seq) of its merchant has a later created_at — and, after an update, against the
-// invariant the search's proof relies on: of two customers whose seq and created_at orders
-// disagree, the later-inserted one is marked.
+// the migration and markOutOfOrderCustomers leave are held against a reference computed in
+// JavaScript from the rows themselves (test/setup/customer-rows.ts) — a customer is marked exactly
+// when an earlier customer (smaller seq) of its merchant has a later created_at — and, after an
+// update, against the invariant the search's proof relies on: of two customers whose seq and
+// created_at orders disagree, the later-inserted one is marked.
 useOwnDatabase("out-of-order");
 
 let m: { db: typeof import("~/utils/db.server"); order: typeof import("./customer-order.server") };
 let n = 0;
 
-type Stored = { seq: number; merchant_id: string; created_at: number; out_of_order: number };
-const stored = (db: Database.Database) => db.prepare("select seq, merchant_id, created_at, out_of_order from customers order by seq").all() as Stored[];
-
-/** Whether each customer (by seq) has an earlier customer of its merchant dated after it. */
-function expectedMarks(rows: Stored[]): Record<number, number> {
-  const newest = new Map<string, number>();
-  const marks: Record<number, number> = {};
-  for (const r of rows) {
-    const before = newest.get(r.merchant_id);
-    marks[r.seq] = before !== undefined && r.created_at < before ? 1 : 0;
-    newest.set(r.merchant_id, Math.max(before ?? -Infinity, r.created_at));
-  }
-  return marks;
-}
-const marks = (rows: Stored[]) => Object.fromEntries(rows.map((r) => [r.seq, r.out_of_order]));
+const marks = (rows: OrderRow[]) => Object.fromEntries(rows.map((r) => [r.seq, r.out_of_order]));
 
 /** Every pair of a merchant's customers whose orders disagree has its later-inserted one marked. */
-function expectInvariant(rows: Stored[]) {
+function expectInvariant(rows: OrderRow[]) {
   for (const a of rows)
     for (const b of rows) {
       if (a.merchant_id === b.merchant_id && a.seq < b.seq && a.created_at > b.created_at) expect(b.out_of_order, `seq ${b.seq} after ${a.seq}`).toBe(1);
@@ -64,8 +51,8 @@ describe("customers.out_of_order", () => {
       addCustomers(m.db.sqlite, "mer_a", [350, 400, 401, 50]);
       addCustomers(m.db.sqlite, "mer_b", [20, 5_000]);
     });
-    const rows = stored(m.db.sqlite);
-    expect(marks(rows)).toEqual(expectedMarks(rows));
+    const rows = orderRows(m.db.sqlite);
+    expect(marks(rows)).toEqual(expectedOutOfOrderMarks(rows));
     expect(rows.filter((r) => r.out_of_order === 1).map((r) => r.created_at)).toEqual([150, 250, 250, 10, 350, 50, 20]);
     // The partial index holds the marked customers only.
     const plan = m.db.sqlite.prepare("explain query plan select 1 from customers where merchant_id = 'mer_a' and out_of_order = 1 and seq between 1 and 99").all() as { detail: string }[];
@@ -73,11 +60,11 @@ describe("customers.out_of_order", () => {
   });
 
   it("is set by the update trigger for the changed customer and for the later ones now dated before it", () => {
-    const [, second, third] = stored(m.db.sqlite).filter((r) => r.merchant_id === "mer_b");
+    const [, second, third] = orderRows(m.db.sqlite).filter((r) => r.merchant_id === "mer_b");
     // mer_b's third customer (dated 20) moves after everyone; its second (10) moves back to 0.
     m.db.sqlite.prepare("update customers set created_at = 9_000 where seq = ?").run(third.seq);
     m.db.sqlite.prepare("update customers set created_at = 0 where seq = ?").run(second.seq);
-    const rows = stored(m.db.sqlite);
+    const rows = orderRows(m.db.sqlite);
     expectInvariant(rows);
     expect(rows.find((r) => r.seq === second.seq)!.out_of_order).toBe(1);
     // mer_b: 1,000; 0 (marked, as it was); 9,000 (marked before, when dated 20: marks stay); and
@@ -93,7 +80,7 @@ describe("customers.out_of_order", () => {
     const triggerSql = db.prepare("select sql from sqlite_master where type = 'trigger' and name = ?").pluck().get(m.order.OUT_OF_ORDER_INSERT_TRIGGER) as string;
     expect(triggerSql).toMatch(/AFTER INSERT ON `customers`/);
     const above = db.prepare("select max(seq) from customers").pluck().get() as number;
-    const before = stored(db);
+    const before = orderRows(db);
     m.db.writeTransaction(() => {
       db.exec(`drop trigger ${m.order.OUT_OF_ORDER_INSERT_TRIGGER}`);
       // Without the trigger nothing is marked as it is written.
@@ -103,8 +90,8 @@ describe("customers.out_of_order", () => {
       expect(m.order.markOutOfOrderCustomers(db, above)).toBe(3);
       db.exec(triggerSql);
     });
-    const rows = stored(db);
-    const expected = expectedMarks(rows);
+    const rows = orderRows(db);
+    const expected = expectedOutOfOrderMarks(rows);
     for (const r of rows.filter((r) => r.seq > above)) expect(r.out_of_order, `seq ${r.seq}`).toBe(expected[r.seq]);
     // The customers below the seq keep their marks as they were.
     expect(rows.filter((r) => r.seq <= above)).toEqual(before);
@@ -121,8 +108,8 @@ describe("customers.out_of_order", () => {
 
     const { sqlite } = m.db.openDatabase(file);
     try {
-      const rows = stored(sqlite);
-      expect(marks(rows)).toEqual(expectedMarks(rows));
+      const rows = orderRows(sqlite);
+      expect(marks(rows)).toEqual(expectedOutOfOrderMarks(rows));
       expect(rows.map((r) => r.out_of_order)).toEqual([0, 0, 1, 0, 1, 0, 0, 0, 1]);
       // And the trigger marks what comes next.
       addCustomers(sqlite, "mer_old", [39]);

@@ -2,20 +2,16 @@ import Database from "better-sqlite3";
 import { isValidPhoneNumber } from "libphonenumber-js/max";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient } from "../setup/api";
+import { expectedOutOfOrderMarks, orderRows } from "../setup/customer-rows";
 import { runCli, startServer, tempDbFile, type TestServer } from "../setup/server";
 
 type Summary = { merchant: { id: string; slug: string }; api_key: string | null; customers: number; payments: number; payment_items: number; refunds: number; subscriptions: number; wallet_ledger_entries: number; license_keys: number };
 
 /** Whether each customer's mark (migration 0011) is what it should be: set exactly when an earlier customer of its merchant is dated after it. */
 function expectOutOfOrderMarks(d: Database.Database) {
-  const rows = d.prepare("select seq, merchant_id, created_at, out_of_order from customers order by seq").all() as { seq: number; merchant_id: string; created_at: number; out_of_order: number }[];
-  const newest = new Map<string, number>();
-  const wrong = rows.filter((r) => {
-    const before = newest.get(r.merchant_id);
-    newest.set(r.merchant_id, Math.max(before ?? -Infinity, r.created_at));
-    return r.out_of_order !== (before !== undefined && r.created_at < before ? 1 : 0);
-  });
-  expect(wrong).toEqual([]);
+  const rows = orderRows(d);
+  const expected = expectedOutOfOrderMarks(rows);
+  expect(rows.filter((r) => r.out_of_order !== expected[r.seq])).toEqual([]);
   return rows.filter((r) => r.out_of_order === 1).length;
 }
 

@@ -34,3 +34,25 @@ export function everyPage(listCustomers: ListCustomers, merchantId: string, quer
   }
   throw new Error("too many pages");
 }
+
+/** A customer's place in its merchant's two orders, and its out-of-order mark (migration 0011, ADR 028). */
+export type OrderRow = { seq: number; merchant_id: string; created_at: number; out_of_order: number };
+
+/** Every customer's OrderRow, in seq order. */
+export const orderRows = (sqlite: Database.Database) =>
+  sqlite.prepare("select seq, merchant_id, created_at, out_of_order from customers order by seq").all() as OrderRow[];
+
+/**
+ * The marks the rows should have, by seq, computed here from the rows themselves: 1 exactly when
+ * an earlier customer (smaller seq) of the same merchant has a later created_at.
+ */
+export function expectedOutOfOrderMarks(rows: OrderRow[]): Record<number, number> {
+  const newest = new Map<string, number>();
+  const marks: Record<number, number> = {};
+  for (const r of rows) {
+    const before = newest.get(r.merchant_id);
+    marks[r.seq] = before !== undefined && r.created_at < before ? 1 : 0;
+    newest.set(r.merchant_id, Math.max(before ?? -Infinity, r.created_at));
+  }
+  return marks;
+}
