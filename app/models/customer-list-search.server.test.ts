@@ -210,7 +210,8 @@ describe("a long, rare search, found from a rare piece of it", () => {
     ["mu\u0308ller-lu\u0308denscheidt", true, "combining marks in the search, none in its last piece"],
     ["mu\u0308ller-lu\u0308d", false, "a combining mark in both pieces: neither is tried"],
     ["smythe0099@rare.example", true, "a whole address: its end and start frequent, the piece before the domain rare"],
-    ["quentin.smythe0099@rare.example", true, "a whole address, tried from the end: the third piece is the rare one"],
+    ["quentin.smythe0099@rare.example", true, "a whole address: the piece before the domain, tried first, is the rare one"],
+    ["rare.example@quentin.smythe0099", true, "an @ with its rare part after it: the piece before it is common, the end is rare"],
     ["quentin smythe@rare.example", true, "no match: a piece no customer has (\"smythe@\") is rare"],
   ])("%s (rare path: %s; %s): the same matches as the index's own phrase, and the same pages as the usual plan", (q, rarePath) => {
     const found = search.rareSearchMatches(q, 63);
@@ -235,6 +236,13 @@ describe("a long, rare search, found from a rare piece of it", () => {
     expect(search.rarePieceStarts(23)).toEqual([17, 0, 11, 5]);
     expect(search.rarePieceStarts(30)).toEqual([24, 0, 18, 12, 6]);
     expect(search.rarePieceStarts(80)).toEqual([74, 0, 68, 62, 56, 50]);
+    // With an @ (its index the second argument) and six characters before it, the piece that
+    // ends at it comes first ("sharma502593" in an address), each start once, still at most six.
+    expect(search.rarePieceStarts(31, 19)).toEqual([13, 25, 0, 19, 7, 1]);
+    expect(search.rarePieceStarts(23, 10)).toEqual([4, 17, 0, 11, 5]);
+    expect(search.rarePieceStarts(12, 6)).toEqual([0, 6]);
+    expect(search.rarePieceStarts(15, 15)).toEqual([9, 0, 3]);
+    expect(search.rarePieceStarts(23, 5)).toEqual([17, 0, 11, 5]);
     // Shorter than nine characters: never tried.
     expect(search.rareSearchMatches("smythe00", 63)).toBeNull();
     // A limit the piece's matches exceed: not rare either.

@@ -7,7 +7,7 @@
 # `autocannon -c 50`, A then B then A…; prints each one's requests a second over all its slices,
 # CPU a request (user + system of all its threads, from /proc, over its slices only) and how many
 # slices it won.
-# usage: test/bench/pair/interleave.sh <page|overview|pdf|mint|read> A B
+# usage: test/bench/pair/interleave.sh <page|overview|pdf|mint|read|write> A B
 #   A, B: builds in .cache/ab/<name> (PORTICO_BUILD_DIR=$PWD/.cache/ab/<name> npm run build)
 #   ENV_A, ENV_B, NODEFLAGS_A, NODEFLAGS_B: as in rate.sh
 #   needs the 1k seed: run `npm run bench` once first
@@ -29,7 +29,7 @@ for S in A B; do
 done
 mapfile -t ARGS_A < <(scenario_args "$KIND" .cache/pair/ctxIA.json ${PORT[A]}); mapfile -t ARGS_B < <(scenario_args "$KIND" .cache/pair/ctxIB.json ${PORT[B]})
 run() { # $1 = A|B, $2 = seconds, $3 = json out or empty
-  if [ "$1" = A ]; then npx autocannon -c 50 -d $2 ${3:+-j} "${ARGS_A[@]}"; else npx autocannon -c 50 -d $2 ${3:+-j} "${ARGS_B[@]}"; fi
+  if [ "$1" = A ]; then cannon -c 50 -d $2 ${3:+-j} "${ARGS_A[@]}"; else cannon -c 50 -d $2 ${3:+-j} "${ARGS_B[@]}"; fi
 }
 for S in A B; do run $S ${WARM:-5} > /dev/null 2>&1; done
 for i in $(seq 1 ${SLICES:-20}); do

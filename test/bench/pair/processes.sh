@@ -7,7 +7,7 @@
 # the servers' threads, from /proc), the servers' CPU in cores and the machine's idle share
 # (/proc/stat). ADR 024's addendum: its table came from this script's first draft, its last three
 # rounds from this script.
-# usage: test/bench/pair/processes.sh <page|overview|pdf|mint|read> A
+# usage: test/bench/pair/processes.sh <page|overview|pdf|mint|read|write> A
 #   A: a build in .cache/ab/<name> (PORTICO_BUILD_DIR=$PWD/.cache/ab/<name> npm run build)
 #   needs the 1k seed: run `npm run bench` once first
 set -euo pipefail
@@ -47,12 +47,12 @@ run() { # $1 = number of server processes (1 or 2)
   mapfile -t ARGS2 < <(scenario_args "$KIND" .cache/pair/ctxM.json 4582)
   load() { # $1 = seconds
     if [ -n "$P2" ]; then
-      npx autocannon -j -c 25 -d "$1" "${ARGS1[@]}" > .cache/pair/procM1.json 2> /dev/null &
+      cannon -j -c 25 -d "$1" "${ARGS1[@]}" > .cache/pair/procM1.json 2> /dev/null &
       local first=$!
-      npx autocannon -j -c 25 -d "$1" "${ARGS2[@]}" > .cache/pair/procM2.json 2> /dev/null
+      cannon -j -c 25 -d "$1" "${ARGS2[@]}" > .cache/pair/procM2.json 2> /dev/null
       wait $first
     else
-      npx autocannon -j -c 50 -d "$1" "${ARGS1[@]}" > .cache/pair/procM1.json 2> /dev/null
+      cannon -j -c 50 -d "$1" "${ARGS1[@]}" > .cache/pair/procM1.json 2> /dev/null
       echo '{"requests":{"total":0},"latency":{"p99":0},"non2xx":0,"errors":0}' > .cache/pair/procM2.json
     fi
   }
