@@ -138,7 +138,7 @@ export function rarePieceStarts(length: number, at = -1): number[] {
   };
   add(last);
   add(0);
-  for (let start = last - RARE_PIECE; start > 0; start -= RARE_PIECE) add(start);
+  for (let start = last - RARE_PIECE; start > 0 && starts.length < RARE_MAX_PIECES; start -= RARE_PIECE) add(start);
   return starts;
 }
 
