@@ -126,6 +126,27 @@ describe("a frequent term's page, walked in rowid order", () => {
     expect(pages(oldest).indexOf(id("Early Schmidt"))).toBe(0);
   });
 
+  it("newest first, the walk's first look is the page and a few more; a term with fewer matches than a first batch is still read whole", async () => {
+    const { createMerchant } = await import("./merchants.server");
+    const own = createMerchant({ name: "First look" }).merchant.id;
+    const plan = () => m.list.searchPageSeqs(own, { q: "weber", limit: 10 }, "weber")!;
+    const pages = () => everyPage(m.list.listCustomers, own, { q: "weber", limit: 10 });
+    const expected = () => (m.list.customerListStatement({ merchantId: own, query: { q: "weber", limit: 100_000 } }).all() as { id: string }[]).map((c) => c.id);
+    // 1,000 customers in creation order, one in 25 a "Weber" (40): the first look (the page's 11
+    // and 8 more) is proven by the marks.
+    insert(own, Array.from({ length: 1000 }, (_, i) => ({ name: i % 25 === 0 ? `Eva Weber ${i}` : `Someone ${i}`, createdAt: BASE + i * 1000 })));
+    expect(plan()).toEqual({ seqs: expect.any(Array), walked: 19, proof: "marks" });
+    expect(pages()).toEqual(expected());
+    // 12 Webers imported with dates after every Weber but before the newest customer: each
+    // marked, walked first (the largest seqs), and the first look's page ends on one of them. The
+    // marks cannot prove it; with 52 matches, fewer than a first batch, the walk reads them all
+    // rather than the index range, as it did before it had a first look.
+    insert(own, Array.from({ length: 12 }, (_, i) => ({ name: `Imported Weber ${i}`, createdAt: BASE + 998_500 - i * 10 })));
+    expect(plan()).toEqual({ seqs: expect.any(Array), walked: 52 });
+    expect(pages()).toEqual(expected());
+    expect(pages().slice(0, 12)).toEqual((m.db.sqlite.prepare("select id from customers where name like 'Imported Weber %' order by created_at desc").pluck().all() as string[]));
+  });
+
   it("a row the walk has not reached that ranks on the page (an import, a clock step) is found", () => {
     // Old customers given the newest and the oldest dates: the proof sees them and walks on.
     m.db.sqlite.prepare("update customers set created_at = ? where id in ('cus_t304', 'cus_t310')").run(BASE + 10_000_000);

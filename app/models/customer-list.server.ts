@@ -263,6 +263,8 @@ const plainJsonPage = preparedPlainPages(jsonSelect);
 
 /** The first look at a search's matches: a term with fewer is read whole, by key. */
 const SEARCH_FIRST_BATCH = 64;
+/** Newest first, how many matches beyond the page the walk's first look reads (deleted customers, other merchants'). */
+const SEARCH_LOOK_MARGIN = 8;
 /** The most matches a search walks in rowid order before it reads them all and sorts instead. */
 const SEARCH_WALK_CAP = 4096;
 
@@ -456,7 +458,10 @@ export function searchPageSeqs(
     held = new Map();
     hold(exact);
   }
-  for (let n = SEARCH_FIRST_BATCH; walked < SEARCH_WALK_CAP; n = Math.min(n * 4, 1024)) {
+  // Newest first, the first look is the page and a few more (SEARCH_LOOK_MARGIN): where the marks
+  // prove it, that is all a frequent term reads. The index range is only read for a proof once
+  // the walk has gone past SEARCH_FIRST_BATCH matches, as a term with fewer is read whole.
+  for (let n = desc ? Math.min(want + SEARCH_LOOK_MARGIN, SEARCH_FIRST_BATCH) : SEARCH_FIRST_BATCH; walked < SEARCH_WALK_CAP; n = Math.min(n * 4, 1024)) {
     const rows = bound === null ? run<CandidateRow>(statements.walkFirst(), { ...values, n }) : run<CandidateRow>(statements.walkFrom(), { ...values, n, bound });
     hold(rows);
     walked += rows.length;
@@ -467,6 +472,7 @@ export function searchPageSeqs(
     if (kept.length < want) continue;
     const last = kept[want - 1];
     if (provenByMarks(merchantId, desc, bound, last)) return { seqs: kept.map((c) => c.seq), walked, proof: "marks" };
+    if (walked < SEARCH_FIRST_BATCH) continue;
     if (run(statements.unseen(), { ...values, bound, lastCreatedAt: last.createdAt, lastSeq: last.seq }).length === 0) {
       return { seqs: kept.map((c) => c.seq), walked, proof: "index" };
     }
