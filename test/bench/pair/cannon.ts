@@ -2,8 +2,8 @@
  * autocannon for the pair scripts (common.sh `cannon`), with the one thing its command line lacks:
  * a fresh body per request. Every `[<n>]` in the body is replaced by a number no other request of
  * this run has (its process id and a counter), so `POST /api/v1/customers` writes a new customer
- * each time; autocannon's own `-I` (`[<id>]`) sends a Content-Length computed before the
- * replacement, and the server waits for bytes that never come.
+ * each time. autocannon's own `-I` (`[<id>]`) declares a Content-Length that is not the body's
+ * (62 for a 53-byte body, seen on a bare socket), and the server waits for bytes that never come.
  * Takes the flags the scripts use, as autocannon's CLI spells them: -c connections, -d seconds or
  * -a requests, -m method, -H "Name: value" (repeated), -b body, -j (the result as JSON on stdout,
  * as `autocannon -j` prints it; otherwise one summary line), then the URL.
