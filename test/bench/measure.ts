@@ -48,20 +48,24 @@ export function dropResponseBodies(): boolean {
   return true;
 }
 
+/**
+ * autocannon's options for a request's body: a constant one, or a fresh one for each request
+ * (through `requests[].setupRequest`, which autocannon calls before every request it sends).
+ */
+export function bodyOptions(method: LoadRequest["method"], body: LoadRequest["body"]): Partial<autocannon.Options> {
+  if (typeof body === "function") return { requests: [{ method: method ?? "POST", setupRequest: (r: autocannon.Request) => ({ ...r, body: body() }) }] };
+  return body !== undefined ? { body } : {};
+}
+
 /** One autocannon run; each run opens its connections afresh. */
 export async function load(req: LoadRequest, opts: { connections: number; duration: number }): Promise<LoadResult> {
-  const { body } = req;
   const result = await autocannon({
     url: req.url,
     method: req.method ?? "GET",
     headers: req.headers ?? {},
     connections: opts.connections,
     duration: opts.duration,
-    ...(typeof body === "function"
-      ? { requests: [{ method: req.method ?? "POST", setupRequest: (r: autocannon.Request) => ({ ...r, body: body() }) }] }
-      : body !== undefined
-        ? { body }
-        : {}),
+    ...bodyOptions(req.method, req.body),
   });
   const ok = result["2xx"];
   return {

@@ -9,6 +9,7 @@
  * as `autocannon -j` prints it; otherwise one summary line), then the URL.
  */
 import autocannon from "autocannon";
+import { bodyOptions, type LoadRequest } from "../measure";
 
 const args = process.argv.slice(2);
 const opts: { connections: number; duration?: number; amount?: number; method: string; headers: Record<string, string>; body?: string; json: boolean; url?: string } = {
@@ -42,14 +43,15 @@ if (!opts.url) throw new Error("usage: cannon.ts [-c N] [-d S | -a N] [-m METHOD
 
 let n = 0;
 const template = opts.body;
-const fresh = template?.includes("[<n>]") ? () => template.replaceAll("[<n>]", `${process.pid}-${n++}`) : undefined;
+const method = opts.method as LoadRequest["method"];
+const body = template?.includes("[<n>]") ? () => template.replaceAll("[<n>]", `${process.pid}-${n++}`) : template;
 const result = await autocannon({
   url: opts.url,
-  method: opts.method as autocannon.Request["method"],
+  method,
   headers: opts.headers,
   connections: opts.connections,
   ...(opts.amount !== undefined ? { amount: opts.amount } : { duration: opts.duration ?? 10 }),
-  ...(fresh ? { requests: [{ method: opts.method as autocannon.Request["method"], setupRequest: (r: autocannon.Request) => ({ ...r, body: fresh() }) }] } : template !== undefined ? { body: template } : {}),
+  ...bodyOptions(method, body),
 });
 if (opts.json) console.log(JSON.stringify(result));
 else console.log(`${result.requests.average} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result["2xx"]} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors`);
