@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { InvoiceData } from "./invoice-data";
+import { tempDir } from "../../test/setup/own-database";
 
 /** For the PDF tests only: a Korean customer's partly refunded KRW invoice with Hangul, CJK and Polish text. */
 export const sampleInvoice = (over: Partial<InvoiceData> = {}): InvoiceData => ({
@@ -34,7 +34,7 @@ export const sampleInvoice = (over: Partial<InvoiceData> = {}): InvoiceData => (
 export const PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
 /** Where the PDF tests write their files (INVOICE_PDF_OUT keeps them for a look). */
-export const pdfOutDir = process.env.INVOICE_PDF_OUT ?? fs.mkdtempSync(path.join(os.tmpdir(), "invoice-render-"));
+export const pdfOutDir = process.env.INVOICE_PDF_OUT ?? tempDir("invoice-render-");
 
 /** The PDF's text as `pdftotext -layout` extracts it (the file stays in pdfOutDir as `<name>.pdf`). */
 export function pdfTextOf(pdf: Uint8Array, name: string) {

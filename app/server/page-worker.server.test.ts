@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPageThread, mayRenderInThread } from "./page-worker.server";
 import type { RemixServe } from "./remix-adapter.server";
+import { tempDir } from "../../test/setup/own-database";
 
 // The dispatcher on the main thread, against a real worker thread that speaks the page thread's
 // protocol without the server bundle: it answers "thread <url>", dies on /portal/wallet with the
@@ -33,7 +33,7 @@ parentPort.on("message", (m) => {
 parentPort.postMessage({ type: "ready" });
 `;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "page-thread-"));
+const dir = tempDir("page-thread-");
 const fakeFile = path.join(dir, "fake-thread.mjs");
 const gate = path.join(dir, "gate");
 fs.writeFileSync(fakeFile, FAKE_THREAD.replace("process.env.PAGE_THREAD_TEST_GATE", JSON.stringify(gate)));

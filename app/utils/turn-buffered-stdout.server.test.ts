@@ -1,16 +1,16 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TurnBufferedStdout } from "./turn-buffered-stdout.server";
+import { tempDir } from "../../test/setup/own-database";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 function tempFile() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portico-log-"));
+  const dir = tempDir("portico-log-");
   const file = path.join(dir, "out.log");
   const fd = fs.openSync(file, "a");
   return { file, fd, read: () => fs.readFileSync(file, "utf8"), close: () => fs.closeSync(fd) };

@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, startServer, type TestServer } from "../setup/server";
 import { waitUntil } from "../setup/wait";
+import { tempDir } from "../setup/own-database";
 
 /**
  * First renders of invoice PDFs run in the worker pool (app/pdf/pool.server.ts), never on the
@@ -17,7 +17,7 @@ import { waitUntil } from "../setup/wait";
 type World = { server: TestServer; api: ApiClient; apiKey: string; gate: string };
 
 async function startWorld(): Promise<World> {
-  const gate = fs.mkdtempSync(path.join(os.tmpdir(), "pdf-gate-"));
+  const gate = tempDir("pdf-gate-");
   const server = await startServer({ env: { PORTICO_TEST_PDF_GATE: gate, RATE_LIMIT_SCALE: "100" } });
   const merchant = createMerchant(server.dbFile, "Acme");
   return { server, api: apiClient(server.url, merchant.apiKey), apiKey: merchant.apiKey, gate };
@@ -54,7 +54,7 @@ function download(w: World, paymentId: string) {
 
 const rendered = (w: World) => w.server.logs.filter((l) => l.includes('"msg":"invoice rendered"')).map((l) => JSON.parse(l) as { payment_id: string; thread_id: number });
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-pool-"));
+const tmp = tempDir("render-pool-");
 function pdfText(bytes: Buffer, name: string) {
   const file = path.join(tmp, `${name}.pdf`);
   fs.writeFileSync(file, bytes);

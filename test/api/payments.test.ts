@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type ApiClient } from "../setup/api";
 import { createMerchant, type TestServer } from "../setup/server";
 import { startWithTwoMerchants } from "./merchant-helpers";
+import { tempDir } from "../setup/own-database";
 
 let server: TestServer;
 let api: ApiClient;
@@ -254,7 +254,7 @@ describe("invoice numbers under concurrency", () => {
 
 describe("GET /payments/{id}/invoice", () => {
   const pdfText = (bytes: ArrayBuffer) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "invoice-")), "invoice.pdf");
+    const file = path.join(tempDir("invoice-"), "invoice.pdf");
     fs.writeFileSync(file, Buffer.from(bytes));
     return execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
   };

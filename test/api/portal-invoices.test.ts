@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiClient } from "../setup/api";
 import type { TestServer } from "../setup/server";
 import { startWithTwoMerchants } from "./merchant-helpers";
 import { readDb, request, sessionCookie, writeDb } from "./portal-helpers";
+import { tempDir } from "../setup/own-database";
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
@@ -22,7 +22,7 @@ let otherMerchantPayment: { id: string };
 
 type Download = { status: number; headers: Headers; bytes: Buffer };
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portal-invoices-"));
+const tmp = tempDir("portal-invoices-");
 let files = 0;
 function pdfText(bytes: Buffer) {
   const file = path.join(tmp, `${files++}.pdf`);

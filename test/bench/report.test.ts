@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { percentile, requestLog, streamOnce, summarize } from "./measure";
@@ -27,6 +26,7 @@ import {
   type FloorResult,
   type ScenarioResult,
 } from "./report";
+import { tempDir } from "../setup/own-database";
 
 const times = { n: 100, p50: 5, p95: 40, p99: 60, max: 80 };
 const scenario = (over: Partial<ScenarioResult>): ScenarioResult => ({
@@ -242,7 +242,7 @@ describe("instruments", () => {
   });
 
   it("reads server times from the request log, from where the last read stopped", () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "portico-bench-log-")), "server.log");
+    const file = path.join(tempDir("portico-bench-log-"), "server.log");
     const line = (method: string, p: string, status: number, ms: number) => `${JSON.stringify({ level: 30, msg: "request", method, path: p, status, duration_ms: ms })}\n`;
     fs.writeFileSync(file, line("GET", "/portal/billing", 200, 99));
     const log = requestLog(file);
