@@ -1,6 +1,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, startServer, type TestServer } from "../setup/server";
+import { createStaff } from "./dashboard-helpers";
 
 // The node:http front (docs/decisions/011-node-http-front.md) answers /api/v1 and /healthz
 // without Express: what it writes must be what Express wrote around the same answers.
@@ -101,6 +102,44 @@ describe("the node:http front", () => {
       const names = (r: Raw) => r.head.map(([name]) => name.toLowerCase()).filter((n) => !["date", "transfer-encoding", "content-length"].includes(n));
       expect(names(head), path).toEqual(names(got));
     }
+  });
+
+  describe("a form post behind a proxy that rewrites Host", () => {
+    // nginx's proxy_pass sends its upstream's address as Host unless told otherwise; the browser's
+    // Origin is still PUBLIC_URL's (the test server's own url). Remix compared the two and threw.
+    let staff: { email: string; password: string };
+    beforeAll(() => {
+      const merchant = createMerchant(server.dbFile, "Proxied Co");
+      staff = createStaff(server, { merchant: merchant.slug, email: "proxied.owner@example.com", role: "owner" });
+    });
+    const signIn = (headers: string[]) =>
+      raw(
+        server.port,
+        ["POST /dashboard/sign-in HTTP/1.1", ...headers, "Content-Type: application/x-www-form-urlencoded"],
+        new URLSearchParams({ email: staff.email, password: staff.password }).toString(),
+      );
+    const location = (r: Raw) => Object.fromEntries(r.head.map(([name, value]) => [name.toLowerCase(), value])).location;
+
+    it("signs in when Host or X-Forwarded-Host names another host and Origin is PUBLIC_URL's", async () => {
+      for (const headers of [
+        ["Host: upstream.internal:8080", `Origin: ${server.url}`, "Sec-Fetch-Site: same-origin"],
+        ["Host: upstream.internal:8080", `Origin: ${server.url}`],
+        ["Host: 127.0.0.1", "X-Forwarded-Host: proxy.internal", `Origin: ${server.url}`, "Sec-Fetch-Site: same-origin"],
+      ]) {
+        const answer = await signIn(headers);
+        expect([answer.status, location(answer)], headers.join(", ")).toEqual([303, "/dashboard"]);
+      }
+    });
+
+    it("still refuses a post from another origin, whatever Host says", async () => {
+      for (const headers of [
+        ["Host: evil.example", "Origin: http://evil.example", "Sec-Fetch-Site: cross-site"],
+        ["Host: evil.example", "Origin: http://evil.example"],
+      ]) {
+        const answer = await signIn(headers);
+        expect([answer.status, answer.body], headers.join(", ")).toEqual([403, "Cross-site request refused."]);
+      }
+    });
   });
 
   describe("pages read with GET or HEAD (Remix without Express: docs/decisions/019-pages-off-express.md)", () => {
