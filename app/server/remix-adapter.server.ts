@@ -42,30 +42,15 @@ export function createRemixServe(options: { build: ServerBuild; mode: string; or
   };
 }
 
-/**
- * The Fetch Request Remix is handed: on `origin` (PUBLIC_URL), never on the Host header.
- *
- * Remix refuses a form post whose Origin is not its Host (or X-Forwarded-Host) by throwing, a
- * 500. Behind a proxy that rewrites Host to its upstream's address (nginx's `proxy_pass` does by
- * default) that was every form post of the app's own pages. A post whose Origin is PUBLIC_URL's
- * own origin comes from one of those pages whatever Host says (a page cannot forge Origin), so
- * Remix is shown PUBLIC_URL's host for it. Every other post keeps the headers it came with, and
- * the cross-site guard (app/utils/csrf.server.ts) has already answered 403 to those it refuses.
- */
+/** The Fetch Request Remix is handed: on `origin` (PUBLIC_URL), never on the Host header. */
 export function remixRequest(from: { method: string; url: string; rawHeaders: string[]; body: unknown; signal: AbortSignal; origin: string }): Request {
   const headers = new Headers();
-  let fromOrigin = false;
-  for (let i = 0; i < from.rawHeaders.length; i += 2) {
-    if (from.rawHeaders[i].toLowerCase() === "origin" && from.rawHeaders[i + 1] === from.origin) fromOrigin = true;
-  }
   for (let i = 0; i < from.rawHeaders.length; i += 2) {
     const name = from.rawHeaders[i].toLowerCase();
     // The body below is already decoded and complete: its framing headers no longer apply.
     if (name === "content-length" || name === "transfer-encoding" || name === "content-encoding") continue;
-    if (fromOrigin && (name === "host" || name === "x-forwarded-host")) continue;
     headers.append(from.rawHeaders[i], from.rawHeaders[i + 1]);
   }
-  if (fromOrigin) headers.set("host", new URL(from.origin).host);
   const init: RequestInit & { duplex?: "half" } = { method: from.method, headers, signal: from.signal };
   if (from.method !== "GET" && from.method !== "HEAD" && Buffer.isBuffer(from.body)) {
     init.body = from.body as unknown as BodyInit;

@@ -60,10 +60,26 @@ export function crossSiteGuard(req: Req, res: Res, next: () => void) {
   // `Origin: null`, which Remix's check refuses. Sec-Fetch-Site (which no page can forge)
   // already proved the post same-origin here, so the opaque Origin is dropped.
   if (firstValue(req.headers, "origin") === "null" && firstValue(req.headers, "sec-fetch-site") === "same-origin") {
-    delete req.headers.origin;
-    for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
-      if (req.rawHeaders[i].toLowerCase() === "origin") req.rawHeaders.splice(i, 2);
-    }
+    dropHeader(req, "origin");
+  }
+  // Remix compares Origin with Host (or X-Forwarded-Host). Behind a proxy that rewrites Host to its
+  // upstream's address (nginx's proxy_pass does by default) every form post of the app's own pages
+  // failed that check. A post whose Origin is PUBLIC_URL's is same-origin whatever Host says (no
+  // page can forge Origin), so Remix is shown PUBLIC_URL's host.
+  if (firstValue(req.headers, "origin") === env.PUBLIC_URL) {
+    dropHeader(req, "x-forwarded-host");
+    dropHeader(req, "host");
+    const host = new URL(env.PUBLIC_URL).host;
+    req.headers.host = host;
+    req.rawHeaders.push("Host", host);
   }
   next();
+}
+
+/** A request header removed from both of Node's views of it (Remix is handed `rawHeaders`). */
+function dropHeader(req: Req, name: string) {
+  delete req.headers[name];
+  for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2) {
+    if (req.rawHeaders[i].toLowerCase() === name) req.rawHeaders.splice(i, 2);
+  }
 }
