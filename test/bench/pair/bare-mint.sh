@@ -16,14 +16,15 @@ A=$1
 SEED=$(ls .cache/bench/seed-1000x5-*.db | head -1)
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/portico-bare-mint-XXXXXX")
 trap 'pkill -TERM -f "test/bench/pair/(serve|bare-mint).ts" || true; rm -rf "$DIR"' EXIT
-# measure <label> <pid> <port> <customer id>: the mint's load on a server, its figures printed.
+# measure <label> <pid> <cannon's arguments…>: the mint's load on a server, its figures printed.
 measure() {
-  local a b
-  cannon -c 50 -d ${WARM:-5} -m POST -H "Content-Type: application/json" -b '{}' "${AUTH[@]}" "http://127.0.0.1:$3/api/v1/customers/$4/portal-sessions" > /dev/null 2>&1
-  a=$(cpu $2)
-  cannon -c 50 -d ${DURATION:-10} -j -m POST -H "Content-Type: application/json" -b '{}' "${AUTH[@]}" "http://127.0.0.1:$3/api/v1/customers/$4/portal-sessions" > "$DIR/r.json" 2> /dev/null
-  b=$(cpu $2)
-  node -e 'const r=require(process.argv[1]); const [name, ticks] = process.argv.slice(2); console.log(`${name}: ${r.requests.average} req/s, p99 ${r.latency.p99} ms, ${(ticks * 10 / r.requests.total).toFixed(3)} ms CPU a request, ${r.non2xx + r.errors} errors`)' "$DIR/r.json" "$1" $((b - a))
+  local label=$1 pid=$2 a b
+  shift 2
+  cannon -c 50 -d ${WARM:-5} "$@" > /dev/null 2>&1
+  a=$(cpu $pid)
+  cannon -c 50 -d ${DURATION:-10} -j "$@" > "$DIR/r.json" 2> /dev/null
+  b=$(cpu $pid)
+  node -e 'const r=require(process.argv[1]); const [name, ticks] = process.argv.slice(2); console.log(`${name}: ${r.requests.average} req/s, p99 ${r.latency.p99} ms, ${(ticks * 10 / r.requests.total).toFixed(3)} ms CPU a request, ${r.non2xx + r.errors} errors`)' "$DIR/r.json" "$label" $((b - a))
 }
 for r in $(seq 1 ${ROUNDS:-3}); do
   echo "round $r"
@@ -33,14 +34,14 @@ for r in $(seq 1 ${ROUNDS:-3}); do
   env ${ENV_BARE:-} node --import tsx test/bench/pair/bare-mint.ts "$DIR/bare.db" 4591 > "$DIR/bare.log" 2>&1 &
   P=$!
   for i in $(seq 1 100); do grep -q ready "$DIR/bare.log" && break; sleep 0.1; done
-  AUTH=()
-  measure "bare${ENV_BARE:+ ($ENV_BARE)}" $P 4591 any
+  # The bare server answers any path; it reads no key.
+  measure "bare${ENV_BARE:+ ($ENV_BARE)}" $P -m POST -H "Content-Type: application/json" -b '{}' http://127.0.0.1:4591/
   kill -TERM $P; wait $P 2> /dev/null || true
 
   NAME=BM PORT=4592 BUILD=.cache/ab/$A npx tsx test/bench/pair/serve.ts > .cache/pair/serveBM.log 2>&1 &
   for i in $(seq 1 90); do grep -q ready .cache/pair/serveBM.log && break; sleep 0.5; done
-  AUTH=(-H "Authorization: Bearer $(node -e "console.log(require('./.cache/pair/ctxBM.json').apiKey)")")
-  measure "app ($A)" "$(cat .cache/pair/serverBM.pid)" 4592 "$(node -e "console.log(require('./.cache/pair/ctxBM.json').customerId)")"
+  mapfile -t ARGS < <(scenario_args mint .cache/pair/ctxBM.json 4592)
+  measure "app ($A)" "$(cat .cache/pair/serverBM.pid)" "${ARGS[@]}"
   pkill -TERM -f "test/bench/pair/serve.ts" || true
   for i in $(seq 1 40); do kill -0 "$(cat .cache/pair/serverBM.pid)" 2> /dev/null || break; sleep 0.25; done
 done
