@@ -32,6 +32,8 @@ mapfile -t ARGS < <(scenario_args "$KIND" .cache/pair/ctxAN.json 4593)
 threads() { for t in /proc/$P/task/*; do echo "$(basename "$t") $(tr ' ' _ < "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"; done; }
 machine() { awk '/^cpu / {print $5, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }  # idle, all
 cannon -c 50 -d ${WARM:-5} "${ARGS[@]}" > /dev/null 2>&1
+# The WAL as the measurement begins (its size and header): wal-pages.ts counts only later commits.
+WAL_START=$(stat -c %s "$DB-wal" 2> /dev/null || echo 0); head -c 32 "$DB-wal" > "$COPY/wal.start" 2> /dev/null || true
 threads > "$COPY/threads.before"; read -r MAIN_U1 MAIN_S1 < <(awk '{print $14, $15}' /proc/$P/task/$P/stat); read -r IDLE1 ALL1 < <(machine)
 cannon -c 50 -d ${DURATION:-10} -j "${ARGS[@]}" > "$COPY/rate.json" 2> /dev/null &
 sleep $(( ${DURATION:-10} / 2 ))
@@ -45,7 +47,7 @@ SECONDS_TICKS=$(( ${DURATION:-10} * 100 ))
 echo "threads (CPU over the measured seconds, % of one core):"
 join <(sort "$COPY/threads.before") <(sort "$COPY/threads.after") | awk -v t=$SECONDS_TICKS '{ d = $5 - $3; if (d > 0) printf "  %s %s %.0f %%\n", $1, $2, 100 * d / t }'
 echo "main thread: user $(( MAIN_U2 - MAIN_U1 )), system $(( MAIN_S2 - MAIN_S1 )) ticks; machine idle $(( 100 * (IDLE2 - IDLE1) / (ALL2 - ALL1) )) %"
-if [ -f "$COPY/copy.db-wal" ]; then node --import tsx test/bench/pair/wal-pages.ts "$COPY/copy.db"; else echo "no WAL: nothing was written"; fi
+if [ -f "$COPY/copy.db-wal" ]; then node --import tsx test/bench/pair/wal-pages.ts "$COPY/copy.db" "$WAL_START" "$COPY/wal.start"; else echo "no WAL: nothing was written"; fi
 stop
 # The group commit's counters, logged as the server stops (warm-up included); serve.ts keeps the log.
 for i in $(seq 1 20); do grep -q '"group commit"' .cache/pair/serverAN.log 2> /dev/null && break; sleep 0.25; done
