@@ -227,6 +227,12 @@ test("keyboard: skip link, account menu, tabs and the confirmation dialog work w
   await page.keyboard.press("Enter");
   await page.waitForURL(world.url("/dashboard"));
   await hydrated(page);
+  // The sign-in is a client-side navigation: the address changes before React swaps the sign-in
+  // form for the dashboard (a trace under load caught the form still there), and a Tab pressed
+  // in between moves focus inside the form that is about to go: with the CPU throttled 10 times
+  // (CDP's Emulation.setCPUThrottlingRate) that failed 3 runs of 4. Press it on the dashboard.
+  await expect(page.locator("#dash-main")).toBeVisible();
+  await expect(page.getByTestId("sign-in-email")).toHaveCount(0);
 
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: dashboardEn.nav.skip })).toBeFocused();

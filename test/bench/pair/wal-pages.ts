@@ -47,6 +47,8 @@ if (wal.length >= 32) {
     }
   }
 }
+// Read from the middle of the log, the first commit may have begun before the start: left out.
+if (from > 32) commits.shift();
 const last = commits.slice(-Number(process.env.LAST ?? 20));
 if (last.length === 0) {
   console.log("no commit in the WAL since the measurement began");
