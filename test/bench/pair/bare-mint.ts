@@ -6,17 +6,26 @@
  * random ones), one `COMMIT` (WAL, synchronous=FULL), then the answers (a 201 with a JSON link).
  * No key check, no signing, no validation, no customer check, no routing, no log line, no
  * security headers: what group commit alone costs against floor C.
- * usage: node --import tsx test/bench/pair/bare-mint.ts <database> <port>   (prints "ready")
+ * KIND=create: the least a create (`POST /api/v1/customers`) can do, the same way — per request
+ * the customer's row (from the body's email and name) and its audit row; per batch the search
+ * indexes written as the app's batch hook writes them (ADR 016: the deferral row, both indexes
+ * of the batch's new customers in one statement each). No uniqueness check but the unique index.
+ * NO_SEARCH_INDEX=1 with it: the batch's new customers never indexed (an upper bound, not a product).
+ * usage: [KIND=create] node --import tsx test/bench/pair/bare-mint.ts <database> <port>   (prints "ready")
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import Database from "better-sqlite3";
+import { searchGrams } from "../../../app/utils/search-grams.server";
 
 const [file, port] = process.argv.slice(2);
+const kind = process.env.KIND ?? "mint";
+if (kind !== "mint" && kind !== "create") throw new Error(`KIND must be mint or create, not ${kind}`);
 const db = new Database(file);
 db.pragma("journal_mode = WAL");
 db.pragma("synchronous = FULL");
 db.pragma("foreign_keys = ON");
+db.function("search_grams", { deterministic: true }, searchGrams);
 const { merchant_id: merchantId, id: customerId } = db
   .prepare("select merchant_id, id from customers where deleted_at is null order by seq limit 1 offset 500")
   .get() as { merchant_id: string; id: string };
@@ -32,6 +41,23 @@ const insertEvent = statement("insert into webhook_events (id, merchant_id, type
 const insertAudit = statement(
   "insert into audit_log (id, merchant_id, actor_type, actor_id, action, object_type, object_id, data, created_at) values (?, ?, 'api_key', 'key_bare', 'portal_session.created', 'portal_session', ?, '{\"kind\":\"redirect\"}', ?)",
 );
+// The create's statements: its row, its audit row, and the batch's search indexes (as the app's
+// customerSearchIndexPerBatch writes them).
+const insertCustomer = statement(
+  "insert into customers (id, merchant_id, email, email_normalized, name, metadata, created_at, updated_at) values (?, ?, ?, ?, ?, '{}', ?, ?)",
+);
+const insertCustomerAudit = statement(
+  "insert into audit_log (id, merchant_id, actor_type, actor_id, action, object_type, object_id, created_at) values (?, ?, 'api_key', 'key_bare', 'customer.created', 'customer', ?, ?)",
+);
+const newestSeq = statement("SELECT coalesce(max(seq), 0) FROM customers").pluck();
+const defer = statement("INSERT INTO customers_fts_deferred (after_seq) VALUES (?)");
+const indexFts = statement(
+  "INSERT INTO customers_fts (rowid, name, email_normalized, id) SELECT seq, name, email_normalized, id FROM customers WHERE seq > ? ORDER BY seq",
+);
+const indexGrams = statement(
+  "INSERT INTO customers_grams (rowid, grams) SELECT seq, search_grams(name, email_normalized, id) FROM customers WHERE seq > ? ORDER BY seq",
+);
+const undefer = statement("DELETE FROM customers_fts_deferred");
 let count = 0;
 const id =
   process.env.RANDOM_IDS === "1"
@@ -40,15 +66,53 @@ const id =
 // Stands in for the signed token: the link's length, not its cost.
 const tokenTail = randomBytes(240).toString("base64url");
 
-let queue: http.ServerResponse[] = [];
+type Pending = { res: http.ServerResponse; body: { email?: string; name?: string } };
+let queue: Pending[] = [];
 let scheduled = false;
+
+/** One create in its savepoint: the customer's row and its audit row; its answer. */
+function create(body: Pending["body"]): { status: number; answer: string } {
+  const now = Date.now();
+  const customerId = id("cus_");
+  const email = typeof body.email === "string" ? body.email : null;
+  try {
+    insertCustomer.run(customerId, merchantId, email, email?.toLowerCase() ?? null, typeof body.name === "string" ? body.name : null, now, now);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_UNIQUE") throw error;
+    return { status: 409, answer: JSON.stringify({ error: { type: "conflict", message: "a customer has that email" } }) };
+  }
+  insertCustomerAudit.run(id("aud_"), merchantId, customerId, now);
+  return {
+    status: 201,
+    answer: JSON.stringify({ id: customerId, object: "customer", email, name: body.name ?? null, metadata: {}, created_at: new Date(now).toISOString() }),
+  };
+}
+
 function flush() {
   scheduled = false;
   const batch = queue;
   queue = [];
   const answers: string[] = [];
+  const statuses: number[] = [];
   begin.run();
-  for (let i = 0; i < batch.length; i++) {
+  if (kind === "create") {
+    const afterSeq = newestSeq.get() as number;
+    defer.run(afterSeq);
+    for (const { body } of batch) {
+      savepoint.run();
+      const { status, answer } = create(body);
+      release.run();
+      statuses.push(status);
+      answers.push(answer);
+    }
+    if (process.env.NO_SEARCH_INDEX !== "1") {
+      indexFts.run(afterSeq);
+      indexGrams.run(afterSeq);
+    }
+    undefer.run();
+  }
+  for (let i = 0; kind === "mint" && i < batch.length; i++) {
+    statuses.push(201);
     savepoint.run();
     const now = Date.now();
     const linkId = id("ps_");
@@ -70,8 +134,8 @@ function flush() {
   }
   commit.run();
   // No answer before the commit that holds its row.
-  batch.forEach((res, i) => {
-    res.writeHead(201, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(answers[i]) });
+  batch.forEach(({ res }, i) => {
+    res.writeHead(statuses[i], { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(answers[i]) });
     res.end(answers[i]);
   });
 }
@@ -81,8 +145,7 @@ http
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
-      queue.push(res);
+      queue.push({ res, body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") });
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
