@@ -1,5 +1,5 @@
 /**
- * The least a mint can do, as a server (test/bench/pair/bare-mint.sh; ADR 024, third addendum):
+ * The least a mint can do, as a server (test/bench/pair/bare-mint.sh; ADR 024, third and fifth addenda):
  * bare node:http, the JSON body read and parsed, and per event-loop turn one `BEGIN IMMEDIATE`,
  * a savepoint per request holding the mint's three rows in the app's own tables (the link, its
  * webhook event, its audit row, with time-ordered ids as the app's, ADR 015; RANDOM_IDS=1 for
@@ -67,24 +67,46 @@ const id =
 const tokenTail = randomBytes(240).toString("base64url");
 
 type Pending = { res: http.ServerResponse; body: { email?: string; name?: string } };
+type Answer = { status: number; answer: string };
 let queue: Pending[] = [];
 let scheduled = false;
 
-/** One create in its savepoint: the customer's row and its audit row; its answer. */
-function create(body: Pending["body"]): { status: number; answer: string } {
+/** One mint in its savepoint: the link, its webhook event, its audit row; its answer. */
+function mint(): Answer {
   const now = Date.now();
-  const customerId = id("cus_");
+  const linkId = id("ps_");
+  insertLink.run(linkId, merchantId, customerId, now + 3_600_000, now);
+  insertEvent.run(id("evt_"), merchantId, JSON.stringify({ type: "portal_session.created", data: { object: { id: linkId, customer_id: customerId } } }), now);
+  insertAudit.run(id("aud_"), merchantId, linkId, now);
+  return {
+    status: 201,
+    answer: JSON.stringify({
+      id: linkId,
+      object: "portal_session",
+      customer_id: customerId,
+      url: `http://127.0.0.1:${port}/portal/session/${linkId}.${tokenTail}`,
+      kind: "redirect",
+      expires_at: new Date(now + 3_600_000).toISOString(),
+      created_at: new Date(now).toISOString(),
+    }),
+  };
+}
+
+/** One create in its savepoint: the customer's row and its audit row; its answer. */
+function create(body: Pending["body"]): Answer {
+  const now = Date.now();
+  const newCustomerId = id("cus_");
   const email = typeof body.email === "string" ? body.email : null;
   try {
-    insertCustomer.run(customerId, merchantId, email, email?.toLowerCase() ?? null, typeof body.name === "string" ? body.name : null, now, now);
+    insertCustomer.run(newCustomerId, merchantId, email, email?.toLowerCase() ?? null, typeof body.name === "string" ? body.name : null, now, now);
   } catch (error) {
     if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_UNIQUE") throw error;
     return { status: 409, answer: JSON.stringify({ error: { type: "conflict", message: "a customer has that email" } }) };
   }
-  insertCustomerAudit.run(id("aud_"), merchantId, customerId, now);
+  insertCustomerAudit.run(id("aud_"), merchantId, newCustomerId, now);
   return {
     status: 201,
-    answer: JSON.stringify({ id: customerId, object: "customer", email, name: body.name ?? null, metadata: {}, created_at: new Date(now).toISOString() }),
+    answer: JSON.stringify({ id: newCustomerId, object: "customer", email, name: body.name ?? null, metadata: {}, created_at: new Date(now).toISOString() }),
   };
 }
 
@@ -92,51 +114,29 @@ function flush() {
   scheduled = false;
   const batch = queue;
   queue = [];
-  const answers: string[] = [];
-  const statuses: number[] = [];
+  const answers: Answer[] = [];
   begin.run();
+  // A create's batch, as the app's batch hook: customers made after afterSeq are indexed at its end.
+  const afterSeq = kind === "create" ? (newestSeq.get() as number) : 0;
+  if (kind === "create") defer.run(afterSeq);
+  for (const { body } of batch) {
+    savepoint.run();
+    answers.push(kind === "create" ? create(body) : mint());
+    release.run();
+  }
   if (kind === "create") {
-    const afterSeq = newestSeq.get() as number;
-    defer.run(afterSeq);
-    for (const { body } of batch) {
-      savepoint.run();
-      const { status, answer } = create(body);
-      release.run();
-      statuses.push(status);
-      answers.push(answer);
-    }
     if (process.env.NO_SEARCH_INDEX !== "1") {
       indexFts.run(afterSeq);
       indexGrams.run(afterSeq);
     }
     undefer.run();
   }
-  for (let i = 0; kind === "mint" && i < batch.length; i++) {
-    statuses.push(201);
-    savepoint.run();
-    const now = Date.now();
-    const linkId = id("ps_");
-    insertLink.run(linkId, merchantId, customerId, now + 3_600_000, now);
-    insertEvent.run(id("evt_"), merchantId, JSON.stringify({ type: "portal_session.created", data: { object: { id: linkId, customer_id: customerId } } }), now);
-    insertAudit.run(id("aud_"), merchantId, linkId, now);
-    release.run();
-    answers.push(
-      JSON.stringify({
-        id: linkId,
-        object: "portal_session",
-        customer_id: customerId,
-        url: `http://127.0.0.1:${port}/portal/session/${linkId}.${tokenTail}`,
-        kind: "redirect",
-        expires_at: new Date(now + 3_600_000).toISOString(),
-        created_at: new Date(now).toISOString(),
-      }),
-    );
-  }
   commit.run();
   // No answer before the commit that holds its row.
   batch.forEach(({ res }, i) => {
-    res.writeHead(statuses[i], { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(answers[i]) });
-    res.end(answers[i]);
+    const { status, answer } = answers[i];
+    res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(answer) });
+    res.end(answer);
   });
 }
 
