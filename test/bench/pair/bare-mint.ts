@@ -8,15 +8,17 @@
  * security headers: what group commit alone costs against floor C.
  * KIND=create: the least a create (`POST /api/v1/customers`) can do, the same way — per request
  * the customer's row (from the body's email and name) and its audit row; per batch the search
- * indexes written as the app's batch hook writes them (ADR 016: the deferral row, both indexes
- * of the batch's new customers in one statement each). No uniqueness check but the unique index.
- * NO_SEARCH_INDEX=1 with it: the batch's new customers never indexed (an upper bound, not a product).
+ * indexes written by the app's own batch hook (ADR 016, `customerSearchIndexPerBatch`). No
+ * uniqueness check but the unique index.
+ * NO_SEARCH_INDEX=1 with it: the hook defers, but the batch's new customers are never indexed (an
+ * upper bound, not a product).
  * usage: [KIND=create] node --import tsx test/bench/pair/bare-mint.ts <database> <port>   (prints "ready")
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import Database from "better-sqlite3";
-import { searchGrams } from "../../../app/utils/search-grams.server";
+import { searchGrams, shortSearchQueue } from "../../../app/utils/search-grams.server";
+import { customerSearchIndexPerBatch } from "../../../app/utils/search-index-batch.server";
 
 const [file, port] = process.argv.slice(2);
 const kind = process.env.KIND ?? "mint";
@@ -41,22 +43,17 @@ const insertEvent = statement("insert into webhook_events (id, merchant_id, type
 const insertAudit = statement(
   "insert into audit_log (id, merchant_id, actor_type, actor_id, action, object_type, object_id, data, created_at) values (?, ?, 'api_key', 'key_bare', 'portal_session.created', 'portal_session', ?, '{\"kind\":\"redirect\"}', ?)",
 );
-// The create's statements: its row, its audit row, and the batch's search indexes (as the app's
-// customerSearchIndexPerBatch writes them).
+// The create's statements: its row and its audit row.
 const insertCustomer = statement(
   "insert into customers (id, merchant_id, email, email_normalized, name, metadata, created_at, updated_at) values (?, ?, ?, ?, ?, '{}', ?, ?)",
 );
 const insertCustomerAudit = statement(
   "insert into audit_log (id, merchant_id, actor_type, actor_id, action, object_type, object_id, created_at) values (?, ?, 'api_key', 'key_bare', 'customer.created', 'customer', ?, ?)",
 );
-const newestSeq = statement("SELECT coalesce(max(seq), 0) FROM customers").pluck();
-const defer = statement("INSERT INTO customers_fts_deferred (after_seq) VALUES (?)");
-const indexFts = statement(
-  "INSERT INTO customers_fts (rowid, name, email_normalized, id) SELECT seq, name, email_normalized, id FROM customers WHERE seq > ? ORDER BY seq",
-);
-const indexGrams = statement(
-  "INSERT INTO customers_grams (rowid, grams) SELECT seq, search_grams(name, email_normalized, id) FROM customers WHERE seq > ? ORDER BY seq",
-);
+// The app's own batch hook (ADR 016): `begin` records the newest customer and defers the index
+// triggers, `beforeCommit` indexes the batch's new customers in both search indexes.
+const searchIndex = customerSearchIndexPerBatch(db, shortSearchQueue(db));
+// NO_SEARCH_INDEX=1: the deferral ended without indexing.
 const undefer = statement("DELETE FROM customers_fts_deferred");
 let count = 0;
 const id =
@@ -116,20 +113,15 @@ function flush() {
   queue = [];
   const answers: Answer[] = [];
   begin.run();
-  // A create's batch, as the app's batch hook: customers made after afterSeq are indexed at its end.
-  const afterSeq = kind === "create" ? (newestSeq.get() as number) : 0;
-  if (kind === "create") defer.run(afterSeq);
+  if (kind === "create") searchIndex.begin();
   for (const { body } of batch) {
     savepoint.run();
     answers.push(kind === "create" ? create(body) : mint());
     release.run();
   }
   if (kind === "create") {
-    if (process.env.NO_SEARCH_INDEX !== "1") {
-      indexFts.run(afterSeq);
-      indexGrams.run(afterSeq);
-    }
-    undefer.run();
+    if (process.env.NO_SEARCH_INDEX === "1") undefer.run();
+    else searchIndex.beforeCommit();
   }
   commit.run();
   // No answer before the commit that holds its row.
